@@ -58,9 +58,7 @@ def cobs_decode(encoded: bytes) -> bytes:
         code = encoded[index]
         end = index + code
         if code == 0 or end > size:
-            raise CobsDecodeError(
-                f"code byte {code} at offset {index} runs past the frame end ({size} bytes)"
-            )
+            raise CobsDecodeError(f"code byte {code} at offset {index} runs past the frame end ({size} bytes)")
         block = encoded[index + 1 : end]
         if 0 in block:
             raise CobsDecodeError(f"0x00 inside the block at offset {index}")

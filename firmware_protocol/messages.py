@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import ClassVar, Union
+from typing import ClassVar
 
 import numpy as np
 
@@ -448,10 +448,10 @@ class Boot:
         return cls(int.from_bytes(payload, "little"))
 
 
-Message = Union[
-    GetInfo, Start, Stop, SetInlet, SetPump, SelfTest, Ping, SetHeater,
-    Info, Ack, Nak, Sample, Status, SelfTestResult, Pong, Log, Boot,
-]  # fmt: skip
+Message = (
+    GetInfo | Start | Stop | SetInlet | SetPump | SelfTest | Ping | SetHeater
+    | Info | Ack | Nak | Sample | Status | SelfTestResult | Pong | Log | Boot
+)  # fmt: skip
 
 MESSAGE_CLASSES: dict[int, type] = {
     cls.TYPE: cls

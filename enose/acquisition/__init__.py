@@ -1,0 +1,24 @@
+"""Device acquisition: serial client, sample stream with ICD recovery, screening protocol engine."""
+
+from enose.acquisition.acquisition import Acquisition, AcquisitionEvent, DeviceSettings, LinkState
+from enose.acquisition.client import DeviceClient
+from enose.acquisition.errors import DeviceDisconnected, DeviceError, DeviceNak, DeviceNotResponding, LayoutChanged
+from enose.acquisition.protocol import Progress, ScreeningEngine, ScreeningFailed, ScreeningProtocol, Step
+
+__all__ = [
+    "Acquisition",
+    "AcquisitionEvent",
+    "DeviceClient",
+    "DeviceDisconnected",
+    "DeviceError",
+    "DeviceNak",
+    "DeviceNotResponding",
+    "DeviceSettings",
+    "LayoutChanged",
+    "LinkState",
+    "Progress",
+    "ScreeningEngine",
+    "ScreeningFailed",
+    "ScreeningProtocol",
+    "Step",
+]

@@ -1,0 +1,310 @@
+"""The screening protocol: warm-up, baseline, breath, purge, driven by device time.
+
+:class:`ScreeningEngine` runs on the caller's thread (the CLI's main thread or a
+GUI worker). It waits for samples, commits them to the database about every
+half second (so a crash loses at most ~1 s), switches the inlet when a phase's
+duration has elapsed *in session time* (the device's clock, so an accelerated
+emulator runs the protocol faster and a stalled link does not shorten a phase),
+and reports progress through a callback. Phases are written to the ``phases``
+table as they end.
+
+An abort keeps everything recorded so far, with status ``aborted``.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from enose.acquisition.acquisition import Acquisition, LinkState
+from enose.acquisition.errors import DeviceError
+from enose.storage.store import SessionWriter, Store
+from firmware_protocol.messages import HeaterProfile, Inlet, SampleFlag
+
+__all__ = ["ScreeningProtocol", "ScreeningEngine", "Step", "Progress", "ScreeningResult", "ScreeningFailed"]
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL_S = 0.5
+WAIT_SLICE_S = 0.1
+
+
+class Step(enum.StrEnum):
+    CONNECTING = "connecting"
+    WARMUP = "warmup"
+    BASELINE = "baseline"
+    BREATH = "breath"
+    PURGE = "purge"
+    DONE = "done"
+    ABORTED = "aborted"
+    FAILED = "failed"
+
+
+class ScreeningFailed(RuntimeError):
+    """The protocol could not run to its end (the data recorded so far is kept)."""
+
+
+@dataclass(frozen=True)
+class ScreeningProtocol:
+    """Protocol parameters, stored with every session.
+
+    Attributes:
+        baseline_s: baseline duration, session seconds.
+        breath_s: breath (MASK) duration, session seconds.
+        purge_s: zero-air purge duration, session seconds.
+        baseline_inlet: inlet of the baseline phase (AMBIENT or ZERO_AIR).
+        period_ms: sampling period requested with START (raised to the device minimum).
+        flow_sccm: pump flow.
+        heater_profile: 0 constant, 1 modulated.
+        warmup_timeout_s: longest wait for WARMING_UP to clear, session seconds.
+    """
+
+    baseline_s: float = 60.0
+    breath_s: float = 300.0
+    purge_s: float = 120.0
+    baseline_inlet: int = Inlet.AMBIENT
+    period_ms: int = 10
+    flow_sccm: int = 250
+    heater_profile: int = HeaterProfile.CONSTANT
+    warmup_timeout_s: float = 600.0
+
+    def __post_init__(self) -> None:
+        for name in ("baseline_s", "breath_s", "purge_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+        if self.baseline_inlet not in (Inlet.AMBIENT, Inlet.ZERO_AIR):
+            raise ValueError("baseline_inlet must be AMBIENT (0) or ZERO_AIR (2)")
+        if not 1 <= self.period_ms <= 1000:
+            raise ValueError(f"period_ms must be within 1..1000, got {self.period_ms}")
+
+    def steps(self) -> list[tuple[Step, int, float]]:
+        """The timed steps in order: (step, inlet, duration_s)."""
+        return [
+            (Step.BASELINE, int(self.baseline_inlet), self.baseline_s),
+            (Step.BREATH, int(Inlet.MASK), self.breath_s),
+            (Step.PURGE, int(Inlet.ZERO_AIR), self.purge_s),
+        ]
+
+    def as_dict(self) -> dict:
+        return {k: (int(v) if isinstance(v, enum.IntEnum) else v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for a progress bar or the live view."""
+
+    step: Step
+    elapsed_s: float
+    duration_s: float | None
+    session_t_s: float
+    n_samples: int
+    lost_samples: int
+    interruptions: int
+    link: str
+
+    @property
+    def remaining_s(self) -> float | None:
+        return None if self.duration_s is None else max(0.0, self.duration_s - self.elapsed_s)
+
+
+@dataclass
+class ScreeningResult:
+    session_id: int
+    status: str
+    n_samples: int
+    lost_samples: int
+    interruptions: int
+    duplicates: int
+    link: dict = field(default_factory=dict)
+    phases: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
+class ScreeningEngine:
+    """Runs one screening on a connected :class:`Acquisition` and records it in a :class:`Store`."""
+
+    def __init__(
+        self,
+        acquisition: Acquisition,
+        store: Store,
+        protocol: ScreeningProtocol,
+        *,
+        operator: str,
+        subject_code: str | None = None,
+        site: str | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        kind: str = "screening",
+    ) -> None:
+        self.acq = acquisition
+        self.store = store
+        self.protocol = protocol
+        self.operator = operator
+        self.subject_code = subject_code
+        self.site = site
+        self.kind = kind
+        self.on_progress = on_progress or (lambda progress: None)
+        self.step = Step.CONNECTING
+        self.writer: SessionWriter | None = None
+        self._abort_requested = False
+        self._flushed = 0
+        self._last_flush = 0.0
+        self._step_started_s = 0.0
+        self._phases: list[dict] = []
+
+    def abort(self) -> None:
+        """Ask the engine to stop at the next sample (thread-safe); data is kept."""
+        self._abort_requested = True
+
+    # -- main loop -----------------------------------------------------------------
+
+    def run(self) -> ScreeningResult:
+        acq = self.acq
+        info = acq.info
+        if info is None or acq.layout is None or acq.buffer is None:
+            raise ScreeningFailed("connect the acquisition before running a screening")
+        self.store.mark_stale_sessions()
+        self.store.upsert_device(info.serial, info.model, info.firmware, info.min_period_ms, acq.layout)
+        acq.configure(
+            period_ms=self.protocol.period_ms,
+            heater_profile=self.protocol.heater_profile,
+            flow_sccm=self.protocol.flow_sccm,
+            inlet=Inlet.ZERO_AIR,
+        )
+        self.writer = self.store.create_session(
+            operator=self.operator,
+            layout=acq.layout,
+            period_ms=acq.settings.period_ms,
+            protocol=self.protocol.as_dict(),
+            subject_code=self.subject_code,
+            device_serial=info.serial,
+            firmware=info.firmware,
+            site=self.site,
+            kind=self.kind,
+        )
+        self.writer.event("session_started", 0.0, operator=self.operator)
+        status, error = "complete", None
+        try:
+            acq.start_streaming()
+            self._enter(Step.WARMUP, None, 0.0)
+            for step, inlet, duration_s in self._timed_steps():
+                self._run_step(step, inlet, duration_s)
+            self.step = Step.DONE
+        except _Aborted:
+            status = "aborted"
+            self.step = Step.ABORTED
+            self.writer.event("aborted_by_operator", self._now_s(), operator=self.operator)
+        except (DeviceError, ScreeningFailed) as failure:
+            status, error = "interrupted", str(failure)
+            self.step = Step.FAILED
+            self.writer.event("screening_failed", self._now_s(), reason=error)
+            log.error("screening failed: %s", failure)
+        finally:
+            self._stop_device()
+            self._flush(force=True)
+            self.writer.finish(status)
+            self._report(None)
+        return ScreeningResult(
+            session_id=self.writer.session_id,
+            status=status,
+            n_samples=self.writer.n_samples,
+            lost_samples=acq.lost_samples,
+            interruptions=acq.interruptions,
+            duplicates=acq.duplicates,
+            link=acq.client.stats.as_dict(),
+            phases=self._phases,
+            error=error,
+        )
+
+    def _timed_steps(self):
+        """Wait out the warm-up, then yield the timed steps."""
+        warmup_start = self._now_s()
+        while True:
+            self._wait_and_flush()
+            last = self.acq.buffer.last()
+            if last is not None and not last[1] & SampleFlag.WARMING_UP:
+                break
+            if self._now_s() - warmup_start > self.protocol.warmup_timeout_s:
+                raise ScreeningFailed(
+                    f"sensors still warming up after {self.protocol.warmup_timeout_s:.0f} s; check the heater"
+                )
+        self._end_phase(Step.WARMUP, Inlet.ZERO_AIR)
+        yield from self.protocol.steps()
+
+    def _run_step(self, step: Step, inlet: int, duration_s: float) -> None:
+        self.acq.set_inlet(inlet)
+        self._enter(step, duration_s, self._now_s())
+        while self._now_s() - self._step_started_s < duration_s:
+            self._wait_and_flush()
+        self._end_phase(step, inlet)
+
+    def _enter(self, step: Step, duration_s: float | None, start_s: float) -> None:
+        self.step = step
+        self._step_duration_s = duration_s
+        self._step_started_s = start_s
+        self.writer.event("phase_started", start_s, phase=str(step))
+        self._report(duration_s)
+
+    def _end_phase(self, step: Step, inlet: int) -> None:
+        end_s = self._now_s()
+        self.writer.phase(str(step), inlet, self._step_started_s, end_s)
+        self._phases.append({"name": str(step), "inlet": int(inlet), "start_s": self._step_started_s, "end_s": end_s})
+
+    def _now_s(self) -> float:
+        last = self.acq.buffer.last() if self.acq.buffer is not None else None
+        return last[0] if last is not None else 0.0
+
+    def _wait_and_flush(self) -> None:
+        if self._abort_requested:
+            raise _Aborted
+        if self.acq.fatal_error is not None:
+            raise self.acq.fatal_error
+        self.acq.buffer.wait_for_more(len(self.acq.buffer), WAIT_SLICE_S)
+        self._flush()
+        self._report(self._step_duration_s)
+
+    def _flush(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_flush < FLUSH_INTERVAL_S:
+            return
+        self._last_flush = now
+        buffer = self.acq.buffer
+        end = len(buffer)
+        for event in self.acq.drain_events():
+            self.writer.event(event.kind, event.t_s, **event.detail)
+        block = buffer.block(self._flushed, end)
+        self.writer.append(block, lost_samples=self.acq.lost_samples)
+        self._flushed = end
+
+    def _stop_device(self) -> None:
+        try:
+            if self.acq.state in (LinkState.STREAMING, LinkState.IDLE) and self.acq.client.connected:
+                self.acq.stop_streaming()
+                self.acq.set_pump(0)
+            else:
+                self.acq.settings.streaming = False
+        except DeviceError as error:
+            log.warning("could not stop the device cleanly: %s", error)
+
+    def _report(self, duration_s: float | None) -> None:
+        now_s = self._now_s()
+        self.on_progress(
+            Progress(
+                step=self.step,
+                elapsed_s=max(0.0, now_s - self._step_started_s),
+                duration_s=duration_s,
+                session_t_s=now_s,
+                n_samples=len(self.acq.buffer),
+                lost_samples=self.acq.lost_samples,
+                interruptions=self.acq.interruptions,
+                link=self.acq.state,
+            )
+        )
+
+
+class _Aborted(Exception):
+    """Internal: the operator aborted."""

@@ -1,0 +1,347 @@
+"""The ``enose`` command line: thin wiring from commands to library calls.
+
+Every command prints a human summary, or one JSON object with ``--json``;
+long work shows a progress bar on stderr. Errors exit with status 2 and a
+message saying what to do.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from enose import __version__
+
+log = logging.getLogger("enose")
+
+EXIT_USAGE = 2
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _open_store(db: str | None):
+    from enose.storage import StorageError, Store
+
+    try:
+        return Store.open(db)
+    except StorageError as error:
+        _fail(str(error))
+
+
+db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                         help="SQLite database file (default: the per-user data directory).")  # fmt: skip
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="enose")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """E-nose breath screening: device link, recordings, analysis.
+
+    Example: ``enose demo`` runs a complete screening on the built-in emulator.
+    """
+    _setup_logging(verbose)
+
+
+@cli.command()
+@json_option
+def devices(as_json: bool) -> None:
+    """List serial ports that may be e-nose devices.
+
+    Example: ``enose devices --json``
+    """
+    from serial.tools import list_ports
+
+    ports = [
+        {"port": p.device, "description": p.description, "hwid": p.hwid}
+        for p in sorted(list_ports.comports(), key=lambda p: p.device)
+    ]
+    if as_json:
+        click.echo(json.dumps({"ports": ports}))
+    elif not ports:
+        click.echo("no serial ports found (use `enose emulate` or `enose demo` to try the software without a device)")
+    else:
+        for port in ports:
+            click.echo(f"{port['port']}\t{port['description']}")
+
+
+def _protocol_options(fn):
+    for option in reversed(
+        [
+            click.option("--baseline-s", type=float, default=60.0, show_default=True, help="Baseline duration (s)."),
+            click.option("--breath-s", type=float, default=300.0, show_default=True, help="Breath duration (s)."),
+            click.option("--purge-s", type=float, default=120.0, show_default=True, help="Purge duration (s)."),
+            click.option("--period-ms", type=int, default=10, show_default=True, help="Sampling period (ms)."),
+            click.option("--operator", default=None, help="Who runs the screening (default: the login name)."),
+            click.option("--site", default=None, help="Study site code."),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def run_screening(
+    port: str,
+    subject: str,
+    db: str | None,
+    *,
+    baseline_s: float,
+    breath_s: float,
+    purge_s: float,
+    period_ms: int,
+    operator: str | None,
+    site: str | None,
+    progress: bool,
+) -> dict:
+    """Run the screening protocol on ``port`` and return the summary dictionary."""
+    from enose.acquisition import Acquisition, DeviceError, ScreeningEngine, ScreeningProtocol
+    from enose.subjects import InvalidSubjectCode, validate_subject_code
+
+    try:
+        subject = validate_subject_code(subject)
+        protocol = ScreeningProtocol(baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms)
+    except (InvalidSubjectCode, ValueError) as error:
+        _fail(str(error))
+    store = _open_store(db)
+    total_s = baseline_s + breath_s + purge_s
+    expected = int(total_s * 1000 / max(1, period_ms) * 1.2) + 10_000
+    acquisition = Acquisition(port, expected_samples=expected)
+    with ExitStack() as stack:
+        stack.callback(store.close)
+        try:
+            acquisition.connect()
+        except DeviceError as error:
+            _fail(f"{error}. Check the cable and the port (`enose devices`).")
+        stack.callback(acquisition.close)
+        store.ensure_subject(subject, site=site)
+        bar = _ProgressBar() if progress else None
+        if bar is not None:
+            stack.callback(bar.close)
+        engine = ScreeningEngine(
+            acquisition,
+            store,
+            protocol,
+            operator=operator or getpass.getuser(),
+            subject_code=subject,
+            site=site,
+            on_progress=bar.update if bar else None,
+        )
+        try:
+            result = engine.run()
+        except KeyboardInterrupt:
+            engine.abort()
+            raise
+    summary = {
+        "session_id": result.session_id,
+        "status": result.status,
+        "subject": subject,
+        "device_serial": acquisition.info.serial if acquisition.info else None,
+        "samples": result.n_samples,
+        "lost_samples": result.lost_samples,
+        "duplicates_dropped": result.duplicates,
+        "interruptions": result.interruptions,
+        "phases": result.phases,
+        "link": result.link,
+        "database": str(store.path),
+        "software_version": __version__,
+    }
+    if result.error:
+        summary["error"] = result.error
+    return summary
+
+
+class _ProgressBar:
+    """A tqdm bar per protocol step, fed from engine progress callbacks."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._step = None
+
+    def update(self, progress) -> None:
+        from tqdm import tqdm
+
+        if progress.step != self._step:
+            self.close()
+            self._step = progress.step
+            total = round(progress.duration_s, 1) if progress.duration_s else None
+            self._bar = tqdm(total=total, desc=f"{progress.step:>8}", unit="s", file=sys.stderr, leave=True,
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total_fmt} s {postfix}")  # fmt: skip
+        if self._bar is not None:
+            self._bar.n = min(progress.elapsed_s, self._bar.total or progress.elapsed_s)
+            self._bar.set_postfix_str(
+                f"samples {progress.n_samples}, lost {progress.lost_samples}, "
+                f"interruptions {progress.interruptions}, link {progress.link}",
+                refresh=True,
+            )
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _print_summary(summary: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, default=str))
+        return
+    click.echo(f"session {summary['session_id']}: {summary['status']}")
+    click.echo(f"  subject {summary['subject']}, device {summary['device_serial']}")
+    click.echo(
+        f"  samples {summary['samples']}, lost {summary['lost_samples']}, interruptions {summary['interruptions']}"
+    )
+    for key in ("qc", "score"):
+        if key in summary:
+            click.echo(f"  {key}: {json.dumps(summary[key], default=str)}")
+    if "error" in summary:
+        click.echo(f"  error: {summary['error']}")
+    click.echo(f"  database {summary['database']}")
+
+
+@cli.command()
+@click.option("--port", required=True, help="Serial port of the device (e.g. /dev/ttyACM0 or the emulator's path).")
+@click.option("--subject", required=True, help="Pseudonymous subject code, e.g. LIL-0042.")
+@db_option
+@_protocol_options
+@json_option
+@click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
+def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator, site, as_json, no_progress) -> None:
+    """Run a breath screening on a device and store the session.
+
+    Example: ``enose screen --port /dev/ttyACM0 --subject LIL-0042``
+    """
+    summary = run_screening(
+        port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
+        operator=operator, site=site, progress=not no_progress,
+    )  # fmt: skip
+    _print_summary(summary, as_json)
+    if summary["status"] != "complete":
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--speed", type=float, default=20.0, show_default=True, help="Emulator time acceleration.")
+@click.option("--subject", default="DEMO-0001", show_default=True, help="Pseudonymous subject code.")
+@click.option("--profile", type=click.Choice(["control", "cancer"]), default="control", show_default=True,
+              help="Breath profile of the emulated subject.")  # fmt: skip
+@db_option
+@_protocol_options
+@json_option
+@click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
+def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, operator, site, as_json, no_progress):
+    """Start the built-in emulated device and run a full screening on it.
+
+    Example: ``enose demo`` (about 25 s at the default speed).
+    """
+    from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
+
+    config = EmulatorConfig(speed=speed, subject=profile)
+    with EmulatorServer(config) as server:
+        port = server.path
+        if not as_json:
+            click.echo(f"emulated device on {port} (speed x{speed:g}, {profile} breath profile)", err=True)
+        summary = run_screening(
+            port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
+            operator=operator or "demo", site=site, progress=not no_progress,
+        )  # fmt: skip
+    _print_summary(summary, as_json)
+    if summary["status"] != "complete":
+        sys.exit(1)
+
+
+@cli.group()
+def sessions() -> None:
+    """Browse recorded sessions."""
+
+
+@sessions.command("list")
+@db_option
+@click.option("--limit", type=int, default=None, help="Show only the newest N sessions.")
+@json_option
+def sessions_list(db, limit, as_json) -> None:
+    """List sessions, newest first.
+
+    Example: ``enose sessions list --json``
+    """
+    store = _open_store(db)
+    with store:
+        rows = store.list_sessions(limit)
+    keys = ("id", "uuid", "kind", "subject_code", "device_serial", "operator", "started_at", "status",
+            "n_samples", "lost_samples", "interruptions")  # fmt: skip
+    rows = [{k: row[k] for k in keys} for row in rows]
+    if as_json:
+        click.echo(json.dumps({"sessions": rows}))
+        return
+    if not rows:
+        click.echo("no sessions yet (try `enose demo`)")
+    for row in rows:
+        click.echo(
+            f"{row['id']:>5}  {row['started_at'][:19]}  {row['subject_code'] or '-':<12} {row['device_serial'] or '-':<12}"
+            f" {row['status']:<11} samples {row['n_samples']}, lost {row['lost_samples']},"
+            f" interruptions {row['interruptions']}"
+        )
+
+
+@cli.command()
+@click.option("--session", "session_id", type=int, required=True, help="Session id (see `enose sessions list`).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "npz"]), default="npz", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Output file (default: session-ID.FORMAT).")
+@db_option
+@json_option
+def export(session_id, fmt, out, db, as_json) -> None:
+    """Export one session's raw samples, exactly as received.
+
+    Example: ``enose export --session 3 --format csv --out s3.csv``
+    """
+    from enose.storage import SessionNotFound, export_recording
+
+    store = _open_store(db)
+    with store:
+        try:
+            recording = store.load_recording(session_id)
+        except SessionNotFound as error:
+            _fail(f"{error}; see `enose sessions list`")
+    target = Path(out) if out else Path(f"session-{session_id}.{fmt}")
+    try:
+        written = export_recording(recording, fmt, target)
+    except OSError as error:
+        _fail(f"could not write {target}: {error}")
+    if as_json:
+        click.echo(json.dumps({"session_id": session_id, "format": fmt, "path": str(written),
+                               "samples": recording.n_samples}))  # fmt: skip
+    else:
+        click.echo(f"wrote {recording.n_samples} samples of session {session_id} to {written}")
+
+
+def _register_emulator() -> None:
+    try:
+        from firmware_protocol.emulator.cli import emulate
+    except ImportError as error:  # pragma: no cover - the emulator ships with the package
+        log.debug("emulator unavailable: %s", error)
+        return
+    cli.add_command(emulate, "emulate")
+
+
+_register_emulator()
+
+
+def main() -> None:
+    cli(prog_name="enose")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,356 @@
+"""The local session store: one SQLite file, opened through sqlite-utils.
+
+Why these settings: WAL lets the GUI read while a screening writes and keeps
+the file consistent after a crash; ``synchronous=NORMAL`` in WAL mode can lose
+only the last transactions on power loss, never corrupt the file; the
+acquisition commits about once a second, so a crash costs at most a second of
+samples. Raw samples are append-only (triggers refuse UPDATE and DELETE).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid as uuid_module
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from enose import __version__
+from enose.recording import ChannelLayout, Phase, Recording
+from enose.storage.chunks import CODEC, SampleBlock, pack_column, unpack_column
+from enose.storage.migrations import apply_migrations
+from enose.storage.paths import default_db_path
+
+__all__ = ["Store", "SessionWriter", "SessionNotFound", "StorageError", "utc_now", "STALE_AFTER_S"]
+
+#: A 'running' session whose writer has not committed for this long is reported as interrupted.
+STALE_AFTER_S = 30.0
+SESSION_STATUSES = ("running", "complete", "aborted", "interrupted")
+
+
+class StorageError(RuntimeError):
+    """The database could not be written or read (disk full, permissions, corrupt file)."""
+
+
+class SessionNotFound(LookupError):
+    """No session with that id."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class Store:
+    """An open session database.
+
+    Use :meth:`open`; the connection belongs to the thread that opened it.
+    """
+
+    path: Path
+    db: sqlite_utils.Database
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> Store:
+        """Open (creating and migrating if needed) the database at ``path`` or the default location."""
+        target = Path(path) if path is not None else default_db_path()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fresh = not target.exists()
+            connection = sqlite3.connect(target, timeout=10.0)
+            if fresh:
+                os.chmod(target, 0o600)  # patient data: owner only
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            apply_migrations(connection)
+        except sqlite3.DatabaseError as error:
+            raise StorageError(f"cannot open the database {target}: {error}") from error
+        except OSError as error:
+            raise StorageError(f"cannot create the database {target}: {error}") from error
+        return cls(target, sqlite_utils.Database(connection))
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- devices and subjects ------------------------------------------------
+
+    def upsert_device(self, serial: str, model: str, firmware: str, min_period_ms: int, layout: ChannelLayout) -> None:
+        now = utc_now()
+        with self.conn:
+            self.conn.execute(
+                """INSERT INTO devices (serial, model, firmware, min_period_ms, channels, first_seen, last_seen)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(serial) DO UPDATE SET model=excluded.model, firmware=excluded.firmware,
+                   min_period_ms=excluded.min_period_ms, channels=excluded.channels, last_seen=excluded.last_seen""",
+                (serial, model, firmware, min_period_ms, json.dumps(layout.to_json()), now, now),
+            )
+
+    def ensure_subject(self, code: str, **risk_factors: Any) -> None:
+        """Create the subject if new; update the risk factors that are given (not None)."""
+        factors = {k: v for k, v in risk_factors.items() if v is not None}
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO subjects (code, created_at) VALUES (?, ?) ON CONFLICT(code) DO NOTHING",
+                (code, utc_now()),
+            )
+            if factors:
+                self.db["subjects"].update(code, factors)
+
+    def subject(self, code: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM subjects WHERE code = ?", [code]))
+        return rows[0] if rows else None
+
+    # -- sessions --------------------------------------------------------------
+
+    def create_session(
+        self,
+        *,
+        operator: str,
+        layout: ChannelLayout,
+        period_ms: int,
+        protocol: dict,
+        subject_code: str | None = None,
+        device_serial: str | None = None,
+        firmware: str | None = None,
+        site: str | None = None,
+        kind: str = "screening",
+        session_uuid: str | None = None,
+    ) -> SessionWriter:
+        """Start a session row (status ``running``) and return its writer."""
+        now = utc_now()
+        with self.conn:
+            cursor = self.conn.execute(
+                """INSERT INTO sessions (uuid, kind, subject_code, device_serial, firmware, operator, site,
+                   started_at, heartbeat_at, status, software_version, protocol, channels, period_ms)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)""",
+                (
+                    session_uuid or str(uuid_module.uuid4()),
+                    kind,
+                    subject_code,
+                    device_serial,
+                    firmware,
+                    operator,
+                    site,
+                    now,
+                    now,
+                    __version__,
+                    json.dumps(protocol, sort_keys=True),
+                    json.dumps(layout.to_json()),
+                    period_ms,
+                ),
+            )
+        return SessionWriter(self, int(cursor.lastrowid), len(layout))
+
+    def session(self, session_id: int) -> dict:
+        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
+        if not rows:
+            raise SessionNotFound(f"no session {session_id} in {self.path}")
+        return self._present(rows[0])
+
+    def list_sessions(self, limit: int | None = None) -> list[dict]:
+        sql = "SELECT * FROM sessions ORDER BY id DESC" + (f" LIMIT {int(limit)}" if limit else "")
+        return [self._present(row) for row in self.db.query(sql)]
+
+    def _present(self, row: dict) -> dict:
+        """A session row with a running-but-silent writer shown as interrupted (the process died)."""
+        row = dict(row)
+        if row["status"] == "running" and row.get("heartbeat_at"):
+            age = datetime.now(UTC) - datetime.fromisoformat(row["heartbeat_at"])
+            if age > timedelta(seconds=STALE_AFTER_S):
+                row["status"] = "interrupted"
+        return row
+
+    def mark_stale_sessions(self) -> list[int]:
+        """Record as ``interrupted`` every running session whose writer is gone; return their ids."""
+        stale = [
+            row["id"]
+            for row in self.db.query("SELECT id, status, heartbeat_at FROM sessions WHERE status = 'running'")
+            if self._present(row)["status"] == "interrupted"
+        ]
+        for session_id in stale:
+            with self.conn:
+                self.conn.execute(
+                    "UPDATE sessions SET status = 'interrupted', ended_at = heartbeat_at WHERE id = ?", (session_id,)
+                )
+                self._insert_event(session_id, None, "session_interrupted", {"reason": "writer stopped"})
+        return stale
+
+    def events(self, session_id: int) -> list[dict]:
+        return [
+            {**row, "detail": json.loads(row["detail"])}
+            for row in self.db.query("SELECT * FROM events WHERE session_id = ? ORDER BY id", [session_id])
+        ]
+
+    def add_event(self, session_id: int | None, kind: str, t_s: float | None = None, **detail: Any) -> None:
+        with self.conn:
+            self._insert_event(session_id, t_s, kind, detail)
+
+    def _insert_event(self, session_id: int | None, t_s: float | None, kind: str, detail: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO events (session_id, t_s, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)",
+            (session_id, t_s, kind, json.dumps(detail, sort_keys=True, default=str), utc_now()),
+        )
+
+    def phases(self, session_id: int) -> list[Phase]:
+        return [
+            Phase(row["name"], row["inlet"], row["start_s"], row["end_s"])
+            for row in self.db.query("SELECT * FROM phases WHERE session_id = ? ORDER BY start_s", [session_id])
+        ]
+
+    # -- samples ---------------------------------------------------------------
+
+    def iter_blocks(self, session_id: int) -> Iterator[SampleBlock]:
+        """Yield the stored sample blocks of a session in order."""
+        for row in self.conn.execute(
+            """SELECT n_samples, n_channels, codec, t_s, device_seq, device_t_ms, flags, "values"
+               FROM sample_chunks WHERE session_id = ? ORDER BY chunk_index""",
+            (session_id,),
+        ):
+            n, n_channels, codec, t_s, seq, t_ms, flags, values = row
+            if codec != CODEC:
+                raise StorageError(f"session {session_id} uses sample codec {codec!r}, unknown to this version")
+            yield SampleBlock(
+                unpack_column(t_s, "<f8", (n,)),
+                unpack_column(seq, "<u2", (n,)),
+                unpack_column(t_ms, "<u4", (n,)),
+                unpack_column(flags, "<u2", (n,)),
+                unpack_column(values, "<f4", (n, n_channels)),
+            )
+
+    def load_recording(self, session_id: int) -> Recording:
+        """The whole session as a :class:`Recording` (samples, phases, metadata)."""
+        row = self.session(session_id)
+        layout = ChannelLayout.from_json(json.loads(row["channels"]))
+        blocks = list(self.iter_blocks(session_id))
+        n_channels = len(layout)
+
+        def cat(name: str, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
+            if not blocks:
+                return np.empty(shape, dtype=dtype)
+            return np.concatenate([getattr(b, name) for b in blocks])
+
+        events = self.events(session_id)
+        meta = {
+            "session_id": session_id,
+            "uuid": row["uuid"],
+            "status": row["status"],
+            "subject_code": row["subject_code"],
+            "device_serial": row["device_serial"],
+            "operator": row["operator"],
+            "site": row["site"],
+            "started_at": row["started_at"],
+            "lost_samples": row["lost_samples"],
+            "interruptions": [e["t_s"] for e in events if e["kind"] == "interruption"],
+            "protocol": json.loads(row["protocol"]),
+            "software_version": row["software_version"],
+        }
+        return Recording(
+            layout=layout,
+            t_s=cat("t_s", "<f8", (0,)),
+            values=cat("values", "<f4", (0, n_channels)),
+            device_seq=cat("device_seq", "<u2", (0,)),
+            device_t_ms=cat("device_t_ms", "<u4", (0,)),
+            flags=cat("flags", "<u2", (0,)),
+            period_ms=row["period_ms"],
+            phases=self.phases(session_id),
+            session_id=session_id,
+            meta=meta,
+        )
+
+
+class SessionWriter:
+    """Appends one session's samples, events and phases; owned by the recording thread.
+
+    Every :meth:`append` is its own transaction, so whatever was appended
+    survives a crash of the process.
+    """
+
+    def __init__(self, store: Store, session_id: int, n_channels: int) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.n_channels = n_channels
+        self.n_samples = 0
+        self.lost_samples = 0
+        self.interruptions = 0
+        self._chunk_index = 0
+
+    def append(self, block: SampleBlock, lost_samples: int = 0) -> None:
+        """Commit a block of samples (and the loss count so far) in one transaction."""
+        n = len(block)
+        if n == 0 and lost_samples == self.lost_samples:
+            return
+        if n and block.values.shape != (n, self.n_channels):
+            raise ValueError(f"block values shaped {block.values.shape}, expected ({n}, {self.n_channels})")
+        conn = self.store.conn
+        try:
+            with conn:
+                if n:
+                    conn.execute(
+                        """INSERT INTO sample_chunks (session_id, chunk_index, first_sample, n_samples, n_channels,
+                           codec, t_s, device_seq, device_t_ms, flags, "values") VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                        (
+                            self.session_id,
+                            self._chunk_index,
+                            self.n_samples,
+                            n,
+                            self.n_channels,
+                            CODEC,
+                            pack_column(block.t_s.astype("<f8", copy=False)),
+                            pack_column(block.device_seq.astype("<u2", copy=False)),
+                            pack_column(block.device_t_ms.astype("<u4", copy=False)),
+                            pack_column(block.flags.astype("<u2", copy=False)),
+                            pack_column(block.values.astype("<f4", copy=False)),
+                        ),
+                    )
+                conn.execute(
+                    "UPDATE sessions SET n_samples = ?, lost_samples = ?, heartbeat_at = ? WHERE id = ?",
+                    (self.n_samples + n, lost_samples, utc_now(), self.session_id),
+                )
+        except sqlite3.Error as error:
+            raise StorageError(f"could not save samples of session {self.session_id}: {error}") from error
+        if n:
+            self._chunk_index += 1
+            self.n_samples += n
+        self.lost_samples = lost_samples
+
+    def event(self, kind: str, t_s: float | None = None, **detail: Any) -> None:
+        if kind == "interruption":
+            self.interruptions += 1
+            with self.store.conn:
+                self.store.conn.execute(
+                    "UPDATE sessions SET interruptions = ? WHERE id = ?", (self.interruptions, self.session_id)
+                )
+        self.store.add_event(self.session_id, kind, t_s, **detail)
+
+    def phase(self, name: str, inlet: int, start_s: float, end_s: float) -> None:
+        with self.store.conn:
+            self.store.conn.execute(
+                "INSERT OR REPLACE INTO phases (session_id, name, inlet, start_s, end_s) VALUES (?, ?, ?, ?, ?)",
+                (self.session_id, name, int(inlet), float(start_s), float(end_s)),
+            )
+
+    def finish(self, status: str) -> None:
+        if status not in SESSION_STATUSES[1:]:
+            raise ValueError(f"status must be one of {SESSION_STATUSES[1:]}, got {status!r}")
+        with self.store.conn:
+            self.store.conn.execute(
+                "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, utc_now(), self.session_id)
+            )
