@@ -25,7 +25,7 @@ import sqlite_utils
 from enose import __version__
 from enose.recording import ChannelLayout, Phase, Recording
 from enose.storage.chunks import CODEC, SampleBlock, pack_column, unpack_column
-from enose.storage.migrations import apply_migrations
+from enose.storage.migrations import SchemaTooNew, apply_migrations
 from enose.storage.paths import default_db_path
 
 __all__ = ["Store", "SessionWriter", "SessionNotFound", "StorageError", "utc_now", "STALE_AFTER_S"]
@@ -65,16 +65,21 @@ class Store:
             target.parent.mkdir(parents=True, exist_ok=True)
             fresh = not target.exists()
             connection = sqlite3.connect(target, timeout=10.0)
+        except (OSError, sqlite3.Error) as error:
+            raise StorageError(f"cannot create the database {target}: {error}") from error
+        try:
             if fresh:
                 os.chmod(target, 0o600)  # patient data: owner only
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
             apply_migrations(connection)
-        except sqlite3.DatabaseError as error:
+        except SchemaTooNew as error:
+            connection.close()
+            raise StorageError(str(error)) from error
+        except (sqlite3.DatabaseError, OSError) as error:
+            connection.close()
             raise StorageError(f"cannot open the database {target}: {error}") from error
-        except OSError as error:
-            raise StorageError(f"cannot create the database {target}: {error}") from error
         return cls(target, sqlite_utils.Database(connection))
 
     @property
