@@ -105,3 +105,41 @@ def test_cobs_matches_reference_extension_on_icd_style_bodies():
         data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
         assert cobs_decode(cobs.encode(data)) == data
         assert cobs.decode(cobs_encode(data)) == data
+
+
+def _reference_feed(stream: bytes) -> tuple[list, dict]:
+    """Decode each delimited chunk with the plain decode_frame (the specification path)."""
+    from collections import Counter
+
+    from firmware_protocol import FrameError
+
+    frames, dropped = [], Counter()
+    for encoded in stream.split(b"\x00")[:-1]:
+        if not encoded:
+            continue
+        try:
+            frames.append(decode_frame(encoded))
+        except FrameError as error:
+            dropped[error.reason] += 1
+    return frames, dropped
+
+
+corrupted_frames = st.lists(
+    st.tuples(u8, u16, st.binary(max_size=700), st.integers(-1, 800), u8), min_size=1, max_size=12
+).map(
+    lambda items: b"".join(
+        (lambda wire, pos, val: wire[:pos] + bytes([val or 1]) + wire[pos + 1 :] if 0 <= pos < len(wire) - 1 else wire)(
+            encode_frame(t, s, p), pos, val
+        )
+        for t, s, p, pos, val in items
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(corrupted_frames)
+def test_fast_path_equals_the_reference_decoder(stream):
+    expected_frames, expected_dropped = _reference_feed(stream)
+    decoder = FrameDecoder()
+    assert decoder.feed(stream) == expected_frames
+    assert {k: v for k, v in decoder.dropped.items() if v} == dict(expected_dropped)
