@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 SILENCE_MIN_S = 1.0
 SILENCE_PERIODS = 3
+SEQ_WINDOW = 1 << 16
+#: Non-SAMPLE frames (ACK, NAK, LOG, PONG) a device may send between two samples.
+SEQ_SLACK_FRAMES = 64
 
 
 class LinkState:
@@ -161,10 +164,14 @@ class Acquisition(DeviceListener):
         self.state = LinkState.STREAMING
 
     def stop_streaming(self) -> None:
-        self.settings.streaming = False
-        self.client.command(Stop())
-        if self.state == LinkState.STREAMING:
-            self.state = LinkState.IDLE
+        """Stop the stream. Samples keep being accepted until STOP is acknowledged: the device
+        sends everything it sampled before the ACK, and those samples are intact data."""
+        try:
+            self.client.command(Stop())
+        finally:
+            self.settings.streaming = False
+            if self.state == LinkState.STREAMING:
+                self.state = LinkState.IDLE
 
     def set_inlet(self, inlet: int) -> None:
         """Switch the inlet; if the device is unreachable now, recovery will apply it."""
@@ -213,15 +220,18 @@ class Acquisition(DeviceListener):
             if step_ms == 0 or (seq == self._last_seq and step_ms < self.settings.period_ms):
                 self.duplicates += 1  # a repeated frame: never store a sample twice
                 return
-            missing = round(step_ms / self.settings.period_ms) - 1
-            if missing > 0:
-                lost_frames = (seq - self._last_seq - 1) & 0xFFFF if self._last_seq is not None else None
+            elapsed = max(1, round(step_ms / self.settings.period_ms))
+            if self._restarted_unseen(seq, elapsed):
+                self.clock.device_reset()
+                self._event("device_restart_inferred", self.clock.last_t_s, last_seq=self._last_seq, seq=seq)
+            elif elapsed > 1:
+                missing = elapsed - 1
                 self.lost_samples += missing
                 self._event(
                     "gap",
                     self.clock.last_t_s,
                     lost_samples=missing,
-                    lost_frames=lost_frames,
+                    lost_frames=(seq - self._last_seq - 1) & 0xFFFF if self._last_seq is not None else None,
                     after_seq=self._last_seq,
                     after_t_ms=self._last_t_ms,
                     next_t_ms=t_ms,
@@ -231,6 +241,19 @@ class Acquisition(DeviceListener):
         self._last_seq = seq
         self._last_t_ms = t_ms
         self._last_sample_host_s = time.monotonic()
+
+    def _restarted_unseen(self, seq: int, elapsed_samples: int) -> bool:
+        """Whether sequence numbers contradict the clock: the device rebooted and its BOOT was lost.
+
+        Within one boot every sample takes a sequence number, so the step from the
+        previous sample is at least the samples elapsed and at most that plus the few
+        other frames (ACKs, LOGs) sent meanwhile. A seq restarted at 0 breaks this.
+        Beyond half the 16-bit range the sequence number cannot tell, and time decides.
+        """
+        if self._last_seq is None or elapsed_samples >= SEQ_WINDOW // 2:
+            return False
+        seq_step = (seq - self._last_seq) & 0xFFFF
+        return not elapsed_samples <= seq_step <= elapsed_samples + SEQ_SLACK_FRAMES
 
     def on_boot(self, boot: Boot) -> None:
         if self.clock is not None:

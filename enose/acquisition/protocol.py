@@ -168,6 +168,8 @@ class ScreeningEngine:
         if info is None or acq.layout is None or acq.buffer is None:
             raise ScreeningFailed("connect the acquisition before running a screening")
         self.store.mark_stale_sessions()
+        if self.subject_code is not None:
+            self.store.ensure_subject(self.subject_code, site=self.site)
         self.store.upsert_device(info.serial, info.model, info.firmware, info.min_period_ms, acq.layout)
         acq.configure(
             period_ms=self.protocol.period_ms,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import uuid as uuid_module
 from collections.abc import Iterator
@@ -45,6 +46,27 @@ class SessionNotFound(LookupError):
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _writer_alive(row: dict) -> bool:
+    """Whether the process recording a 'running' session still exists.
+
+    On the recording machine the process id answers at once (a killed recorder is
+    seen immediately); elsewhere, a heartbeat older than :data:`STALE_AFTER_S` does.
+    """
+    if row.get("writer_host") == socket.gethostname() and row.get("writer_pid"):
+        try:
+            os.kill(int(row["writer_pid"]), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # exists, owned by someone else
+        if int(row["writer_pid"]) != os.getpid() or not row.get("heartbeat_at"):
+            return True
+    if not row.get("heartbeat_at"):
+        return False
+    age = datetime.now(UTC) - datetime.fromisoformat(row["heartbeat_at"])
+    return age <= timedelta(seconds=STALE_AFTER_S)
 
 
 @dataclass
@@ -144,8 +166,9 @@ class Store:
         with self.conn:
             cursor = self.conn.execute(
                 """INSERT INTO sessions (uuid, kind, subject_code, device_serial, firmware, operator, site,
-                   started_at, heartbeat_at, status, software_version, protocol, channels, period_ms)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)""",
+                   started_at, heartbeat_at, writer_host, writer_pid, status, software_version, protocol,
+                   channels, period_ms)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)""",
                 (
                     session_uuid or str(uuid_module.uuid4()),
                     kind,
@@ -156,6 +179,8 @@ class Store:
                     site,
                     now,
                     now,
+                    socket.gethostname(),
+                    os.getpid(),
                     __version__,
                     json.dumps(protocol, sort_keys=True),
                     json.dumps(layout.to_json()),
@@ -175,19 +200,19 @@ class Store:
         return [self._present(row) for row in self.db.query(sql)]
 
     def _present(self, row: dict) -> dict:
-        """A session row with a running-but-silent writer shown as interrupted (the process died)."""
+        """A session row, shown as interrupted if it is 'running' but its writer is gone."""
         row = dict(row)
-        if row["status"] == "running" and row.get("heartbeat_at"):
-            age = datetime.now(UTC) - datetime.fromisoformat(row["heartbeat_at"])
-            if age > timedelta(seconds=STALE_AFTER_S):
-                row["status"] = "interrupted"
+        if row["status"] == "running" and not _writer_alive(row):
+            row["status"] = "interrupted"
         return row
 
     def mark_stale_sessions(self) -> list[int]:
         """Record as ``interrupted`` every running session whose writer is gone; return their ids."""
         stale = [
             row["id"]
-            for row in self.db.query("SELECT id, status, heartbeat_at FROM sessions WHERE status = 'running'")
+            for row in self.db.query(
+                "SELECT id, status, heartbeat_at, writer_host, writer_pid FROM sessions WHERE status = 'running'"
+            )
             if self._present(row)["status"] == "interrupted"
         ]
         for session_id in stale:

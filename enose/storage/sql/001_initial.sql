@@ -31,6 +31,8 @@
         started_at TEXT NOT NULL,
         ended_at TEXT,
         heartbeat_at TEXT,
+    writer_host TEXT,                      -- machine and process recording it, to tell a dead writer
+    writer_pid INTEGER,
         status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'aborted', 'interrupted')),
         software_version TEXT NOT NULL,
         protocol TEXT NOT NULL,            -- JSON protocol parameters
