@@ -48,6 +48,7 @@ class IcdTestDevice:
     clock_start_ms: int = (1 << 32) - 3_000  # wraps three device seconds after power-up
     junk_delimited: bool = True  # bootloader text ends with 0x00 (as in the ICD's stream vector)
     min_period_ms: int = 5
+    drop_next_frames: int = 0  # drop exactly this many of the next replies (deterministic loss)
     ledger: list[SentSample] = field(default_factory=list)
     resets: int = 0
     epoch: int = 0
@@ -105,6 +106,9 @@ class IcdTestDevice:
         self._write_raw(wire)
 
     def _fate(self) -> str:
+        if self.drop_next_frames > 0:
+            self.drop_next_frames -= 1
+            return "dropped"
         draw = self._rng.random()
         if draw < self.drop_rate:
             return "dropped"
