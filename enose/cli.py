@@ -162,6 +162,8 @@ def run_screening(
     }
     if result.error:
         summary["error"] = result.error
+    if result.emergency_file:
+        summary["emergency_file"] = result.emergency_file
     return summary
 
 
@@ -183,9 +185,10 @@ class _ProgressBar:
                              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total_fmt} s {postfix}")  # fmt: skip
         if self._bar is not None:
             self._bar.n = min(progress.elapsed_s, self._bar.total or progress.elapsed_s)
+            warning = f", DISK: {progress.storage_error} (kept in memory)" if progress.storage_error else ""
             self._bar.set_postfix_str(
                 f"samples {progress.n_samples}, lost {progress.lost_samples}, "
-                f"interruptions {progress.interruptions}, link {progress.link}",
+                f"interruptions {progress.interruptions}, link {progress.link}{warning}",
                 refresh=True,
             )
 
@@ -327,16 +330,35 @@ def export(session_id, fmt, out, db, as_json) -> None:
         click.echo(f"wrote {recording.n_samples} samples of session {session_id} to {written}")
 
 
-def _register_emulator() -> None:
+#: Modules that add their commands with ``register(cli)``; each is optional so that the core
+#: command line works with Qt absent (``gui.cli`` imports Qt only when its command runs).
+COMMAND_MODULES = ("enose.cli_signal", "enose.cli_model", "enose.cli_sync", "gui.cli")
+
+
+def _register_commands() -> None:
+    import importlib
+
     try:
         from firmware_protocol.emulator.cli import emulate
     except ImportError as error:  # pragma: no cover - the emulator ships with the package
         log.debug("emulator unavailable: %s", error)
-        return
-    cli.add_command(emulate, "emulate")
+    else:
+        cli.add_command(emulate, "emulate")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name and not name.startswith("gui."):
+                raise  # the module exists but is broken: say so, do not hide it
+            log.debug("commands of %s unavailable: %s", name, error)
+            continue
+        except ImportError as error:  # Qt missing or blocked: the core CLI still works
+            log.debug("commands of %s unavailable: %s", name, error)
+            continue
+        module.register(cli)
 
 
-_register_emulator()
+_register_commands()
 
 
 def main() -> None:

@@ -16,13 +16,19 @@ from __future__ import annotations
 import enum
 import logging
 import math
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
 
 from enose.acquisition.acquisition import Acquisition, LinkState
 from enose.acquisition.errors import DeviceError
-from enose.storage.store import SessionWriter, Store
+from enose.storage.paths import default_data_dir
+from enose.storage.store import SessionWriter, StorageError, Store
 from firmware_protocol.messages import HeaterProfile, Inlet, SampleFlag
 
 __all__ = ["ScreeningProtocol", "ScreeningEngine", "Step", "Progress", "ScreeningResult", "ScreeningFailed"]
@@ -106,6 +112,7 @@ class Progress:
     lost_samples: int
     interruptions: int
     link: str
+    storage_error: str | None = None
 
     @property
     def remaining_s(self) -> float | None:
@@ -123,6 +130,7 @@ class ScreeningResult:
     link: dict = field(default_factory=dict)
     phases: list[dict] = field(default_factory=list)
     error: str | None = None
+    emergency_file: str | None = None
 
 
 class ScreeningEngine:
@@ -155,6 +163,10 @@ class ScreeningEngine:
         self._last_flush = 0.0
         self._step_started_s = 0.0
         self._phases: list[dict] = []
+        self._journal: list[Callable[[], None]] = []
+        self._persisted = 0
+        self.storage_error: str | None = None
+        self.emergency_file: Path | None = None
 
     def abort(self) -> None:
         """Ask the engine to stop at the next sample (thread-safe); data is kept."""
@@ -188,7 +200,7 @@ class ScreeningEngine:
             site=self.site,
             kind=self.kind,
         )
-        self.writer.event("session_started", 0.0, operator=self.operator)
+        self._record(lambda: self.writer.event("session_started", 0.0, operator=self.operator))
         status, error = "complete", None
         try:
             acq.start_streaming()
@@ -199,16 +211,21 @@ class ScreeningEngine:
         except _Aborted:
             status = "aborted"
             self.step = Step.ABORTED
-            self.writer.event("aborted_by_operator", self._now_s(), operator=self.operator)
+            now_s = self._now_s()
+            self._record(lambda: self.writer.event("aborted_by_operator", now_s, operator=self.operator))
         except (DeviceError, ScreeningFailed) as failure:
             status, error = "interrupted", str(failure)
             self.step = Step.FAILED
-            self.writer.event("screening_failed", self._now_s(), reason=error)
+            now_s = self._now_s()
+            self._record(lambda: self.writer.event("screening_failed", now_s, reason=error))
             log.error("screening failed: %s", failure)
         finally:
             self._stop_device()
+            self._record(lambda: self.writer.finish(status))
             self._flush(force=True)
-            self.writer.finish(status)
+            if self._journal:
+                status = "interrupted"
+                error = self._save_emergency_copy()
             self._report(None)
         return ScreeningResult(
             session_id=self.writer.session_id,
@@ -220,6 +237,7 @@ class ScreeningEngine:
             link=acq.client.stats.as_dict(),
             phases=self._phases,
             error=error,
+            emergency_file=str(self.emergency_file) if self.emergency_file else None,
         )
 
     def _timed_steps(self):
@@ -248,13 +266,13 @@ class ScreeningEngine:
         self.step = step
         self._step_duration_s = duration_s
         self._step_started_s = start_s
-        self.writer.event("phase_started", start_s, phase=str(step))
+        self._record(lambda: self.writer.event("phase_started", start_s, phase=str(step)))
         self._report(duration_s)
 
     def _end_phase(self, step: Step, inlet: int) -> None:
-        end_s = self._now_s()
-        self.writer.phase(str(step), inlet, self._step_started_s, end_s)
-        self._phases.append({"name": str(step), "inlet": int(inlet), "start_s": self._step_started_s, "end_s": end_s})
+        end_s, start_s = self._now_s(), self._step_started_s
+        self._record(lambda: self.writer.phase(str(step), inlet, start_s, end_s))
+        self._phases.append({"name": str(step), "inlet": int(inlet), "start_s": start_s, "end_s": end_s})
 
     def _now_s(self) -> float:
         last = self.acq.buffer.last() if self.acq.buffer is not None else None
@@ -269,18 +287,68 @@ class ScreeningEngine:
         self._flush()
         self._report(self._step_duration_s)
 
+    def _record(self, operation: Callable[[], None]) -> None:
+        """Queue a database write; writes are applied in order at the next flush."""
+        self._journal.append(operation)
+
     def _flush(self, force: bool = False) -> None:
+        """Queue the new samples and events, then apply the journal.
+
+        A failing write (disk full, file locked) stays at the head of the journal
+        with everything after it: nothing is dropped or reordered, the samples stay
+        in memory, the operator is told, and the next flush tries again.
+        """
         now = time.monotonic()
         if not force and now - self._last_flush < FLUSH_INTERVAL_S:
             return
         self._last_flush = now
-        buffer = self.acq.buffer
-        end = len(buffer)
         for event in self.acq.drain_events():
-            self.writer.event(event.kind, event.t_s, **event.detail)
-        block = buffer.block(self._flushed, end)
-        self.writer.append(block, lost_samples=self.acq.lost_samples)
-        self._flushed = end
+            self._record(lambda e=event: self.writer.event(e.kind, e.t_s, **e.detail))
+        end = len(self.acq.buffer)
+        if end > self._flushed or force:
+            start, lost = self._flushed, self.acq.lost_samples
+            self._record(lambda: self._append_samples(start, end, lost))
+            self._flushed = end
+        while self._journal:
+            try:
+                self._journal[0]()
+            except StorageError as failure:
+                if self.storage_error is None:
+                    log.error("cannot write to the database, keeping samples in memory: %s", failure)
+                self.storage_error = str(failure)
+                return
+            self._journal.pop(0)
+        if self.storage_error is not None:
+            problem, self.storage_error = self.storage_error, None
+            log.warning("database writable again; every sample kept in memory is now saved")
+            self._record(lambda: self.writer.event("storage_recovered", self._now_s(), error=problem))
+
+    def _append_samples(self, start: int, end: int, lost_samples: int) -> None:
+        self.writer.append(self.acq.buffer.block(start, end), lost_samples=lost_samples)
+        self._persisted = end
+
+    def _save_emergency_copy(self) -> str:
+        """The database stayed unwritable: put the unsaved samples in a file elsewhere and say where."""
+        block = self.acq.buffer.block(self._persisted)
+        session_id = self.writer.session_id if self.writer else "unknown"
+        name = f"enose-unsaved-session-{session_id}-{int(time.time())}.npz"
+        candidates = [self.store.path.parent / "emergency", default_data_dir() / "emergency",
+                      Path.home() / "enose-emergency", Path(tempfile.gettempdir())]  # fmt: skip
+        for folder in candidates:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / name
+                with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+                    np.savez(handle, values=block.values, channels=np.array(self.acq.layout.names), t=block.t_s,
+                             device_seq=block.device_seq, device_t_ms=block.device_t_ms, flags=block.flags)  # fmt: skip
+            except OSError:
+                continue
+            self.emergency_file = target
+            message = (f"the database could not be written ({self.storage_error}); the {len(block)} unsaved "
+                       f"samples were written to {target}")  # fmt: skip
+            log.error(message)
+            return message
+        return f"the database could not be written ({self.storage_error}) and no emergency file could be made"
 
     def _stop_device(self) -> None:
         try:
@@ -304,6 +372,7 @@ class ScreeningEngine:
                 lost_samples=self.acq.lost_samples,
                 interruptions=self.acq.interruptions,
                 link=self.acq.state,
+                storage_error=self.storage_error,
             )
         )
 

@@ -362,25 +362,36 @@ class SessionWriter:
         self.lost_samples = lost_samples
 
     def event(self, kind: str, t_s: float | None = None, **detail: Any) -> None:
+        conn = self.store.conn
+        try:
+            with conn:
+                if kind == "interruption":
+                    conn.execute(
+                        "UPDATE sessions SET interruptions = ? WHERE id = ?", (self.interruptions + 1, self.session_id)
+                    )
+                self.store._insert_event(self.session_id, t_s, kind, detail)
+        except sqlite3.Error as error:
+            raise StorageError(f"could not save the {kind} event of session {self.session_id}: {error}") from error
         if kind == "interruption":
             self.interruptions += 1
-            with self.store.conn:
-                self.store.conn.execute(
-                    "UPDATE sessions SET interruptions = ? WHERE id = ?", (self.interruptions, self.session_id)
-                )
-        self.store.add_event(self.session_id, kind, t_s, **detail)
 
     def phase(self, name: str, inlet: int, start_s: float, end_s: float) -> None:
-        with self.store.conn:
-            self.store.conn.execute(
-                "INSERT OR REPLACE INTO phases (session_id, name, inlet, start_s, end_s) VALUES (?, ?, ?, ?, ?)",
-                (self.session_id, name, int(inlet), float(start_s), float(end_s)),
-            )
+        try:
+            with self.store.conn:
+                self.store.conn.execute(
+                    "INSERT OR REPLACE INTO phases (session_id, name, inlet, start_s, end_s) VALUES (?, ?, ?, ?, ?)",
+                    (self.session_id, name, int(inlet), float(start_s), float(end_s)),
+                )
+        except sqlite3.Error as error:
+            raise StorageError(f"could not save phase {name} of session {self.session_id}: {error}") from error
 
     def finish(self, status: str) -> None:
         if status not in SESSION_STATUSES[1:]:
             raise ValueError(f"status must be one of {SESSION_STATUSES[1:]}, got {status!r}")
-        with self.store.conn:
-            self.store.conn.execute(
-                "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, utc_now(), self.session_id)
-            )
+        try:
+            with self.store.conn:
+                self.store.conn.execute(
+                    "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, utc_now(), self.session_id)
+                )
+        except sqlite3.Error as error:
+            raise StorageError(f"could not close session {self.session_id}: {error}") from error
