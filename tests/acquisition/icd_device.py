@@ -49,6 +49,7 @@ class IcdTestDevice:
     junk_delimited: bool = True  # bootloader text ends with 0x00 (as in the ICD's stream vector)
     min_period_ms: int = 5
     drop_next_frames: int = 0  # drop exactly this many of the next replies (deterministic loss)
+    link_path: str | None = None  # a stable symlink to the current pty, as udev gives a USB device
     ledger: list[SentSample] = field(default_factory=list)
     resets: int = 0
     epoch: int = 0
@@ -57,12 +58,34 @@ class IcdTestDevice:
         self._rng = np.random.default_rng(self.seed)
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._master, slave = os.openpty()
-        tty.setraw(slave)
-        self.path = os.ttyname(slave)
-        self._slave = slave  # kept open so the pty survives between host opens
+        self._unplugged_until: float | None = None
+        self.unplugs = 0
+        self._open_pty()
+        self.path = self.link_path or self.pty_path
         self._thread = threading.Thread(target=self._run, daemon=True, name="icd-test-device")
         self._boot(first=True)
+
+    def _open_pty(self) -> None:
+        self._master, slave = os.openpty()
+        tty.setraw(slave)
+        self.pty_path = os.ttyname(slave)
+        self._slave = slave  # kept open so the pty survives between host opens
+        if self.link_path:
+            tmp = self.link_path + ".new"
+            os.symlink(self.pty_path, tmp)
+            os.replace(tmp, self.link_path)
+
+    def unplug(self, for_s: float) -> None:
+        """Pull the cable: the port vanishes for ``for_s`` host seconds, then the device reboots."""
+        with self._lock:
+            if self.link_path and os.path.lexists(self.link_path):
+                os.unlink(self.link_path)
+            for fd in (self._master, self._slave):
+                os.close(fd)
+            self._master = self._slave = -1
+            self.streaming = False
+            self.unplugs += 1
+            self._unplugged_until = time.monotonic() + for_s
 
     # -- device state ----------------------------------------------------------
 
@@ -86,6 +109,8 @@ class IcdTestDevice:
     # -- wire ------------------------------------------------------------------
 
     def _write_raw(self, data: bytes) -> None:
+        if self._master < 0:
+            return
         try:
             os.write(self._master, data)
         except OSError:
@@ -184,6 +209,15 @@ class IcdTestDevice:
     def _run(self) -> None:
         pending = b""
         while not self._stop.is_set():
+            if self._unplugged_until is not None:
+                if time.monotonic() < self._unplugged_until:
+                    self._stop.wait(0.005)
+                    continue
+                with self._lock:
+                    self._unplugged_until = None
+                    self._open_pty()
+                    pending = b""
+                    self._boot()
             readable, _, _ = select.select([self._master], [], [], 0.002)
             if readable:
                 try:
@@ -216,6 +250,8 @@ class IcdTestDevice:
                 os.close(fd)
             except OSError:
                 pass
+        if self.link_path and os.path.lexists(self.link_path):
+            os.unlink(self.link_path)
 
     def __enter__(self) -> IcdTestDevice:
         return self.start()

@@ -1,0 +1,51 @@
+"""A pulled cable mid-breath: the port vanishes, comes back, the device reboots; the session completes."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from enose.acquisition import Acquisition, LinkState, ScreeningEngine, ScreeningProtocol, Step
+from enose.storage import Store
+from tests.acquisition.icd_device import IcdTestDevice
+
+CHANNELS = ["co2", "mox0", "mox1", "mox2", "mox3", "temp", "rh", "p_mask"]
+
+
+def test_port_vanishing_mid_breath_is_survived(tmp_path, db_path):
+    device = IcdTestDevice(CHANNELS, speed=10, seed=8, warmup_s=0.5, link_path=str(tmp_path / "ttyENOSE0"))
+    links_seen: list[str] = []
+    unplugged = threading.Event()
+
+    def on_progress(progress) -> None:
+        links_seen.append(progress.link)
+        if progress.step == Step.BREATH and progress.elapsed_s > 3 and not unplugged.is_set():
+            unplugged.set()
+            device.unplug(for_s=1.5)
+
+    with device, Store.open(db_path) as store:
+        acquisition = Acquisition(device.path, expected_samples=6000)
+        acquisition.connect()
+        try:
+            protocol = ScreeningProtocol(baseline_s=2, breath_s=15, purge_s=2, period_ms=10)
+            engine = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="USB-0001",
+                                     on_progress=on_progress)  # fmt: skip
+            result = engine.run()
+        finally:
+            acquisition.close()
+        recording = store.load_recording(result.session_id)
+        events = store.events(result.session_id)
+        sent = [s for s in device.ledger if s.fate == "sent"]
+
+    assert device.unplugs == 1
+    assert result.status == "complete", result.error
+    assert acquisition.client.stats.disconnects == 1
+    assert LinkState.DISCONNECTED in links_seen or LinkState.RECOVERING in links_seen
+    assert recording.values.tobytes() == b"".join(s.values for s in sent)
+    assert np.all(np.diff(recording.t_s) > 0)
+    interruptions = [e for e in events if e["kind"] == "interruption"]
+    assert interruptions and "lost" in interruptions[0]["detail"]["reason"]
+    assert any(e["kind"] == "recovered" for e in events)
+    breath = recording.phase("breath")
+    assert breath.end_s - breath.start_s >= 15
