@@ -148,11 +148,63 @@ def bench_decoder(args: argparse.Namespace) -> dict:
     return result
 
 
+@section("acquisition")
+def bench_acquisition(args: argparse.Namespace) -> dict:
+    """CPU share of a live 32-channel 100 Hz acquisition with storage, emulator in another process."""
+    import subprocess
+    import tempfile
+
+    from enose.acquisition import Acquisition, ScreeningEngine, ScreeningProtocol
+    from enose.storage import Store
+
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "firmware_protocol.emulator", "--speed", "1", "--mox", "28", "--warmup-s", "1",
+         "--period-min-ms", "10"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        port = emulator.stdout.readline().strip()
+        with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
+            seconds = args.acquisition_seconds
+            protocol = ScreeningProtocol(baseline_s=seconds * 0.2, breath_s=seconds * 0.6, purge_s=seconds * 0.2,
+                                         period_ms=10)  # fmt: skip
+            acquisition = Acquisition(port, expected_samples=int(seconds * 120) + 1000)
+            acquisition.connect()
+            try:
+                wall0, cpu0 = time.perf_counter(), time.process_time()
+                result = ScreeningEngine(acquisition, store, protocol, operator="bench").run()
+                wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+            finally:
+                acquisition.close()
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=10)
+    n_channels = len(acquisition.layout)
+    rate = result.n_samples / wall
+    share = 100 * cpu / wall
+    out = {
+        "channels": n_channels,
+        "samples": result.n_samples,
+        "sample_rate_hz": round(rate, 1),
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 2),
+        "cpu_percent_of_one_core": round(share, 2),
+        "lost_samples": result.lost_samples,
+        "goal": "cpu_percent_of_one_core < 3",
+    }
+    print(
+        f"acquisition: {n_channels} channels at {rate:.0f} samples/s for {wall:.0f} s with SQLite storage: "
+        f"{share:.2f} % of one core (goal < 3 %), {result.lost_samples} samples lost"
+    )
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", help=f"sections to run (default all): {', '.join(SECTIONS)}")
     parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
     parser.add_argument("--decoder-seconds", type=float, default=60.0, help="length of the recorded stream")
+    parser.add_argument("--acquisition-seconds", type=float, default=30.0, help="length of the live acquisition")
     args = parser.parse_args(argv)
     chosen = args.sections or list(SECTIONS)
     unknown = [s for s in chosen if s not in SECTIONS]

@@ -3,11 +3,19 @@
 from enose.acquisition.acquisition import Acquisition, AcquisitionEvent, DeviceSettings, LinkState
 from enose.acquisition.client import DeviceClient
 from enose.acquisition.errors import DeviceDisconnected, DeviceError, DeviceNak, DeviceNotResponding, LayoutChanged
-from enose.acquisition.protocol import Progress, ScreeningEngine, ScreeningFailed, ScreeningProtocol, Step
+from enose.acquisition.protocol import (
+    CalibrationProtocol,
+    Progress,
+    ScreeningEngine,
+    ScreeningFailed,
+    ScreeningProtocol,
+    Step,
+)
 
 __all__ = [
     "Acquisition",
     "AcquisitionEvent",
+    "CalibrationProtocol",
     "DeviceClient",
     "DeviceDisconnected",
     "DeviceError",

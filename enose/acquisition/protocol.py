@@ -31,7 +31,15 @@ from enose.storage.paths import default_data_dir
 from enose.storage.store import SessionWriter, StorageError, Store
 from firmware_protocol.messages import HeaterProfile, Inlet, SampleFlag
 
-__all__ = ["ScreeningProtocol", "ScreeningEngine", "Step", "Progress", "ScreeningResult", "ScreeningFailed"]
+__all__ = [
+    "CalibrationProtocol",
+    "Progress",
+    "ScreeningEngine",
+    "ScreeningFailed",
+    "ScreeningProtocol",
+    "ScreeningResult",
+    "Step",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,9 @@ class Step(enum.StrEnum):
     BASELINE = "baseline"
     BREATH = "breath"
     PURGE = "purge"
+    ZERO_AIR = "zero_air"
+    REFERENCE = "reference"
+    RECOVERY = "recovery"
     DONE = "done"
     ABORTED = "aborted"
     FAILED = "failed"
@@ -101,6 +112,47 @@ class ScreeningProtocol:
 
 
 @dataclass(frozen=True)
+class CalibrationProtocol:
+    """A technician's calibration recording: zero air alone, or reference gas between zero-air phases.
+
+    Attributes:
+        kind: ``zero`` (zero-air baseline) or ``reference`` (reference-gas check).
+        zero_s: zero-air duration before the reference gas (or alone), session seconds.
+        reference_s: reference-gas duration, session seconds.
+        recovery_s: zero-air recovery after the reference gas, session seconds.
+    """
+
+    kind: str = "zero"
+    zero_s: float = 60.0
+    reference_s: float = 60.0
+    recovery_s: float = 30.0
+    period_ms: int = 100
+    flow_sccm: int = 250
+    heater_profile: int = HeaterProfile.CONSTANT
+    warmup_timeout_s: float = 600.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("zero", "reference"):
+            raise ValueError(f"calibration kind must be 'zero' or 'reference', got {self.kind!r}")
+        for name in ("zero_s", "reference_s", "recovery_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+
+    def steps(self) -> list[tuple[Step, int, float]]:
+        if self.kind == "zero":
+            return [(Step.ZERO_AIR, int(Inlet.ZERO_AIR), self.zero_s)]
+        return [
+            (Step.ZERO_AIR, int(Inlet.ZERO_AIR), self.zero_s),
+            (Step.REFERENCE, int(Inlet.REFERENCE), self.reference_s),
+            (Step.RECOVERY, int(Inlet.ZERO_AIR), self.recovery_s),
+        ]
+
+    def as_dict(self) -> dict:
+        return {k: (int(v) if isinstance(v, enum.IntEnum) else v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
 class Progress:
     """A snapshot for a progress bar or the live view."""
 
@@ -140,7 +192,7 @@ class ScreeningEngine:
         self,
         acquisition: Acquisition,
         store: Store,
-        protocol: ScreeningProtocol,
+        protocol: ScreeningProtocol | CalibrationProtocol,
         *,
         operator: str,
         subject_code: str | None = None,

@@ -49,3 +49,24 @@ def test_port_vanishing_mid_breath_is_survived(tmp_path, db_path):
     assert any(e["kind"] == "recovered" for e in events)
     breath = recording.phase("breath")
     assert breath.end_s - breath.start_s >= 15
+
+
+def test_reference_calibration_recording_switches_inlets_in_order(db_path):
+    from enose.acquisition import CalibrationProtocol
+
+    with IcdTestDevice(CHANNELS, speed=20, seed=9, warmup_s=0.5) as device, Store.open(db_path) as store:
+        acquisition = Acquisition(device.path)
+        acquisition.connect()
+        inlets: list[int] = []
+        try:
+            protocol = CalibrationProtocol("reference", zero_s=2, reference_s=3, recovery_s=2, period_ms=50)
+            engine = ScreeningEngine(acquisition, store, protocol, operator="tech", kind="calibration",
+                                     on_progress=lambda p: inlets.append(device.inlet))  # fmt: skip
+            result = engine.run()
+        finally:
+            acquisition.close()
+        row = store.session(result.session_id)
+        phases = store.phases(result.session_id)
+    assert result.status == "complete" and row["kind"] == "calibration" and row["subject_code"] is None
+    assert [(p.name, p.inlet) for p in phases] == [("warmup", 2), ("zero_air", 2), ("reference", 3), ("recovery", 2)]
+    assert 3 in inlets
