@@ -59,14 +59,20 @@ def layouts():
                 sl = slice(k, k + CHUNK_SAMPLES)
                 parts = [t[sl].tobytes(), seq[sl].tobytes(), tms[sl].tobytes(), v[sl].tobytes()]
                 if compress:
-                    parts = [zlib.compress(shuffle_bytes(p) if isinstance(p, np.ndarray) else p, 1) for p in
-                             (t[sl], seq[sl], tms[sl], v[sl])]
+                    parts = [
+                        zlib.compress(shuffle_bytes(p) if isinstance(p, np.ndarray) else p, 1)
+                        for p in (t[sl], seq[sl], tms[sl], v[sl])
+                    ]
                 db.execute("INSERT INTO c VALUES (?,?,?,?,?,?)", (sid, k, *parts))
                 db.commit()
+
         return write
 
-    return {"row per sample (32 REAL columns)": wide, "1-s chunk, raw blobs": blob(False),
-            "1-s chunk, byte-shuffle + zlib-1": blob(True)}
+    return {
+        "row per sample (32 REAL columns)": wide,
+        "1-s chunk, raw blobs": blob(False),
+        "1-s chunk, byte-shuffle + zlib-1": blob(True),
+    }
 
 
 def main() -> None:
@@ -87,8 +93,10 @@ def main() -> None:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.close()
             size = os.path.getsize(path) / N_SESSIONS
-            print(f"{name:38s} {size / 1e6:6.2f} MB/session  {size * 10_000 / 1e9:6.1f} GB per 10,000  "
-                  f"write {elapsed / N_SESSIONS * 1000:7.1f} ms/session")
+            print(
+                f"{name:38s} {size / 1e6:6.2f} MB/session  {size * 10_000 / 1e9:6.1f} GB per 10,000  "
+                f"write {elapsed / N_SESSIONS * 1000:7.1f} ms/session"
+            )
 
 
 if __name__ == "__main__":
