@@ -1,0 +1,394 @@
+# ruff: noqa: N803, N806  (X: the scikit-learn naming convention for data matrices)
+"""The persisted risk model: a skops file, its SHA-256, and a model card.
+
+Layout of ``models/NAME/``::
+
+    model.skops     the fitted pipelines and metadata (skops: no code runs on load)
+    model.sha256    "<hex>  model.skops"
+    card.json       the model card as data (intended use, data, metrics, thresholds, layout, versions)
+    card.md         the same for people
+
+Loading is refused (:class:`~enose.model.errors.ModelIntegrityError`) when the
+file does not match its SHA-256, or when it holds any type outside
+:data:`TRUSTED_TYPES`, an explicit allow-list checked with
+``skops.io.get_untrusted_types`` before anything is built. Scoring is refused
+(:class:`~enose.model.errors.ModelMismatchError`) for a device whose channel
+layout, or a feature vector whose names, differ from the model's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import skops
+import skops.io as sio
+
+from enose import __version__
+from enose.model.errors import ModelIntegrityError, ModelMismatchError
+from enose.model.training import CANDIDATES, TrainedModel
+from enose.model.zones import ZoneThresholds
+
+__all__ = ["TRUSTED_TYPES", "RiskModel", "save_model", "load_model", "sha256_file", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.skops"
+HASH_FILE = "model.sha256"
+
+#: Types a model file may contain beyond skops' default-trusted ones. Anything else is refused.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "enose.model.estimators.MahalanobisOOD",
+    "enose.model.estimators.PLSDAClassifier",
+    "enose.model.estimators.PositiveLog",
+    "numpy.dtype",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.model_selection._split.GroupKFold",
+)
+
+NOT_FOR_CLINICAL_USE = (
+    "NOT FOR CLINICAL USE. Trained and validated on simulated data only; it has no clinical validity "
+    "and must not inform any decision about a real person."
+)
+
+
+def sha256_file(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass
+class RiskModel:
+    """A loaded (or freshly trained) model, ready to score feature vectors.
+
+    Attributes mirror :class:`~enose.model.training.TrainedModel`; ``model_id``
+    is ``NAME-<first 12 hex of the SHA-256>``, ``sha256`` the file's hash.
+    """
+
+    trained: TrainedModel
+    name: str
+    sha256: str
+    card: dict
+    path: Path | None = None
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.name}-{self.sha256[:12]}"
+
+    @property
+    def thresholds(self) -> ZoneThresholds:
+        return self.trained.thresholds
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.trained.feature_names
+
+    @property
+    def clinical_names(self) -> list[str]:
+        return self.trained.clinical_names
+
+    @property
+    def layout(self) -> list[dict] | None:
+        return self.trained.layout
+
+    @property
+    def processing_version(self) -> str | None:
+        return self.trained.processing_version
+
+    # -- compatibility checks --------------------------------------------------------
+
+    def check_layout(self, layout: list[dict] | None) -> None:
+        """Refuse a device whose channels (kind, name, unit, INFO order) differ from the model's."""
+        if self.layout is None:
+            return  # a model from an external table has no device layout
+        if layout is None:
+            raise ModelMismatchError(f"model {self.model_id} needs the device's channel layout, none was given")
+        mine = [(int(c["kind"]), str(c["name"]), str(c["unit"])) for c in self.layout]
+        theirs = [(int(c["kind"]), str(c["name"]), str(c["unit"])) for c in layout]
+        if mine != theirs:
+            names = ", ".join(n for _, n, _ in mine)
+            got = ", ".join(n for _, n, _ in theirs)
+            raise ModelMismatchError(
+                f"model {self.model_id} was trained for a device with {len(mine)} channels ({names}); "
+                f"this device reports {len(theirs)} ({got}). Use a model trained for this device's layout."
+            )
+
+    def check_features(self, names: list[str], processing_version: str | None = None) -> None:
+        """Refuse a feature vector whose names (or processing version) differ from the model's."""
+        if list(names) != list(self.feature_names):
+            missing = [n for n in self.feature_names if n not in names]
+            extra = [n for n in names if n not in self.feature_names]
+            detail = []
+            if missing:
+                detail.append(f"missing {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+            if extra:
+                detail.append(f"unexpected {', '.join(extra[:5])}{' ...' if len(extra) > 5 else ''}")
+            if not detail:
+                detail.append("same names in another order")
+            raise ModelMismatchError(
+                f"model {self.model_id} expects {len(self.feature_names)} features; got {len(names)} "
+                f"({'; '.join(detail)})"
+            )
+        if processing_version and self.processing_version and processing_version != self.processing_version:
+            raise ModelMismatchError(
+                f"model {self.model_id} was trained on features of processing version {self.processing_version}; "
+                f"these are version {processing_version}. Retrain the model or use the matching software."
+            )
+
+    # -- prediction --------------------------------------------------------------------
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """``(n,)`` probability of cancer for ``(n, n_columns)`` rows (features then clinical)."""
+        return self.trained.pipeline.predict_proba(np.atleast_2d(X))[:, 1]
+
+    def predict_interval(self, X: np.ndarray, coverage: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+        """Bootstrap-ensemble percentile interval of the probability, each ``(n,)``.
+
+        It shows how much the estimate depends on which subjects were in the
+        training set (model uncertainty), not the chance that this person has cancer.
+        """
+        X = np.atleast_2d(X)
+        if not self.trained.bootstrap:
+            p = self.predict_proba(X)
+            return p, p
+        draws = np.stack([m.predict_proba(X)[:, 1] for m in self.trained.bootstrap])
+        alpha = (1 - coverage) / 2
+        return np.quantile(draws, alpha, axis=0), np.quantile(draws, 1 - alpha, axis=0)
+
+    def ood_ratios(self, X: np.ndarray) -> np.ndarray:
+        """``(n, 2)`` [T², Q] distances over their limits for the feature part; > 1 is out of distribution."""
+        k = len(self.feature_names)
+        return self.trained.ood.transform(np.atleast_2d(X)[:, :k])
+
+
+def _card(model: TrainedModel, name: str, sha: str, report: dict, simulated: bool, extra: dict | None) -> dict:
+    locked = report.get("locked", {})
+    return {
+        "model_id": f"{name}-{sha[:12]}",
+        "name": name,
+        "sha256": sha,
+        "format_version": FORMAT_VERSION,
+        "not_for_clinical_use": NOT_FOR_CLINICAL_USE if simulated else None,
+        "intended_use": (
+            "Research prototype. Estimates, from one exhaled-breath recording of an adult at risk of lung "
+            "cancer, the probability that a lung cancer is present, to support a conversation about CT "
+            "referral. It is not a diagnosis and does not replace CT or a clinician's judgement."
+        ),
+        "out_of_scope": [
+            "people under 18, or outside the age and smoking ranges of the training data",
+            "devices with another channel layout, or features from another processing version (refused)",
+            "recordings that fail the quality gate (blocked) or look unlike the training data (inconclusive)",
+        ],
+        "candidate": model.candidate,
+        "candidate_description": CANDIDATES.get(model.candidate, model.candidate),
+        "training": report,
+        "thresholds": model.thresholds.as_dict(),
+        "zones": {
+            "red": f"p >= {model.thresholds.refer:.4f}: refer for CT",
+            "orange": f"{model.thresholds.rule_out:.4f} <= p < {model.thresholds.refer:.4f}: discuss / repeat",
+            "green": f"p < {model.thresholds.rule_out:.4f}: no breath signal of cancer now",
+        },
+        "uncertainty": f"90% percentile interval of a {len(model.bootstrap)}-model subject-bootstrap ensemble",
+        "ood": "Hotelling T² and Q residual of the log features in the training PCA space; either over its limit -> inconclusive",
+        "features": list(model.feature_names),
+        "clinical": list(model.clinical_names),
+        "channel_layout": model.layout,
+        "processing_version": model.processing_version,
+        "headline": {
+            "cv_auc": report.get("chosen_oof_auc"),
+            "cv_auc_ci": report.get("chosen_oof_auc_ci"),
+            "locked_auc": locked.get("auc"),
+            "locked_auc_ci": locked.get("auc_ci"),
+        },
+        "versions": {
+            "enose": __version__,
+            "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        **(extra or {}),
+    }
+
+
+def _fmt(x, d=3) -> str:
+    return "-" if x is None else f"{x:.{d}f}"
+
+
+def card_markdown(card: dict) -> str:
+    t = card["thresholds"]
+    tr = card["training"]
+    locked = tr.get("locked", {})
+    lines = [f"# Model card: {card['model_id']}", ""]
+    if card.get("not_for_clinical_use"):
+        lines += [f"**{card['not_for_clinical_use']}**", ""]
+    lines += [
+        "## Intended use",
+        "",
+        card["intended_use"],
+        "",
+        "Out of scope: " + "; ".join(card["out_of_scope"]) + ".",
+        "",
+        "## Training data",
+        "",
+    ]
+    data = tr["training_data"]
+    lines += [
+        f"- source: {data['source']}",
+        f"- {data['n_sessions']} sessions, {data['n_subjects']} subjects ({data['n_cancer']} cancer, {data['n_control']} control)",
+        f"- sites: {', '.join(data['sites']) or '-'}; devices: {', '.join(data['devices']) or '-'}",
+        f"- {data['n_features']} e-nose features; clinical variables: {', '.join(data['clinical']) or 'none'}",
+    ]
+    if card.get("cohort"):
+        lines.append(f"- simulated cohort parameters: `{json.dumps(card['cohort'], sort_keys=True)}`")
+    lines += [
+        "",
+        "## Validation design",
+        "",
+        f"- cross-validation: {tr['cv']['design']}; calibration inside each training fold: {tr['cv']['inner_calibration_cv']}",
+        f"- locked validation: site {locked.get('site') or 'none'} with devices {', '.join(locked.get('devices', [])) or '-'} "
+        "(never seen by training, model choice, calibration or thresholds)",
+        "",
+        "## Model comparison (out-of-fold, training sites)",
+        "",
+        "| model | columns | AUC (95 % CI) | Brier | calibration slope |",
+        "|---|---|---|---|---|",
+    ]
+    for row in tr["comparison"]:
+        lines.append(
+            f"| {row['name']}{' (chosen)' if row['name'] == tr['chosen'] and row['selectable'] else ''} | {row['columns']} | "
+            f"{row['auc']:.3f} ({row['auc_ci'][0]:.3f}-{row['auc_ci'][1]:.3f}) | {row['brier']:.3f} | {row['calibration_slope']:.2f} |"
+        )
+    lines += [
+        "",
+        "## Thresholds and zones",
+        "",
+        f"- red (refer for CT): p >= {t['refer']:.4f}; out-of-fold sensitivity {t['achieved_sensitivity']:.3f} (target {t['target_sensitivity']:.2f})",
+        f"- green (rule out): p < {t['rule_out']:.4f}; out-of-fold NPV {_fmt(t['achieved_npv'])} at prevalence {t['prevalence']:.3f} (target {t['target_npv']:.2f})",
+        "- orange: in between (discuss / repeat). See `enose.model.zones` for what the two thresholds mean together.",
+        "",
+    ]
+    if locked.get("auc") is not None:
+        lines += [
+            "## Locked-site validation",
+            "",
+            f"- AUC {locked['auc']:.3f} (95 % CI {locked['auc_ci'][0]:.3f}-{locked['auc_ci'][1]:.3f}), n = {locked['n']} ({locked['n_cancer']} cancer)",
+        ]
+        for key, m in locked["thresholds"].items():
+            lines.append(
+                f"- at {key} threshold: sensitivity {_fmt(m['sensitivity'])} ({_fmt(m['sensitivity_ci'][0])}-{_fmt(m['sensitivity_ci'][1])}), "
+                f"specificity {_fmt(m['specificity'])} ({_fmt(m['specificity_ci'][0])}-{_fmt(m['specificity_ci'][1])}), "
+                f"PPV {_fmt(m['ppv'])}, NPV {_fmt(m['npv'])}"
+            )
+        lines.append(
+            f"- calibration slope {_fmt(locked.get('calibration_slope'), 2)}, intercept {_fmt(locked.get('calibration_intercept'), 2)}"
+        )
+        lines.append("")
+    lines += ["## Uncertainty and out-of-distribution", "", f"- {card['uncertainty']}", f"- {card['ood']}", ""]
+    lines += ["## Inputs", ""]
+    if card["channel_layout"]:
+        lines.append(
+            "Channel layout (INFO order): " + ", ".join(f"{c['name']} ({c['unit']})" for c in card["channel_layout"])
+        )
+    lines.append(f"Processing version: {card['processing_version'] or '-'}")
+    lines.append("Features: " + ", ".join(card["features"]))
+    lines += ["", "## Versions", ""]
+    lines += [f"- {k}: {v}" for k, v in card["versions"].items()]
+    lines += ["", f"SHA-256 of model.skops: `{card['sha256']}`", ""]
+    return "\n".join(lines)
+
+
+def _payload(model: TrainedModel) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "pipeline": model.pipeline,
+        "bootstrap": list(model.bootstrap),
+        "ood": model.ood,
+        "reference": np.asarray(model.reference, dtype=np.float64),
+        "feature_names": list(model.feature_names),
+        "clinical_names": list(model.clinical_names),
+        "thresholds": model.thresholds.as_dict(),
+        "candidate": model.candidate,
+        "layout": model.layout,
+        "processing_version": model.processing_version,
+    }
+
+
+def save_model(
+    model: TrainedModel,
+    out_dir: str | Path,
+    *,
+    report: dict | None = None,
+    simulated: bool = True,
+    extra_card: dict | None = None,
+) -> RiskModel:
+    """Write ``model.skops``, ``model.sha256``, ``card.json`` and ``card.md`` into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    data = sio.dumps(_payload(model))
+    (out / MODEL_FILE).write_bytes(data)
+    sha = hashlib.sha256(data).hexdigest()
+    (out / HASH_FILE).write_text(f"{sha}  {MODEL_FILE}\n", encoding="ascii")
+    name = out.name
+    card = _card(model, name, sha, report or model.training, simulated, extra_card)
+    (out / "card.json").write_text(json.dumps(card, indent=2, default=float), encoding="utf-8")
+    (out / "card.md").write_text(card_markdown(card), encoding="utf-8")
+    return RiskModel(model, name, sha, card, out)
+
+
+def load_model(path: str | Path, *, expected_sha256: str | None = None) -> RiskModel:
+    """Load ``models/NAME`` (or its ``model.skops``), refusing a file that fails its hash or holds untrusted types.
+
+    ``expected_sha256`` defaults to the one in ``model.sha256``; ``card.json``,
+    when present, must agree with it.
+    """
+    path = Path(path)
+    directory = path.parent if path.suffix == ".skops" else path
+    file = directory / MODEL_FILE
+    if not file.is_file():
+        raise ModelIntegrityError(f"no model file {file} (train one with `enose train`)")
+    data = file.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if expected_sha256 is None:
+        hash_file = directory / HASH_FILE
+        if not hash_file.is_file():
+            raise ModelIntegrityError(f"{hash_file} is missing: the model's integrity cannot be checked")
+        expected_sha256 = hash_file.read_text(encoding="ascii").split()[0]
+    card_file = directory / "card.json"
+    card = json.loads(card_file.read_text(encoding="utf-8")) if card_file.is_file() else {}
+    if actual != expected_sha256.lower() or (card and card.get("sha256") != actual):
+        raise ModelIntegrityError(
+            f"{file} fails its SHA-256 check (expected {expected_sha256[:12]}..., file is {actual[:12]}...): "
+            "it was modified or corrupted; restore it or retrain"
+        )
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except Exception as error:  # a file that is not a skops archive
+        raise ModelIntegrityError(f"{file} is not a readable skops model: {error}") from error
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise ModelIntegrityError(f"{file} holds types outside the allow-list, refused: {', '.join(refused)}")
+    payload = sio.loads(data, trusted=sorted(set(untrusted)))
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ModelIntegrityError(
+            f"{file} has format {payload.get('format_version')}, this software reads {FORMAT_VERSION}"
+        )
+    trained = TrainedModel(
+        pipeline=payload["pipeline"],
+        bootstrap=list(payload["bootstrap"]),
+        ood=payload["ood"],
+        reference=np.asarray(payload["reference"]),
+        feature_names=list(payload["feature_names"]),
+        clinical_names=list(payload["clinical_names"]),
+        thresholds=ZoneThresholds(**payload["thresholds"]),
+        candidate=payload["candidate"],
+        training=card.get("training", {}),
+        layout=payload["layout"],
+        processing_version=payload["processing_version"],
+    )
+    return RiskModel(trained, directory.name, actual, card, directory)

@@ -1,0 +1,288 @@
+# ruff: noqa: N806  (X: the scikit-learn naming convention for data matrices)
+"""From stored sessions to model inputs: quality gate and features, through ``enose.signal``.
+
+The model never computes signal features itself when :mod:`enose.signal`
+provides its batch API (``quality_gate`` and ``batch_features`` with a
+``PROCESSING_VERSION``). Until it does, :func:`fallback_features` and
+:func:`fallback_quality` are used: a deliberately small stand-in (per MOX
+sensor: log baseline/breath resistance ratio; CO2 and humidity of the breath),
+versioned ``model-fallback-1`` so a model trained on them is refused on the
+real features.
+
+Results are cached in ``qc_results`` and ``feature_cache`` under the processing
+version, so training on a database scores every session once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm import tqdm
+
+from enose.model.dataset import Dataset
+from enose.model.scoring import clinical_vector
+from enose.recording import Recording
+from enose.storage.analysis import load_features, load_qc, save_features, save_qc
+from enose.storage.store import Store
+from firmware_protocol.messages import ChannelKind
+
+__all__ = [
+    "SessionAnalysis",
+    "processing_version",
+    "analyse_recordings",
+    "session_features_and_qc",
+    "dataset_from_store",
+    "fallback_features",
+    "fallback_quality",
+]
+
+log = logging.getLogger(__name__)
+
+FALLBACK_VERSION = "model-fallback-1"
+MIN_BREATH_CO2_PPM = 5000.0
+
+
+@dataclass
+class SessionAnalysis:
+    """Quality verdict and feature vector of one session."""
+
+    features: np.ndarray | None  # (n_features,) or None when blocked
+    names: list[str]
+    processing_version: str
+    reasons: list[dict]
+    blocked: bool
+
+
+def _signal_api():
+    """``(quality_fn, batch_features_fn, version)`` from enose.signal, or None while it lacks them."""
+    try:
+        import enose.signal as sig
+    except ImportError:
+        return None
+    needed = ("quality_gate", "batch_features", "PROCESSING_VERSION")
+    if all(hasattr(sig, n) for n in needed):
+        return sig.quality_gate, sig.batch_features, sig.PROCESSING_VERSION
+    return None
+
+
+def processing_version() -> str:
+    api = _signal_api()
+    return api[2] if api else FALLBACK_VERSION
+
+
+def _phase_mask(rec: Recording, name: str, skip_fraction: float = 0.0) -> np.ndarray:
+    phase = rec.phase(name)
+    if phase is None:
+        return np.zeros(rec.n_samples, bool)
+    start = phase.start_s + skip_fraction * (phase.end_s - phase.start_s)
+    return (rec.t_s >= start) & (rec.t_s < phase.end_s)
+
+
+def fallback_quality(rec: Recording) -> list[dict]:
+    """Minimal quality gate: reasons as ``{code, severity, message}``; severity 'block' prevents a score."""
+    reasons = []
+    if rec.meta.get("status") not in (None, "complete"):
+        reasons.append({"code": "incomplete", "severity": "block", "message": f"the session is {rec.meta['status']}"})
+    for name in ("baseline", "breath"):
+        if not _phase_mask(rec, name).any():
+            reasons.append({"code": f"no_{name}", "severity": "block", "message": f"no {name} phase was recorded"})
+    co2 = rec.layout.index(ChannelKind.CO2)
+    breath = _phase_mask(rec, "breath")
+    if co2 is not None and breath.any():
+        level = float(np.nanpercentile(rec.values[breath, co2], 90))
+        if level < MIN_BREATH_CO2_PPM:
+            reasons.append(
+                {
+                    "code": "no_breath",
+                    "severity": "block",
+                    "message": f"breath CO2 reached only {level:.0f} ppm: the mask leaked or the subject did not breathe into it; repeat",
+                }
+            )
+    mox = rec.layout.indices(ChannelKind.MOX)
+    if mox.size and rec.n_samples:
+        dead = np.isnan(rec.values[:, mox]).mean(axis=0) > 0.5
+        if dead.any():
+            names = ", ".join(rec.layout.names[i] for i in mox[dead])
+            reasons.append({"code": "dead_sensor", "severity": "block", "message": f"sensors without data: {names}"})
+        base = _phase_mask(rec, "baseline", 0.3)
+        if base.any():
+            x = np.log(np.abs(rec.values[base][:, mox]) + 1e-9)
+            jitter = np.nanmedian(np.abs(np.diff(x, axis=0)), axis=0)
+            if np.nanmax(jitter) > 0.01:
+                reasons.append(
+                    {"code": "noisy", "severity": "warn", "message": "sensor noise is high during the baseline"}
+                )
+    return reasons
+
+
+def fallback_features(recs: list[Recording]) -> tuple[np.ndarray, list[str]]:
+    """``(n_sessions, n_features)`` stand-in features and their names (see the module docstring)."""
+    if not recs:
+        return np.empty((0, 0)), []
+    layout = recs[0].layout
+    mox = layout.indices(ChannelKind.MOX)
+    names = [f"{layout.names[i]}_breath_logratio" for i in mox] + ["co2_breath_log", "rh_breath_delta"]
+    out = np.full((len(recs), len(names)), np.nan)
+    for r, rec in enumerate(recs):
+        if rec.layout != layout:
+            raise ValueError("all recordings of a batch must share one channel layout")
+        base = _phase_mask(rec, "baseline", 0.3)
+        breath = _phase_mask(rec, "breath", 0.4)
+        if not (base.any() and breath.any()):
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r_base = np.nanmedian(rec.values[base][:, mox], axis=0)
+            r_breath = np.nanmedian(rec.values[breath][:, mox], axis=0)
+            out[r, : mox.size] = np.log(r_base / r_breath)
+        co2 = layout.index(ChannelKind.CO2)
+        rh = layout.index(ChannelKind.HUMIDITY)
+        if co2 is not None:
+            out[r, mox.size] = np.log(max(float(np.nanmean(rec.values[breath, co2])), 1.0))
+        if rh is not None:
+            out[r, mox.size + 1] = float(np.nanmean(rec.values[breath, rh]) - np.nanmean(rec.values[base, rh]))
+    return out, names
+
+
+def _reason_dicts(reasons) -> list[dict]:
+    out = []
+    for r in reasons:
+        if isinstance(r, dict):
+            out.append(r)
+        else:
+            out.append({k: getattr(r, k) for k in ("code", "severity", "message", "detail") if hasattr(r, k)})
+    for r in out:
+        if hasattr(r.get("severity"), "value"):
+            r["severity"] = r["severity"].value
+    return out
+
+
+def analyse_recordings(recs: list[Recording]) -> list[SessionAnalysis]:
+    """Quality gate and features of a batch of recordings (one layout), with enose.signal when available."""
+    api = _signal_api()
+    if api:
+        quality_fn, features_fn, version = api
+        reasons = [_reason_dicts(quality_fn(rec)) for rec in recs]
+    else:
+        version = FALLBACK_VERSION
+        reasons = [fallback_quality(rec) for rec in recs]
+    blocked = [any(r.get("severity") == "block" for r in rs) for rs in reasons]
+    keep = [rec for rec, b in zip(recs, blocked, strict=True) if not b]
+    if keep:
+        X, names = features_fn(keep) if api else fallback_features(keep)
+        names = list(names)
+    else:
+        X, names = np.empty((0, 0)), []
+    out, k = [], 0
+    for rs, b in zip(reasons, blocked, strict=True):
+        if b:
+            out.append(SessionAnalysis(None, names, version, rs, True))
+        else:
+            out.append(SessionAnalysis(np.asarray(X[k], dtype=float), names, version, rs, False))
+            k += 1
+    return out
+
+
+def session_features_and_qc(store: Store, rec: Recording) -> SessionAnalysis:
+    """One session's analysis, from the cache when this processing version already ran on it."""
+    version = processing_version()
+    sid = rec.session_id
+    if sid is not None:
+        qc = load_qc(store, sid, version)
+        if qc is not None:
+            if not qc["passed"]:
+                return SessionAnalysis(None, [], version, qc["reasons"], True)
+            names, rows = load_features(store, [sid], version)
+            if sid in rows:
+                return SessionAnalysis(rows[sid], list(names or []), version, qc["reasons"], False)
+    (result,) = analyse_recordings([rec])
+    if sid is not None:
+        save_qc(store, sid, version, not result.blocked, result.reasons)
+        if not result.blocked:
+            save_features(store, [sid], version, result.names, result.features[None, :])
+    return result
+
+
+def dataset_from_store(
+    store: Store,
+    *,
+    clinical: list[str] | tuple[str, ...] = (),
+    batch: int = 50,
+    progress: bool = False,
+) -> tuple[Dataset, dict]:
+    """Every complete, labelled screening session as a :class:`Dataset`, and the flow counts (STARD).
+
+    Sessions blocked by the quality gate are left out and counted in the flow.
+    """
+    rows = list(
+        store.db.query(
+            """SELECT s.id, s.subject_code, s.site, s.device_serial, s.channels, l.cancer
+               FROM sessions s JOIN current_labels l ON l.subject_code = s.subject_code
+               WHERE s.kind = 'screening' AND s.status = 'complete' ORDER BY s.id"""
+        )
+    )
+    n_all = store.db.execute("SELECT COUNT(*) FROM sessions WHERE kind = 'screening'").fetchone()[0]
+    if not rows:
+        raise ValueError(f"{store.path} holds no complete screening session with a label")
+    layouts = {r["channels"] for r in rows}
+    if len(layouts) > 1:
+        raise ValueError(
+            f"{store.path} mixes {len(layouts)} channel layouts; a model is trained for one device layout at a time"
+        )
+    version = processing_version()
+    ids = [r["id"] for r in rows]
+    cached_names, cached = load_features(store, ids, version)
+    qc_cached = {sid: load_qc(store, sid, version) for sid in ids}
+    analyses: dict[int, SessionAnalysis] = {}
+    for sid in ids:
+        qc = qc_cached[sid]
+        if qc is not None and not qc["passed"]:
+            analyses[sid] = SessionAnalysis(None, [], version, qc["reasons"], True)
+        elif qc is not None and sid in cached:
+            analyses[sid] = SessionAnalysis(cached[sid], list(cached_names or []), version, qc["reasons"], False)
+    todo = [sid for sid in ids if sid not in analyses]
+    for start in tqdm(range(0, len(todo), batch), desc="features", disable=not progress, leave=False):
+        chunk = todo[start : start + batch]
+        recs = [store.load_recording(sid) for sid in chunk]
+        results = analyse_recordings(recs)
+        kept = [(sid, a) for sid, a in zip(chunk, results, strict=True) if not a.blocked]
+        for sid, a in zip(chunk, results, strict=True):
+            save_qc(store, sid, version, not a.blocked, a.reasons)
+            analyses[sid] = a
+        if kept:
+            save_features(
+                store, [s for s, _ in kept], version, kept[0][1].names, np.stack([a.features for _, a in kept])
+            )
+    good = [r for r in rows if not analyses[r["id"]].blocked]
+    if not good:
+        raise ValueError("every labelled session was blocked by the quality gate")
+    names = analyses[good[0]["id"]].names
+    subjects = {r["subject_code"]: store.subject(r["subject_code"]) for r in good}
+    X = np.stack(
+        [
+            np.concatenate([analyses[r["id"]].features, clinical_vector(subjects[r["subject_code"]], list(clinical))])
+            for r in good
+        ]
+    )
+    ds = Dataset(
+        X=X,
+        y=np.array([r["cancer"] for r in good]),
+        feature_names=list(names),
+        clinical_names=list(clinical),
+        subject=np.array([r["subject_code"] for r in good], dtype=object),
+        site=np.array([r["site"] or "" for r in good], dtype=object),
+        device=np.array([r["device_serial"] or "" for r in good], dtype=object),
+        session_id=np.array([r["id"] for r in good]),
+        source=f"database {store.path.name}",
+        layout=json.loads(rows[0]["channels"]),
+        processing_version=version,
+    )
+    flow = {
+        "screening_sessions": int(n_all),
+        "complete_with_label": len(rows),
+        "blocked_by_quality_gate": len(rows) - len(good),
+        "analysed": len(good),
+    }
+    return ds, flow

@@ -1,0 +1,242 @@
+"""Diagnostic-accuracy metrics with confidence intervals (STARD / TRIPOD+AI items).
+
+All functions take ``y`` (``(n,)`` 0/1, 1 = cancer) and ``p`` (``(n,)`` predicted
+probability of cancer). Confidence intervals:
+
+* proportions (sensitivity, specificity, PPV, NPV): Wilson score interval, which
+  behaves at 0 % and 100 % where the normal approximation does not;
+* AUC and calibration: percentile bootstrap, resampling whole *groups*
+  (subjects) when ``groups`` is given, so repeated sessions of one person do
+  not narrow the interval; resampling is stratified by class so every replicate
+  has both classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import stats
+from sklearn.metrics import roc_auc_score, roc_curve
+
+__all__ = [
+    "wilson_interval",
+    "auc_with_ci",
+    "BinaryMetrics",
+    "metrics_at_threshold",
+    "calibration_slope_intercept",
+    "calibration_curve_points",
+    "net_benefit_curve",
+    "brier_score",
+]
+
+_EPS = 1e-6
+
+
+def wilson_interval(successes: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion; ``(nan, nan)`` when ``total`` is 0."""
+    if total <= 0:
+        return (float("nan"), float("nan"))
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    phat = successes / total
+    denominator = 1 + z * z / total
+    centre = (phat + z * z / (2 * total)) / denominator
+    half = z * np.sqrt(phat * (1 - phat) / total + z * z / (4 * total * total)) / denominator
+    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
+
+
+def _bootstrap_indices(y: np.ndarray, groups: np.ndarray | None, n_boot: int, rng: np.random.Generator):
+    """Yield index arrays of class-stratified (cluster) bootstrap replicates."""
+    if groups is None:
+        groups = np.arange(y.size)
+    groups = np.asarray(groups)
+    # a group's class is its majority label (subjects have one label)
+    unique, inverse = np.unique(groups, return_inverse=True)
+    group_label = np.bincount(inverse, weights=y) / np.bincount(inverse) >= 0.5
+    members = [np.flatnonzero(inverse == g) for g in range(unique.size)]
+    strata = [np.flatnonzero(group_label), np.flatnonzero(~group_label)]
+    for _ in range(n_boot):
+        picked = np.concatenate([rng.choice(s, size=s.size, replace=True) for s in strata if s.size])
+        yield np.concatenate([members[g] for g in picked])
+
+
+def auc_with_ci(
+    y: np.ndarray,
+    p: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, tuple[float, float]]:
+    """ROC AUC and its percentile-bootstrap CI (cluster bootstrap over ``groups``)."""
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    auc = float(roc_auc_score(y, p))
+    rng = np.random.default_rng(seed)
+    values = []
+    for idx in _bootstrap_indices(y, groups, n_boot, rng):
+        yy = y[idx]
+        if yy.min() == yy.max():
+            continue
+        values.append(roc_auc_score(yy, p[idx]))
+    if not values:
+        return auc, (float("nan"), float("nan"))
+    alpha = (1 - confidence) / 2
+    return auc, (float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha)))
+
+
+@dataclass(frozen=True)
+class BinaryMetrics:
+    """Accuracy of the rule "positive when p >= threshold", with Wilson 95 % CIs.
+
+    ``npv_at_prevalence`` / ``ppv_at_prevalence`` recompute the predictive values
+    at another prevalence by Bayes' rule (predictive values of a case-control
+    cohort do not transfer to a screening population).
+    """
+
+    threshold: float
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+    sensitivity: float
+    sensitivity_ci: tuple[float, float]
+    specificity: float
+    specificity_ci: tuple[float, float]
+    ppv: float
+    ppv_ci: tuple[float, float]
+    npv: float
+    npv_ci: tuple[float, float]
+
+    def ppv_at_prevalence(self, prevalence: float) -> float:
+        se, sp = self.sensitivity, self.specificity
+        num = se * prevalence
+        den = num + (1 - sp) * (1 - prevalence)
+        return float(num / den) if den > 0 else float("nan")
+
+    def npv_at_prevalence(self, prevalence: float) -> float:
+        se, sp = self.sensitivity, self.specificity
+        num = sp * (1 - prevalence)
+        den = num + (1 - se) * prevalence
+        return float(num / den) if den > 0 else float("nan")
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+
+
+def _ratio(a: int, b: int) -> float:
+    return float(a / b) if b else float("nan")
+
+
+def metrics_at_threshold(y: np.ndarray, p: np.ndarray, threshold: float) -> BinaryMetrics:
+    """Sensitivity, specificity, PPV, NPV (with CIs) of ``p >= threshold``."""
+    y = np.asarray(y, dtype=int)
+    positive = np.asarray(p, dtype=float) >= threshold
+    tp = int(np.sum(positive & (y == 1)))
+    fp = int(np.sum(positive & (y == 0)))
+    tn = int(np.sum(~positive & (y == 0)))
+    fn = int(np.sum(~positive & (y == 1)))
+    return BinaryMetrics(
+        threshold=float(threshold),
+        tp=tp,
+        fp=fp,
+        tn=tn,
+        fn=fn,
+        sensitivity=_ratio(tp, tp + fn),
+        sensitivity_ci=wilson_interval(tp, tp + fn),
+        specificity=_ratio(tn, tn + fp),
+        specificity_ci=wilson_interval(tn, tn + fp),
+        ppv=_ratio(tp, tp + fp),
+        ppv_ci=wilson_interval(tp, tp + fp),
+        npv=_ratio(tn, tn + fn),
+        npv_ci=wilson_interval(tn, tn + fn),
+    )
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, _EPS, 1 - _EPS)
+    return np.log(p / (1 - p))
+
+
+def _logistic_fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray | None = None, n_iter: int = 50) -> np.ndarray:
+    """Unpenalised logistic regression by Newton-Raphson; ``x`` is ``(n, k)`` including the intercept column."""
+    beta = np.zeros(x.shape[1])
+    offset = np.zeros(y.size) if offset is None else offset
+    for _ in range(n_iter):
+        eta = x @ beta + offset
+        mu = 1 / (1 + np.exp(-eta))
+        w = np.maximum(mu * (1 - mu), 1e-9)
+        hessian = x.T @ (x * w[:, None]) + 1e-9 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, x.T @ (y - mu))
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return beta
+
+
+def calibration_slope_intercept(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Calibration slope and calibration-in-the-large (intercept), as TRIPOD defines them.
+
+    Slope: coefficient of ``logit(p)`` in a logistic model of ``y`` (1 is ideal;
+    < 1 means the predictions are too extreme). Intercept: the intercept of a
+    logistic model with ``logit(p)`` as an offset (0 is ideal; > 0 means the
+    model under-predicts risk on average).
+    """
+    y = np.asarray(y, dtype=float)
+    lp = _logit(np.asarray(p, dtype=float))
+    ones = np.ones_like(lp)
+    slope = _logistic_fit(np.column_stack([ones, lp]), y)[1]
+    intercept = _logistic_fit(ones[:, None], y, offset=lp)[0]
+    return float(slope), float(intercept)
+
+
+def calibration_curve_points(y: np.ndarray, p: np.ndarray, n_bins: int = 8) -> dict:
+    """Observed vs predicted risk in quantile bins, with Wilson CIs of the observed fraction."""
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    edges = np.unique(np.quantile(p, np.linspace(0, 1, n_bins + 1)))
+    which = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, max(0, edges.size - 2))
+    out = {"predicted": [], "observed": [], "low": [], "high": [], "n": []}
+    for b in np.unique(which):
+        sel = which == b
+        k, n = int(y[sel].sum()), int(sel.sum())
+        lo, hi = wilson_interval(k, n)
+        out["predicted"].append(float(p[sel].mean()))
+        out["observed"].append(k / n)
+        out["low"].append(lo)
+        out["high"].append(hi)
+        out["n"].append(n)
+    return out
+
+
+def net_benefit_curve(y: np.ndarray, p: np.ndarray, thresholds: np.ndarray | None = None) -> dict:
+    """Decision curve (Vickers & Elkin): net benefit of the model, of "refer all" and "refer none".
+
+    Net benefit at threshold probability ``pt`` = TP/n - FP/n x pt / (1 - pt).
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    if thresholds is None:
+        thresholds = np.linspace(0.01, 0.8, 80)
+    n = y.size
+    prevalence = y.mean()
+    model, refer_all = [], []
+    for pt in thresholds:
+        odds = pt / (1 - pt)
+        positive = p >= pt
+        tp = np.sum(positive & (y == 1))
+        fp = np.sum(positive & (y == 0))
+        model.append(float(tp / n - fp / n * odds))
+        refer_all.append(float(prevalence - (1 - prevalence) * odds))
+    return {"threshold": [float(t) for t in thresholds], "model": model, "refer_all": refer_all}
+
+
+def brier_score(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean((np.asarray(p, dtype=float) - np.asarray(y, dtype=float)) ** 2))
+
+
+def roc_points(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(fpr, tpr)`` of the empirical ROC curve."""
+    fpr, tpr, _ = roc_curve(y, p)
+    return fpr, tpr

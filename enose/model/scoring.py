@@ -1,0 +1,214 @@
+# ruff: noqa: N803, N806  (X: the scikit-learn naming convention for data matrices)
+"""Scoring one session: quality gate -> features -> model -> stored score.
+
+:func:`score_features` is the pure part (a feature vector in, a score out);
+:func:`score_session` is what the screening calls at the end of the manoeuvre:
+it loads the recording, refuses a device the model was not trained for, runs
+the quality gate (blocking reasons prevent a score), computes the features,
+scores, and appends one row to ``scores`` recording the model id and hash, the
+software and processing versions, and the calibration in force.
+
+Zones of a stored score: green / orange / red from the thresholds;
+``inconclusive`` when the sample is out of distribution (repeat the test);
+``blocked`` when the quality gate blocked the recording (no probability).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import numpy as np
+
+from enose import __version__
+from enose.model.artifact import RiskModel
+from enose.model.explain import explain
+from enose.model.zones import ZONE_WORDS
+from enose.storage.store import StorageError, Store, utc_now
+
+__all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT"]
+
+log = logging.getLogger(__name__)
+
+
+def _sex_male(s: dict) -> float | None:
+    return None if s.get("sex") is None else float(s["sex"] == "M")
+
+
+def _smoking_current(s: dict) -> float | None:
+    return None if s.get("smoking") is None else float(s["smoking"] == "current")
+
+
+#: How each clinical model input is read from a ``subjects`` row.
+CLINICAL_FROM_SUBJECT = {
+    "age_years": lambda s: s.get("age_years"),
+    "pack_years": lambda s: s.get("pack_years"),
+    "copd": lambda s: s.get("copd"),
+    "previous_cancer": lambda s: s.get("previous_cancer"),
+    "sex_male": _sex_male,
+    "smoking_current": _smoking_current,
+}
+
+
+def clinical_vector(subject: dict | None, names: list[str]) -> np.ndarray:
+    """``(len(names),)`` float clinical inputs from a ``subjects`` row; NaN where unknown."""
+    subject = subject or {}
+    out = []
+    for name in names:
+        reader = CLINICAL_FROM_SUBJECT.get(name)
+        if reader is None:
+            raise KeyError(f"unknown clinical variable {name!r}; known: {', '.join(CLINICAL_FROM_SUBJECT)}")
+        value = reader(subject)
+        out.append(np.nan if value is None else float(value))
+    return np.array(out, dtype=np.float64)
+
+
+def score_features(
+    model: RiskModel,
+    features: np.ndarray,
+    feature_names: list[str],
+    clinical: np.ndarray | None = None,
+    *,
+    layout: list[dict] | None = None,
+    processing_version: str | None = None,
+    top: int = 4,
+) -> dict:
+    """Score one feature vector.
+
+    Args:
+        features: ``(n_features,)`` e-nose features, named by ``feature_names``.
+        clinical: ``(n_clinical,)`` in ``model.clinical_names`` order (NaN: unknown).
+        layout: the recording device's channel layout (checked against the model's).
+
+    Raises:
+        ModelMismatchError: another channel layout, feature set or processing version.
+    """
+    model.check_layout(layout)
+    model.check_features(list(feature_names), processing_version)
+    clinical = np.full(len(model.clinical_names), np.nan) if clinical is None else np.asarray(clinical, float)
+    x = np.concatenate([np.asarray(features, dtype=float).reshape(-1), clinical.reshape(-1)])
+    p = float(model.predict_proba(x)[0])
+    low, high = model.predict_interval(x)
+    ratios = model.ood_ratios(x)[0]
+    features_finite = bool(np.all(np.isfinite(x[: len(model.feature_names)])))
+    ood = bool(np.any(ratios > 1.0)) or not features_finite
+    zone = "inconclusive" if ood else model.thresholds.zone(p)
+    return {
+        "probability": p,
+        "interval": [float(low[0]), float(high[0])],
+        "zone": zone,
+        "zone_text": ZONE_WORDS[zone],
+        "ood": ood,
+        "ood_distance": {"t2_ratio": float(ratios[0]), "q_ratio": float(ratios[1])},
+        "explanation": explain(
+            model.predict_proba, x, model.trained.reference, model.feature_names, model.clinical_names, top=top
+        ),
+        "model_id": model.model_id,
+        "model_sha256": model.sha256,
+        "thresholds": {"rule_out": model.thresholds.rule_out, "refer": model.thresholds.refer},
+    }
+
+
+def _calibration_in_force(store: Store, device_serial: str | None, started_at: str | None) -> int | None:
+    """Id of the newest passing calibration of the device made before the session (reference, else zero)."""
+    if not device_serial:
+        return None
+    for kind in ("reference", "zero"):
+        rows = list(
+            store.db.query(
+                """SELECT id FROM calibrations WHERE device_serial = ? AND kind = ?
+                   AND (passed IS NULL OR passed = 1) AND created_at <= ?
+                   ORDER BY created_at DESC, id DESC LIMIT 1""",
+                [device_serial, kind, started_at or "9999"],
+            )
+        )
+        if rows:
+            return int(rows[0]["id"])
+    return None
+
+
+def _insert_score(store: Store, row: dict[str, Any]) -> int:
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    try:
+        with store.conn:
+            cursor = store.conn.execute(f"INSERT INTO scores ({columns}) VALUES ({marks})", list(row.values()))
+    except Exception as error:
+        raise StorageError(f"could not store the score of session {row['session_id']}: {error}") from error
+    return int(cursor.lastrowid)
+
+
+def score_session(store: Store, session_id: int, model: RiskModel, *, operator: str | None = None) -> dict:
+    """Quality gate + features + model for one stored session; append the result to ``scores``.
+
+    Returns the summary dictionary (the ``score`` of ``screen --json``): either
+    ``probability``, ``interval``, ``zone``, ``model_id``, ``explanation``..., or
+    ``zone = 'blocked'`` with the quality gate's ``reasons`` and no probability.
+
+    Raises:
+        ModelMismatchError: the session's device has another channel layout, or
+            the features differ from the model's (nothing is stored: this is a
+            set-up error, not a result about the person).
+    """
+    from enose.model.features import session_features_and_qc
+
+    recording = store.load_recording(session_id)
+    model.check_layout(recording.layout.to_json())
+    result = session_features_and_qc(store, recording)
+    meta = recording.meta
+    row: dict[str, Any] = {
+        "session_id": session_id,
+        "created_at": utc_now(),
+        "operator": operator,
+        "software_version": __version__,
+        "processing_version": result.processing_version,
+        "calibration_id": _calibration_in_force(store, meta.get("device_serial"), meta.get("started_at")),
+        "qc_reasons": json.dumps(result.reasons, default=str),
+    }
+    if result.blocked:
+        row.update({"zone": "blocked", "ood": 0, "explanation": "[]"})
+        score_id = _insert_score(store, row)
+        blocking = [r for r in result.reasons if r.get("severity") == "block"]
+        return {
+            "score_id": score_id,
+            "session_id": session_id,
+            "zone": "blocked",
+            "zone_text": ZONE_WORDS["blocked"],
+            "probability": None,
+            "reason": "; ".join(str(r.get("message", r.get("code"))) for r in blocking) or "quality gate blocked",
+            "qc_reasons": result.reasons,
+            "model_id": None,
+        }
+    subject = store.subject(meta["subject_code"]) if meta.get("subject_code") else None
+    clinical = clinical_vector(subject, model.clinical_names)
+    scored = score_features(
+        model,
+        result.features,
+        result.names,
+        clinical,
+        layout=recording.layout.to_json(),
+        processing_version=result.processing_version,
+    )
+    row.update(
+        {
+            "model_id": scored["model_id"],
+            "model_sha256": scored["model_sha256"],
+            "probability": scored["probability"],
+            "interval_low": scored["interval"][0],
+            "interval_high": scored["interval"][1],
+            "zone": scored["zone"],
+            "ood": int(scored["ood"]),
+            "explanation": json.dumps(scored["explanation"]),
+        }
+    )
+    score_id = _insert_score(store, row)
+    return {
+        "score_id": score_id,
+        "session_id": session_id,
+        **scored,
+        "qc_reasons": result.reasons,
+        "calibration_id": row["calibration_id"],
+        "processing_version": result.processing_version,
+        "software_version": __version__,
+    }

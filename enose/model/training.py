@@ -1,0 +1,440 @@
+# ruff: noqa: N803, N806  (X, Y: the scikit-learn naming convention for data matrices)
+"""Leakage-safe training: candidate pipelines, blocked cross-validation, locked validation.
+
+The rules, and where they are enforced:
+
+* **No subject, site or device in two folds.** :func:`cv_blocks` joins rows that
+  share a subject, a site or a device into one block (connected components), and
+  the outer cross-validation never splits a block. With site/device information
+  that is leave-one-site-out (sites own their devices); without it (an external
+  table) it is a stratified group k-fold over subjects. Never a shuffled row split.
+* **Calibration inside the training fold.** Each pipeline ends in
+  :class:`~sklearn.calibration.CalibratedClassifierCV` (Platt scaling) whose own
+  cross-validation is a :class:`~sklearn.model_selection.GroupKFold` over
+  subjects (:func:`fit_pipeline`).
+* **A locked validation set.** :func:`split_locked` sets aside one site and
+  every device used there (and any subject seen there); model choice,
+  calibration and the zone thresholds never see it. It is scored once, at the end.
+* **Thresholds from out-of-fold predictions** of the chosen candidate on the
+  training part (:mod:`enose.model.zones`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from tqdm import tqdm
+
+from enose.model.dataset import Dataset
+from enose.model.errors import NotEnoughData
+from enose.model.estimators import MahalanobisOOD, PLSDAClassifier, PositiveLog
+from enose.model.metrics import auc_with_ci, brier_score, calibration_slope_intercept, metrics_at_threshold
+from enose.model.zones import ZoneThresholds, choose_thresholds
+
+__all__ = [
+    "CANDIDATES",
+    "make_pipeline",
+    "cv_blocks",
+    "outer_folds",
+    "out_of_fold",
+    "split_locked",
+    "CandidateResult",
+    "TrainedModel",
+    "train_model",
+    "fit_pipeline",
+]
+
+log = logging.getLogger(__name__)
+
+#: Candidate classifiers with their fixed, pre-specified hyper-parameters (no tuning on the data,
+#: so the only data-driven choice is the candidate, made on out-of-fold AUC).
+CANDIDATES: dict[str, str] = {
+    "logreg": "L2-regularised logistic regression (C=0.1)",
+    "svm": "RBF support-vector machine (C=1, gamma='scale')",
+    "plsda": "PLS-DA (3 latent variables)",
+    "gboost": "histogram gradient boosting (depth 3, 150 trees, learning rate 0.05)",
+}
+
+INNER_SPLITS = 3
+
+
+def _classifier(name: str, random_state: int):
+    if name == "logreg":
+        return LogisticRegression(C=0.1, max_iter=2000)
+    if name == "svm":
+        return SVC(C=1.0, gamma="scale", kernel="rbf")
+    if name == "plsda":
+        return PLSDAClassifier(n_components=3)
+    if name == "gboost":
+        return HistGradientBoostingClassifier(
+            max_depth=3, max_iter=150, learning_rate=0.05, min_samples_leaf=10, l2_regularization=1.0,
+            random_state=random_state,
+        )  # fmt: skip
+    raise ValueError(f"unknown candidate {name!r}; choose from {', '.join(CANDIDATES)}")
+
+
+def make_pipeline(name: str, *, random_state: int = 0, inner_splits: int = INNER_SPLITS) -> Pipeline:
+    """The whole model as one Pipeline: log -> impute -> scale -> calibrated classifier.
+
+    Fit it with :func:`fit_pipeline`, which keeps each subject in one calibration fold.
+    """
+    calibrated = CalibratedClassifierCV(
+        _classifier(name, random_state), method="sigmoid", cv=GroupKFold(n_splits=inner_splits), ensemble=False
+    )
+    return Pipeline(
+        [
+            ("log", PositiveLog()),
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("scale", StandardScaler()),
+            ("classifier", calibrated),
+        ]
+    )
+
+
+def fit_pipeline(pipeline: Pipeline, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> Pipeline:
+    """Fit so that the calibration's inner folds never split a subject (``groups``: subject per row).
+
+    Why not metadata routing: with ``ensemble=False`` scikit-learn 1.9's
+    CalibratedClassifierCV does not pass ``groups`` on to ``cross_val_predict``
+    (its splitter then fails), so the grouped splits are computed here and given
+    as an explicit list, then the parameter is put back to the GroupKFold it
+    stands for (the fitted state does not depend on it afterwards).
+    """
+    splitter = pipeline.get_params()["classifier__cv"]
+    splits = list(splitter.split(X, y, np.asarray(groups)))
+    pipeline.set_params(classifier__cv=splits)
+    try:
+        pipeline.fit(X, y)
+    finally:
+        pipeline.set_params(classifier__cv=splitter)
+    return pipeline
+
+
+def cv_blocks(ds: Dataset) -> np.ndarray:
+    """``(n,)`` int block id: rows sharing a subject, site or device (transitively) share a block."""
+    n = len(ds)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for key in (ds.subject, ds.site, ds.device):
+        first: dict[str, int] = {}
+        for i, value in enumerate(key):
+            if value == "" or value is None:
+                continue
+            j = first.setdefault(value, i)
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[ri] = rj
+    roots = np.array([find(i) for i in range(n)])
+    return np.unique(roots, return_inverse=True)[1]
+
+
+def outer_folds(ds: Dataset, *, n_splits: int = 5, seed: int = 0) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """Outer cross-validation folds that never split a :func:`cv_blocks` block, and their description.
+
+    Raises:
+        NotEnoughData: when the classes or blocks are too few for the folds.
+    """
+    blocks = cv_blocks(ds)
+    n_blocks = int(blocks.max()) + 1 if blocks.size else 0
+    n_pos, n_neg = int(ds.y.sum()), int((1 - ds.y).sum())
+    has_sites = np.unique(ds.site[ds.site != ""]).size >= 3
+    if has_sites and n_blocks >= 3:
+        if n_blocks <= 8:
+            folds = list(LeaveOneGroupOut().split(ds.X, ds.y, blocks))
+            sites = np.unique(ds.site).size
+            description = f"leave-one-site-out ({n_blocks} blocks of sites with their devices; {sites} sites)"
+        else:
+            folds = list(GroupKFold(n_splits=min(n_splits, n_blocks)).split(ds.X, ds.y, blocks))
+            description = f"grouped {min(n_splits, n_blocks)}-fold over {n_blocks} site/device/subject blocks"
+    else:
+        if min(n_pos, n_neg) < n_splits or n_blocks < n_splits:
+            raise NotEnoughData(
+                f"{len(ds)} rows ({n_pos} cancer, {n_neg} control, {n_blocks} subjects) are too few for "
+                f"{n_splits}-fold cross-validation: each class needs at least {n_splits} subjects"
+            )
+        splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        folds = list(splitter.split(ds.X, ds.y, blocks))
+        description = f"stratified {n_splits}-fold grouped by subject ({n_blocks} subjects)"
+    for train, _test in folds:
+        if np.unique(ds.y[train]).size < 2:
+            raise NotEnoughData("a training fold holds one class only; too few subjects per site for this CV")
+        if np.unique(blocks[train]).size < INNER_SPLITS or np.unique(ds.subject[train]).size < INNER_SPLITS:
+            raise NotEnoughData("too few subjects in a training fold for the calibration's inner folds")
+    return folds, description
+
+
+def out_of_fold(
+    name: str,
+    ds: Dataset,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    seed: int = 0,
+    on_fold: Callable[[], None] | None = None,
+) -> np.ndarray:
+    """``(n,)`` out-of-fold probabilities of candidate ``name`` (each row predicted by a model that never saw its block)."""
+    p = np.full(len(ds), np.nan)
+    for train, test in folds:
+        model = fit_pipeline(make_pipeline(name, random_state=seed), ds.X[train], ds.y[train], ds.subject[train])
+        p[test] = model.predict_proba(ds.X[test])[:, 1]
+        if on_fold:
+            on_fold()
+    return p
+
+
+def split_locked(ds: Dataset, locked_site: str | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Boolean masks (train, locked) setting aside one site, every device used there, and its subjects.
+
+    ``locked_site`` defaults to the last site in sorted order. A dataset without
+    site information has no locked set (``locked`` all False).
+    """
+    sites = sorted({s for s in ds.site if s})
+    if not sites:
+        return np.ones(len(ds), bool), np.zeros(len(ds), bool), {"site": None, "devices": []}
+    if locked_site is None:
+        locked_site = sites[-1]
+    if locked_site not in sites:
+        raise NotEnoughData(f"locked site {locked_site!r} is not in the data; sites are {', '.join(sites)}")
+    if len(sites) < 4:
+        raise NotEnoughData(f"a locked site needs at least 4 sites (3 left for site-blocked CV); got {len(sites)}")
+    locked = ds.site == locked_site
+    devices = sorted({d for d in ds.device[locked] if d})
+    locked |= np.isin(ds.device, devices)
+    subjects = set(ds.subject[locked])
+    locked |= np.isin(ds.subject, list(subjects))
+    train = ~locked
+    if np.unique(ds.y[locked]).size < 2 or np.unique(ds.y[train]).size < 2:
+        raise NotEnoughData("the locked site or the training sites hold one class only")
+    info = {
+        "site": locked_site,
+        "devices": devices,
+        "n_sessions": int(locked.sum()),
+        "n_subjects": len(subjects),
+        "sites_lost_with_devices": sorted({s for s in ds.site[locked] if s} - {locked_site}),
+    }
+    return train, locked, info
+
+
+@dataclass
+class CandidateResult:
+    """Out-of-fold performance of one candidate on the training part."""
+
+    name: str
+    description: str
+    columns: str
+    auc: float
+    auc_ci: tuple[float, float]
+    brier: float
+    calibration_slope: float
+    calibration_intercept: float
+    oof: np.ndarray = field(repr=False)
+    selectable: bool = True
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "columns": self.columns,
+            "auc": self.auc,
+            "auc_ci": list(self.auc_ci),
+            "brier": self.brier,
+            "calibration_slope": self.calibration_slope,
+            "calibration_intercept": self.calibration_intercept,
+            "selectable": self.selectable,
+        }
+
+
+@dataclass
+class TrainedModel:
+    """Everything the scorer needs, before persistence (see :mod:`enose.model.artifact`)."""
+
+    pipeline: Pipeline
+    bootstrap: list[Pipeline]
+    ood: Pipeline
+    reference: np.ndarray
+    feature_names: list[str]
+    clinical_names: list[str]
+    thresholds: ZoneThresholds
+    candidate: str
+    training: dict
+    layout: list[dict] | None = None
+    processing_version: str | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.feature_names, *self.clinical_names]
+
+
+def _result(name: str, columns: str, ds: Dataset, p: np.ndarray, n_boot: int, seed: int, selectable: bool):
+    auc, ci = auc_with_ci(ds.y, p, groups=ds.subject, n_boot=n_boot, seed=seed)
+    slope, intercept = calibration_slope_intercept(ds.y, p)
+    return CandidateResult(
+        name=name,
+        description=CANDIDATES[name],
+        columns=columns,
+        auc=auc,
+        auc_ci=ci,
+        brier=brier_score(ds.y, p),
+        calibration_slope=slope,
+        calibration_intercept=intercept,
+        oof=p,
+        selectable=selectable,
+    )
+
+
+def _subject_bootstrap(ds: Dataset, rng: np.random.Generator) -> np.ndarray:
+    """Row indices of one bootstrap replicate resampling whole subjects, stratified by class."""
+    subjects, inverse = np.unique(ds.subject, return_inverse=True)
+    label = np.bincount(inverse, weights=ds.y) / np.bincount(inverse) >= 0.5
+    rows_of = [np.flatnonzero(inverse == s) for s in range(subjects.size)]
+    picked = np.concatenate([rng.choice(np.flatnonzero(label == c), (label == c).sum()) for c in (True, False)])
+    idx, new_subject = [], []
+    for k, s in enumerate(picked):
+        idx.append(rows_of[s])
+        new_subject.extend([f"b{k}"] * rows_of[s].size)  # a subject drawn twice counts as two, kept whole
+    return np.concatenate(idx), np.array(new_subject, dtype=object)
+
+
+def train_model(
+    ds: Dataset,
+    *,
+    candidates: Sequence[str] = tuple(CANDIDATES),
+    locked_site: str | None = None,
+    use_locked: bool = True,
+    n_bootstrap: int = 30,
+    n_boot_ci: int = 1000,
+    n_splits: int = 5,
+    seed: int = 0,
+    progress: bool = False,
+) -> tuple[TrainedModel, dict]:
+    """Compare candidates by blocked CV, choose one, set thresholds, fit, and validate on the locked site.
+
+    Returns the trained model and a report dictionary (comparison table, CV
+    design, thresholds, locked-site metrics) that goes into the model card.
+    """
+    if use_locked:
+        train_mask, locked_mask, locked_info = split_locked(ds, locked_site)
+    else:
+        train_mask, locked_mask, locked_info = np.ones(len(ds), bool), np.zeros(len(ds), bool), {"site": None}
+    train = ds.subset(train_mask)
+    folds, cv_description = outer_folds(train, n_splits=n_splits, seed=seed)
+    jobs = [(name, "features+clinical" if ds.clinical_names else "features", train, True) for name in candidates]
+    if ds.clinical_names:
+        jobs.append(("logreg", "clinical only (reference)", _clinical_only(train), False))
+        jobs.append(("logreg", "features only (reference)", train.without_clinical(), False))
+    bar = tqdm(total=len(jobs) * len(folds), desc="cross-validation", disable=not progress, file=None, leave=False)
+    results: list[CandidateResult] = []
+    for name, columns, data, selectable in jobs:
+        p = out_of_fold(name, data, folds, seed=seed, on_fold=lambda: bar.update(1))
+        results.append(_result(name, columns, data, p, n_boot_ci, seed, selectable))
+    bar.close()
+    eligible = [r for r in results if r.selectable]
+    best = max(eligible, key=lambda r: (round(r.auc, 3), -list(CANDIDATES).index(r.name)))
+    thresholds = choose_thresholds(train.y, best.oof)
+    model = _fit_final(best.name, train, thresholds, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
+    report = {
+        "cv": {
+            "design": cv_description,
+            "n_folds": len(folds),
+            "inner_calibration_cv": f"GroupKFold({INNER_SPLITS}) over subjects, inside each training fold",
+            "folds": [
+                {
+                    "test_sites": sorted({str(s) for s in train.site[test] if s}),
+                    "test_devices": sorted({str(d) for d in train.device[test] if d}),
+                    "n_train": int(train_idx.size),
+                    "n_test": int(test.size),
+                }
+                for train_idx, test in folds
+            ],
+        },
+        "comparison": [r.as_dict() for r in results],
+        "chosen": best.name,
+        "chosen_oof_auc": best.auc,
+        "chosen_oof_auc_ci": list(best.auc_ci),
+        "oof_metrics": {
+            "refer": metrics_at_threshold(train.y, best.oof, thresholds.refer).as_dict(),
+            "rule_out": metrics_at_threshold(train.y, best.oof, thresholds.rule_out).as_dict(),
+        },
+        "thresholds": thresholds.as_dict(),
+        "training_data": train.summary(),
+        "locked": locked_info,
+    }
+    model.training = report
+    if locked_mask.any():
+        from enose.model.evaluation import headline_metrics
+
+        locked = ds.subset(locked_mask)
+        p_locked = model.pipeline.predict_proba(locked.X)[:, 1]
+        report["locked"].update(
+            headline_metrics(locked.y, p_locked, thresholds, groups=locked.subject, n_boot=n_boot_ci)
+        )
+        report["locked"]["data"] = locked.summary()
+    return model, report
+
+
+def _clinical_only(ds: Dataset) -> Dataset:
+    k = len(ds.feature_names)
+    return Dataset(
+        X=ds.X[:, k:],
+        y=ds.y,
+        feature_names=[],
+        clinical_names=list(ds.clinical_names),
+        subject=ds.subject,
+        site=ds.site,
+        device=ds.device,
+        session_id=ds.session_id,
+    )
+
+
+def make_ood_detector() -> Pipeline:
+    """OOD detector on the e-nose features only (log, impute, then T² / Q distances)."""
+    return Pipeline(
+        [
+            ("log", PositiveLog()),
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("distance", MahalanobisOOD()),
+        ]
+    )
+
+
+def _fit_final(
+    name: str, train: Dataset, thresholds: ZoneThresholds, *, n_bootstrap: int, seed: int, progress: bool
+) -> TrainedModel:
+    pipeline = fit_pipeline(make_pipeline(name, random_state=seed), train.X, train.y, train.subject)
+    rng = np.random.default_rng(seed)
+    bootstrap = []
+    for _ in tqdm(range(n_bootstrap), desc="bootstrap ensemble", disable=not progress, leave=False):
+        idx, subjects = _subject_bootstrap(train, rng)
+        bootstrap.append(fit_pipeline(make_pipeline(name, random_state=seed), train.X[idx], train.y[idx], subjects))
+    k = len(train.feature_names)
+    ood = make_ood_detector().fit(train.X[:, :k])
+    reference = np.nanmedian(train.X, axis=0)
+    return TrainedModel(
+        pipeline=pipeline,
+        bootstrap=bootstrap,
+        ood=ood,
+        reference=reference,
+        feature_names=list(train.feature_names),
+        clinical_names=list(train.clinical_names),
+        thresholds=thresholds,
+        candidate=name,
+        training={},
+        layout=train.layout,
+        processing_version=train.processing_version,
+    )
