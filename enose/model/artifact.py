@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,7 +331,7 @@ def save_model(
     """Write ``model.skops``, ``model.sha256``, ``card.json`` and ``card.md`` into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    data = sio.dumps(_payload(model))
+    data = sio.dumps(_payload(model), compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (out / MODEL_FILE).write_bytes(data)
     sha = hashlib.sha256(data).hexdigest()
     (out / HASH_FILE).write_text(f"{sha}  {MODEL_FILE}\n", encoding="ascii")

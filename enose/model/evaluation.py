@@ -31,7 +31,7 @@ from enose.model.metrics import (
 )
 from enose.model.zones import ZoneThresholds, assign_zone
 
-__all__ = ["headline_metrics", "write_report", "subgroup_table"]
+__all__ = ["headline_metrics", "write_report", "subgroup_table", "evaluate_model"]
 
 
 def headline_metrics(
@@ -111,7 +111,9 @@ def _plots(out_dir: Path, y: np.ndarray, p: np.ndarray, metrics: dict, threshold
 
     curve = calibration_curve_points(y, p)
     fig, ax = plt.subplots(figsize=(4.5, 4.5), dpi=100)
-    err = np.array([np.subtract(curve["observed"], curve["low"]), np.subtract(curve["high"], curve["observed"])])
+    err = np.clip(
+        np.array([np.subtract(curve["observed"], curve["low"]), np.subtract(curve["high"], curve["observed"])]), 0, 1
+    )
     ax.errorbar(curve["predicted"], curve["observed"], yerr=err, fmt="o-", capsize=3, label="observed (Wilson 95% CI)")
     ax.plot([0, 1], [0, 1], ls="--", c="grey", lw=1, label="ideal")
     ax.set(
@@ -314,4 +316,63 @@ def write_report(
     (out_dir / "report.md").write_text(text, encoding="utf-8")
     (out_dir / "report.html").write_text(_html(text, images), encoding="utf-8")
     (out_dir / "metrics.json").write_text(json.dumps(report, indent=2, default=float), encoding="utf-8")
+    return report
+
+
+def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, n_boot: int = 1000) -> dict:
+    """Score a :class:`~enose.model.dataset.Dataset` with a loaded model and write the validation report.
+
+    The report states the model's own validation design (blocked CV, locked
+    site) and whether this data set's sites and devices were seen in training.
+    """
+    if ds.layout is not None:
+        model.check_layout(ds.layout)
+    model.check_features(ds.feature_names, ds.processing_version)
+    if list(ds.clinical_names) != list(model.clinical_names):
+        raise ValueError(
+            f"the model uses clinical variables {model.clinical_names}; the data provide {ds.clinical_names}"
+        )
+    p = model.predict_proba(ds.X)
+    ood = np.any(model.ood_ratios(ds.X) > 1.0, axis=1)
+    training = model.card.get("training", {})
+    trained_on = training.get("training_data", {})
+    seen_sites = sorted(set(trained_on.get("sites", [])) & {str(s) for s in ds.site if s})
+    seen_devices = sorted(set(trained_on.get("devices", [])) & {str(d) for d in ds.device if d})
+    locked = training.get("locked", {})
+    design = [
+        f"model {model.model_id} ({model.trained.candidate}); thresholds fixed before this evaluation "
+        f"(rule-out {model.thresholds.rule_out:.4f}, refer {model.thresholds.refer:.4f}, from out-of-fold training predictions)",
+        f"model development: {training.get('cv', {}).get('design', 'unknown cross-validation')}; "
+        f"calibration {training.get('cv', {}).get('inner_calibration_cv', '-')}",
+        f"locked validation at training time: site {locked.get('site') or 'none'}, devices "
+        f"{', '.join(locked.get('devices', [])) or '-'}, AUC {_fmt(locked.get('auc'))} (95 % CI {_ci(locked.get('auc_ci', [None, None]))})",
+        "this data set: sites "
+        + (", ".join(sorted({str(s) for s in ds.site if s})) or "-")
+        + "; devices "
+        + (", ".join(sorted({str(d) for d in ds.device if d})) or "-"),
+        (
+            "sites and devices independent of the training data"
+            if not seen_sites and not seen_devices
+            else f"WARNING: seen in training - sites {', '.join(seen_sites) or '-'}, devices {', '.join(seen_devices) or '-'}"
+        ),
+        f"{int(ood.sum())} sessions flagged out of distribution (would be 'inconclusive, repeat'); metrics include them",
+    ]
+    flow = dict(flow or {"analysed": len(ds)})
+    flow["out_of_distribution"] = int(ood.sum())
+    report = write_report(
+        out_dir,
+        model_id=model.model_id,
+        y=ds.y,
+        p=p,
+        thresholds=model.thresholds,
+        subject=ds.subject,
+        site=ds.site,
+        device=ds.device,
+        data_summary=ds.summary(),
+        flow=flow,
+        design=design,
+        n_boot=n_boot,
+        simulated=bool(model.card.get("not_for_clinical_use")),
+    )
+    report["independent"] = not seen_sites and not seen_devices
     return report

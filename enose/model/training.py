@@ -175,7 +175,7 @@ def outer_folds(ds: Dataset, *, n_splits: int = 5, seed: int = 0) -> tuple[list[
     for train, _test in folds:
         if np.unique(ds.y[train]).size < 2:
             raise NotEnoughData("a training fold holds one class only; too few subjects per site for this CV")
-        if np.unique(blocks[train]).size < INNER_SPLITS or np.unique(ds.subject[train]).size < INNER_SPLITS:
+        if np.unique(ds.subject[train]).size < INNER_SPLITS:
             raise NotEnoughData("too few subjects in a training fold for the calibration's inner folds")
     return folds, description
 

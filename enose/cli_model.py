@@ -1,0 +1,386 @@
+"""Risk-model commands of the ``enose`` CLI: ``cohort``, ``train``, ``evaluate``, ``score``.
+
+Thin wiring to :mod:`enose.model`; ``enose/cli.py`` adds them with :func:`register`.
+Every command prints a human summary, or one JSON object with ``--json``;
+errors exit with status 2 and say what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["register", "cohort", "train", "evaluate", "score"]
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _json(obj: dict) -> None:
+    click.echo(json.dumps(obj, default=float))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+progress_option = click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+
+
+def _table_options(fn):
+    options = [
+        click.option("--features", "features_csv", type=click.Path(dir_okay=False), default=None,
+                     help="External feature table (CSV, one row per sample) instead of --db."),
+        click.option("--label", default=None, help="Label column of --features (1/0, yes/no)."),
+        click.option("--group", default=None, help="Subject column of --features (rows of a subject stay in one fold)."),
+        click.option("--clinical", default=None,
+                     help="Comma-separated clinical columns (table) or variables (database: age_years,pack_years,copd,"
+                          "previous_cancer,sex_male,smoking_current)."),
+        click.option("--feature-columns", default=None, help="Feature columns of --features: names or globs, e.g. 'S*_T*'."),
+        click.option("--exclude", default=None, help="Columns of --features to leave out of the default feature set."),
+        click.option("--sep", default=",", show_default=True, help="Field separator of --features (e.g. ';')."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _load_dataset(
+    db, features_csv, label, group, clinical, feature_columns, exclude, sep, progress, clinical_default=()
+):
+    from enose.model import TableError, read_feature_table
+
+    if (db is None) == (features_csv is None):
+        _fail("give exactly one of --db (recorded sessions) or --features (a CSV table)")
+    if features_csv is not None:
+        if not label:
+            _fail("--features needs --label COLUMN (the diagnosis column)")
+        try:
+            ds = read_feature_table(
+                features_csv,
+                label=label,
+                group=group,
+                clinical=clinical,
+                feature_columns=feature_columns,
+                exclude=exclude,
+                sep=sep,
+            )
+        except TableError as error:
+            _fail(str(error))
+        return ds, {"rows_in_table": len(ds), "analysed": len(ds)}
+    from enose.model.features import dataset_from_store
+    from enose.storage import StorageError, Store
+
+    names = [c.strip() for c in clinical.split(",") if c.strip()] if clinical else list(clinical_default)
+    try:
+        with Store.open(db) as store:
+            return dataset_from_store(store, clinical=names, progress=progress)
+    except (StorageError, ValueError, KeyError) as error:
+        _fail(str(error))
+
+
+@click.command()
+@click.option(
+    "--subjects",
+    "n_subjects",
+    type=click.IntRange(10, 100_000),
+    default=500,
+    show_default=True,
+    help="Number of simulated subjects.",
+)
+@click.option("--sites", "n_sites", type=click.IntRange(1, 50), default=5, show_default=True, help="Number of sites.")
+@click.option(
+    "--devices",
+    "n_devices",
+    type=click.IntRange(1, 200),
+    default=6,
+    show_default=True,
+    help="Number of e-nose units (at least one per site).",
+)
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="SQLite database to write (created if new).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same cohort).")
+@click.option(
+    "--prevalence",
+    type=click.FloatRange(0.01, 0.9),
+    default=0.4,
+    show_default=True,
+    help="Fraction of subjects with lung cancer (case-control enriched).",
+)
+@click.option(
+    "--site-prefix", default="SITE", show_default=True, help="Prefix of site codes (new sites: another prefix)."
+)
+@click.option("--breath-s", type=float, default=300.0, show_default=True, help="Breath phase duration (s).")
+@click.option(
+    "--period-ms", type=click.IntRange(10, 1000), default=100, show_default=True, help="Sampling period (ms)."
+)
+@json_option
+@progress_option
+def cohort(
+    n_subjects, n_sites, n_devices, db, seed, prevalence, site_prefix, breath_s, period_ms, as_json, no_progress
+):
+    """Simulate a multi-site cohort of complete screening sessions with labels.
+
+    Subjects (age, sex, smoking, pack-years, COPD, cancer and stage), devices
+    with unit-to-unit differences and drift, sites with their own ambient air
+    and humidity, and a few failed or noisy manoeuvres; labels are stored with
+    source 'simulated'. Simulated data: not for clinical use.
+
+    Example: ``enose cohort --subjects 500 --sites 5 --devices 6 --db cohort.db``
+    """  # fmt: skip
+    from enose.model import CohortParams, simulate_cohort
+
+    if n_devices < n_sites:
+        _fail(f"--devices ({n_devices}) must be at least --sites ({n_sites}): every site needs a device")
+    params = CohortParams(
+        n_subjects=n_subjects, n_sites=n_sites, n_devices=n_devices, seed=seed, prevalence=prevalence,
+        site_prefix=site_prefix, breath_s=breath_s, period_ms=period_ms,
+    )  # fmt: skip
+    summary = simulate_cohort(db, params, progress=not no_progress)
+    summary.pop("session_ids")
+    if as_json:
+        _json(summary)
+    else:
+        click.echo(
+            f"{summary['n_sessions']} sessions of {summary['n_subjects']} subjects ({summary['n_cancer']} with cancer) "
+            f"at {len(summary['sites'])} sites on {len(summary['devices'])} devices -> {summary['db']}"
+        )
+
+
+@click.command()
+@click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database of labelled sessions.")
+@_table_options
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Model directory to write (models/NAME).")
+@click.option(
+    "--candidates",
+    default="logreg,svm,plsda,gboost",
+    show_default=True,
+    help="Candidate models to compare (logreg, svm, plsda, gboost).",
+)
+@click.option("--locked-site", default=None, help="Site held out for locked validation (default: the last site).")
+@click.option("--no-locked", is_flag=True, help="No locked site (for data without sites, e.g. an external table).")
+@click.option(
+    "--bootstrap",
+    "n_bootstrap",
+    type=click.IntRange(0, 500),
+    default=30,
+    show_default=True,
+    help="Bootstrap models for the uncertainty interval.",
+)
+@click.option(
+    "--ci-rounds",
+    type=click.IntRange(50, 10_000),
+    default=1000,
+    show_default=True,
+    help="Bootstrap rounds for confidence intervals.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@json_option
+@progress_option
+def train(
+    db,
+    features_csv,
+    label,
+    group,
+    clinical,
+    feature_columns,
+    exclude,
+    sep,
+    out,
+    candidates,
+    locked_site,
+    no_locked,
+    n_bootstrap,
+    ci_rounds,
+    seed,
+    as_json,
+    no_progress,
+):
+    """Train and validate the risk model; write models/NAME with its card.
+
+    Candidates are compared by cross-validation blocked by site and device
+    (subjects never in two folds); probabilities are calibrated; one site with
+    its devices is locked away for the final validation; zone thresholds come
+    from out-of-fold predictions.
+
+    Example: ``enose train --db cohort.db --clinical age_years,pack_years,copd --out models/mine``
+    """  # fmt: skip
+    from enose.model import NotEnoughData, save_model, train_model
+
+    ds, flow = _load_dataset(db, features_csv, label, group, clinical, feature_columns, exclude, sep, not no_progress)
+    names = [c.strip() for c in candidates.split(",") if c.strip()]
+    use_locked = not no_locked and bool({s for s in ds.site if s})
+    try:
+        model, report = train_model(ds, candidates=names, locked_site=locked_site, use_locked=use_locked,
+                                    n_bootstrap=n_bootstrap, n_boot_ci=ci_rounds, seed=seed, progress=not no_progress)  # fmt: skip
+    except (NotEnoughData, ValueError) as error:
+        _fail(str(error))
+    report["flow"] = flow
+    saved = save_model(model, out, report=report, simulated=db is not None)
+    summary = {
+        "model_id": saved.model_id,
+        "path": str(Path(out)),
+        "chosen": report["chosen"],
+        "cv_design": report["cv"]["design"],
+        "cv_auc": report["chosen_oof_auc"],
+        "cv_auc_ci": report["chosen_oof_auc_ci"],
+        "comparison": report["comparison"],
+        "thresholds": report["thresholds"],
+        "locked": {k: v for k, v in report["locked"].items() if k in ("site", "devices", "auc", "auc_ci", "n")},
+    }
+    if as_json:
+        _json(summary)
+        return
+    click.echo(f"model {saved.model_id} -> {out}  ({report['cv']['design']})")
+    for row in report["comparison"]:
+        click.echo(
+            f"  {row['name']:7s} {row['columns']:28s} AUC {row['auc']:.3f} ({row['auc_ci'][0]:.3f}-{row['auc_ci'][1]:.3f})"
+        )
+    t = report["thresholds"]
+    click.echo(
+        f"chosen {report['chosen']}; thresholds: green < {t['rule_out']:.4f} <= orange < {t['refer']:.4f} <= red"
+    )
+    locked = report["locked"]
+    if locked.get("auc") is not None:
+        click.echo(
+            f"locked site {locked['site']}: AUC {locked['auc']:.3f} ({locked['auc_ci'][0]:.3f}-{locked['auc_ci'][1]:.3f})"
+        )
+
+
+@click.command()
+@click.option(
+    "--model", "model_path", required=True, type=click.Path(exists=True), help="Model directory (models/NAME)."
+)
+@click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database of labelled sessions.")
+@_table_options
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Report directory (PNG, report.md, report.html)."
+)
+@click.option(
+    "--ci-rounds",
+    type=click.IntRange(50, 10_000),
+    default=1000,
+    show_default=True,
+    help="Bootstrap rounds for confidence intervals.",
+)
+@json_option
+@progress_option
+def evaluate(
+    model_path,
+    db,
+    features_csv,
+    label,
+    group,
+    clinical,
+    feature_columns,
+    exclude,
+    sep,
+    out,
+    ci_rounds,
+    as_json,
+    no_progress,
+):
+    """Validate a trained model on labelled data and write a STARD/TRIPOD-style report.
+
+    ROC with a bootstrap CI, sensitivity/specificity/PPV/NPV at the model's
+    thresholds with CIs, calibration curve with slope and intercept, decision
+    curve, and results per site and per device.
+
+    Example: ``enose evaluate --model models/demo --db new_site.db --out report/ --json``
+    """  # fmt: skip
+    from enose.model import ModelError, evaluate_model, load_model
+
+    try:
+        model = load_model(model_path)
+    except ModelError as error:
+        _fail(str(error))
+    ds, flow = _load_dataset(db, features_csv, label, group, clinical or ",".join(model.clinical_names) or None,
+                             feature_columns, exclude, sep, not no_progress, clinical_default=model.clinical_names)  # fmt: skip
+    try:
+        report = evaluate_model(model, ds, out, flow=flow, n_boot=ci_rounds)
+    except (ModelError, ValueError) as error:
+        _fail(str(error))
+    m = report["metrics"]
+    headline = {
+        "model_id": model.model_id,
+        "n": m["n"],
+        "n_cancer": m["n_cancer"],
+        "auc": m["auc"],
+        "auc_ci": m["auc_ci"],
+        "calibration_slope": m.get("calibration_slope"),
+        "calibration_intercept": m.get("calibration_intercept"),
+        "independent_of_training": report["independent"],
+        "out_of_distribution": report["flow"]["out_of_distribution"],
+        "thresholds": {
+            key: {
+                k: v[k]
+                for k in (
+                    "threshold",
+                    "sensitivity",
+                    "sensitivity_ci",
+                    "specificity",
+                    "specificity_ci",
+                    "ppv",
+                    "ppv_ci",
+                    "npv",
+                    "npv_ci",
+                )
+            }
+            for key, v in m["thresholds"].items()
+        },  # fmt: skip
+        "report": str(Path(out) / "report.html"),
+    }
+    if as_json:
+        _json(headline)
+        return
+    click.echo(f"{model.model_id} on {m['n']} sessions: AUC {m['auc']:.3f} ({m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f})")
+    for key, v in m["thresholds"].items():
+        click.echo(
+            f"  {key}: sensitivity {v['sensitivity']:.3f}, specificity {v['specificity']:.3f}, PPV {v['ppv']:.3f}, NPV {v['npv']:.3f}"
+        )
+    click.echo(f"report: {headline['report']}")
+
+
+@click.command()
+@click.option(
+    "--model", "model_path", required=True, type=click.Path(exists=True), help="Model directory (models/NAME)."
+)
+@click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database file.")
+@click.option("--session", "session_id", required=True, type=int, help="Session id (see `enose sessions list`).")
+@click.option("--operator", default=None, help="Who asks for the score.")
+@json_option
+def score(model_path, db, session_id, operator, as_json):
+    """Score one recorded session (quality gate, features, model) and store the score.
+
+    Example: ``enose score --model models/demo --session 12 --json``
+    """
+    from enose.model import ModelError, load_model, score_session
+    from enose.storage import SessionNotFound, StorageError, Store
+
+    try:
+        model = load_model(model_path)
+        with Store.open(db) as store:
+            result = score_session(store, session_id, model, operator=operator)
+    except (ModelError, SessionNotFound, StorageError) as error:
+        _fail(str(error))
+    if as_json:
+        _json(result)
+        return
+    if result["probability"] is None:
+        click.echo(f"session {session_id}: no score - {result['reason']}")
+        return
+    click.echo(
+        f"session {session_id}: risk {result['probability']:.2f} (interval {result['interval'][0]:.2f}-"
+        f"{result['interval'][1]:.2f}) -> {result['zone_text']}"
+    )
+    for item in result["explanation"]:
+        click.echo(f"  - {item['text']}")
+
+
+def register(cli: click.Group) -> None:
+    """Add the model commands to the ``enose`` group."""
+    for command in (cohort, train, evaluate, score):
+        cli.add_command(command)
