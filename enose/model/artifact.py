@@ -289,6 +289,18 @@ def card_markdown(card: dict) -> str:
         lines.append(
             f"- calibration slope {_fmt(locked.get('calibration_slope'), 2)}, intercept {_fmt(locked.get('calibration_intercept'), 2)}"
         )
+        zones = locked.get("zones", {})
+        lines.append(
+            "- zones as the clinic would see them: "
+            + ", ".join(f"{z} {v['n']} ({v['n_cancer']} cancer)" for z, v in zones.items())
+        )
+        if locked.get("n_out_of_distribution"):
+            lines.append(
+                f"- {locked['n_out_of_distribution']} of {locked['n']} locked-site sessions are out of the training "
+                "distribution (new site air and device): they are 'inconclusive, repeat', not scored into a zone. "
+                "The ranking (AUC) transports; the absolute risk and thresholds do not, without calibration "
+                "transfer of the new device and site."
+            )
         lines.append("")
     lines += ["## Uncertainty and out-of-distribution", "", f"- {card['uncertainty']}", f"- {card['ood']}", ""]
     lines += ["## Inputs", ""]

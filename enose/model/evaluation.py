@@ -42,8 +42,14 @@ def headline_metrics(
     groups: np.ndarray | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    ood: np.ndarray | None = None,
 ) -> dict:
-    """AUC with CI, calibration, and accuracy at both zone thresholds, as one JSON-able dict."""
+    """AUC with CI, calibration, and accuracy at both zone thresholds, as one JSON-able dict.
+
+    Accuracy is of the probabilities of every session; ``ood`` (``(n,)`` bool),
+    when given, adds the zones as the clinic would see them, with the
+    out-of-distribution sessions 'inconclusive' (repeat) instead of green/orange/red.
+    """
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
     out: dict = {"n": int(y.size), "n_cancer": int(y.sum()), "n_control": int((1 - y).sum())}
@@ -61,10 +67,12 @@ def headline_metrics(
         "rule_out": {**rule_out.as_dict(), "meaning": "green zone: p < threshold; NPV is of the green zone"},
     }
     zones = assign_zone(p, thresholds)
-    out["zones"] = {
-        z: {"n": int(np.sum(zones == z)), "n_cancer": int(np.sum((zones == z) & (y == 1)))}
-        for z in ("green", "orange", "red")
-    }
+    names = ["green", "orange", "red"]
+    if ood is not None:
+        zones = np.where(np.asarray(ood, bool), "inconclusive", zones)
+        names.append("inconclusive")
+        out["n_out_of_distribution"] = int(np.sum(ood))
+    out["zones"] = {z: {"n": int(np.sum(zones == z)), "n_cancer": int(np.sum((zones == z) & (y == 1)))} for z in names}
     return out
 
 
@@ -288,6 +296,7 @@ def write_report(
     design: list[str],
     n_boot: int = 1000,
     simulated: bool = True,
+    ood: np.ndarray | None = None,
 ) -> dict:
     """Compute every metric, draw the plots, write ``report.md``, ``report.html`` and ``metrics.json``.
 
@@ -297,7 +306,7 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
-    metrics = headline_metrics(y, p, thresholds, groups=subject, n_boot=n_boot)
+    metrics = headline_metrics(y, p, thresholds, groups=subject, n_boot=n_boot, ood=ood)
     report = {
         "model_id": model_id,
         "simulated": simulated,
@@ -355,7 +364,8 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
             if not seen_sites and not seen_devices
             else f"WARNING: seen in training - sites {', '.join(seen_sites) or '-'}, devices {', '.join(seen_devices) or '-'}"
         ),
-        f"{int(ood.sum())} sessions flagged out of distribution (would be 'inconclusive, repeat'); metrics include them",
+        f"{int(ood.sum())} sessions flagged out of distribution ('inconclusive, repeat' in the clinic); "
+        "accuracy metrics include them, the zone counts show them as inconclusive",
     ]
     flow = dict(flow or {"analysed": len(ds)})
     flow["out_of_distribution"] = int(ood.sum())
@@ -373,6 +383,7 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
         design=design,
         n_boot=n_boot,
         simulated=bool(model.card.get("not_for_clinical_use")),
+        ood=ood,
     )
     report["independent"] = not seen_sites and not seen_devices
     return report

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 from sklearn.metrics import roc_auc_score, roc_curve
 
 __all__ = [
@@ -159,20 +159,23 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _logistic_fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray | None = None, n_iter: int = 50) -> np.ndarray:
-    """Unpenalised logistic regression by Newton-Raphson; ``x`` is ``(n, k)`` including the intercept column."""
-    beta = np.zeros(x.shape[1])
+def _logistic_fit(x: np.ndarray, y: np.ndarray, offset: np.ndarray | None = None) -> np.ndarray:
+    """Unpenalised logistic regression (``x`` is ``(n, k)`` including the intercept column).
+
+    Minimises the negative log-likelihood with BFGS in a numerically stable form
+    (``logaddexp``), so a badly miscalibrated set of predictions gives a large
+    but finite coefficient instead of a diverging Newton step.
+    """
     offset = np.zeros(y.size) if offset is None else offset
-    for _ in range(n_iter):
+
+    def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
         eta = x @ beta + offset
-        mu = 1 / (1 + np.exp(-eta))
-        w = np.maximum(mu * (1 - mu), 1e-9)
-        hessian = x.T @ (x * w[:, None]) + 1e-9 * np.eye(x.shape[1])
-        step = np.linalg.solve(hessian, x.T @ (y - mu))
-        beta = beta + step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    return beta
+        value = float(np.sum(np.logaddexp(0.0, eta) - y * eta))
+        mu = 0.5 * (1 + np.tanh(0.5 * eta))
+        return value, x.T @ (mu - y)
+
+    result = optimize.minimize(loss, np.zeros(x.shape[1]), jac=True, method="BFGS")
+    return result.x
 
 
 def calibration_slope_intercept(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:

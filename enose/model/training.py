@@ -381,8 +381,9 @@ def train_model(
 
         locked = ds.subset(locked_mask)
         p_locked = model.pipeline.predict_proba(locked.X)[:, 1]
+        ood = np.any(model.ood.transform(locked.X[:, : len(locked.feature_names)]) > 1.0, axis=1)
         report["locked"].update(
-            headline_metrics(locked.y, p_locked, thresholds, groups=locked.subject, n_boot=n_boot_ci)
+            headline_metrics(locked.y, p_locked, thresholds, groups=locked.subject, n_boot=n_boot_ci, ood=ood)
         )
         report["locked"]["data"] = locked.summary()
     return model, report

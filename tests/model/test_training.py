@@ -143,3 +143,10 @@ def test_model_comparison_covers_candidates_and_references(trained):
     assert report["chosen"] in {"logreg", "plsda"}
     chosen = next(r for r in report["comparison"] if r["name"] == report["chosen"] and r["selectable"])
     assert 0.5 < chosen["auc"] <= 1.0 and chosen["auc_ci"][0] <= chosen["auc"] <= chosen["auc_ci"][1]
+
+
+def test_locked_report_shows_zones_with_inconclusive(trained):
+    _, report = trained
+    locked = report["locked"]
+    assert "inconclusive" in locked["zones"] and "n_out_of_distribution" in locked
+    assert sum(z["n"] for z in locked["zones"].values()) == locked["n"]
