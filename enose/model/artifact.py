@@ -19,6 +19,7 @@ layout, or a feature vector whose names, differ from the model's.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 import zipfile
@@ -332,6 +333,53 @@ def _payload(model: TrainedModel) -> dict:
     }
 
 
+def reproducible_zip(data: bytes) -> bytes:
+    """Rewrite a skops archive so that the same content always gives the same bytes.
+
+    skops numbers objects with Python's ``id()`` (memory addresses, in
+    ``__id__`` fields and in the ``<id>.npy`` member names) and stamps members
+    with the current time, so one model saved twice would get two SHA-256
+    digests. Ids are renumbered in order of first appearance (the loader only
+    uses them to match references to the same object), members are sorted and
+    dated 1980-01-01. A model's identity then depends on its content only.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    schema = json.loads(source.read("schema.json"))
+    mapping: dict[str, str] = {}
+
+    def renumber(raw: str) -> str:
+        return mapping.setdefault(raw, str(len(mapping) + 1))
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "__id__" and isinstance(value, int):
+                    node[key] = int(renumber(str(value)))
+                elif key == "file" and isinstance(value, str) and value.endswith(".npy"):
+                    node[key] = renumber(value[: -len(".npy")]) + ".npy"
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema)
+    members = {"schema.json": json.dumps(schema, indent=2).encode()}
+    for info in source.infolist():
+        if info.filename != "schema.json":
+            stem = info.filename[: -len(".npy")] if info.filename.endswith(".npy") else None
+            name = f"{mapping[stem]}.npy" if stem in mapping else info.filename
+            members[name] = source.read(info.filename)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in sorted(members):
+            fixed = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, members[name], compresslevel=9)
+    return out.getvalue()
+
+
 def save_model(
     model: TrainedModel,
     out_dir: str | Path,
@@ -343,7 +391,7 @@ def save_model(
     """Write ``model.skops``, ``model.sha256``, ``card.json`` and ``card.md`` into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    data = sio.dumps(_payload(model), compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    data = reproducible_zip(sio.dumps(_payload(model), compression=zipfile.ZIP_DEFLATED, compresslevel=9))
     (out / MODEL_FILE).write_bytes(data)
     sha = hashlib.sha256(data).hexdigest()
     (out / HASH_FILE).write_text(f"{sha}  {MODEL_FILE}\n", encoding="ascii")
