@@ -80,6 +80,39 @@ def devices(as_json: bool) -> None:
             click.echo(f"{port['port']}\t{port['description']}")
 
 
+def default_model_dir() -> Path | None:
+    """The model used when none is named: ``ENOSE_MODEL``, else the demo model beside the sources."""
+    import os
+
+    named = os.environ.get("ENOSE_MODEL")
+    if named:
+        return Path(named)
+    bundled = Path(__file__).resolve().parents[1] / "models" / "demo"
+    return bundled if (bundled / "model.skops").is_file() else None
+
+
+def score_summary(store, session_id: int, status: str, model_dir: Path | None, operator: str | None) -> dict:
+    """The ``qc`` and ``score`` parts of a screening summary; never raises for a missing or unfit model."""
+    if status != "complete":
+        return {"score": {"given": False, "reason": f"the recording is {status}, not complete: repeat it"}}
+    if model_dir is None:
+        return {"score": {"given": False, "reason": "no risk model installed (give --model or set ENOSE_MODEL)"}}
+    from enose.model import ModelError, load_model, score_session
+
+    try:
+        model = load_model(model_dir)
+        result = score_session(store, session_id, model, operator=operator)
+    except ModelError as error:
+        return {"score": {"given": False, "reason": str(error)}}
+    reasons = result.get("qc_reasons", [])
+    qc = {"passed": not any(r.get("severity") == "block" for r in reasons), "reasons": reasons}
+    if result.get("probability") is None:
+        return {"qc": qc, "score": {"given": False, "zone": result.get("zone"), "reason": result.get("reason")}}
+    keys = ("probability", "interval", "zone", "zone_text", "model_id", "model_sha256", "ood", "explanation",
+            "calibration_id", "processing_version", "software_version")  # fmt: skip
+    return {"qc": qc, "score": {"given": True, **{k: result[k] for k in keys if k in result}}}
+
+
 def _protocol_options(fn):
     for option in reversed(
         [
@@ -89,6 +122,8 @@ def _protocol_options(fn):
             click.option("--period-ms", type=int, default=10, show_default=True, help="Sampling period (ms)."),
             click.option("--operator", default=None, help="Who runs the screening (default: the login name)."),
             click.option("--site", default=None, help="Study site code."),
+            click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+                         help="Risk model directory (default: ENOSE_MODEL, else the bundled demo model)."),  # fmt: skip
         ]
     ):
         fn = option(fn)
@@ -107,6 +142,7 @@ def run_screening(
     operator: str | None,
     site: str | None,
     progress: bool,
+    model_dir: str | None = None,
 ) -> dict:
     """Run the screening protocol on ``port`` and return the summary dictionary."""
     from enose.acquisition import Acquisition, DeviceError, ScreeningEngine, ScreeningProtocol
@@ -146,6 +182,13 @@ def run_screening(
         except KeyboardInterrupt:
             engine.abort()
             raise
+        scoring = score_summary(
+            store,
+            result.session_id,
+            result.status,
+            Path(model_dir) if model_dir else default_model_dir(),
+            engine.operator,
+        )
     summary = {
         "session_id": result.session_id,
         "status": result.status,
@@ -159,6 +202,7 @@ def run_screening(
         "link": result.link,
         "database": str(store.path),
         "software_version": __version__,
+        **scoring,
     }
     if result.error:
         summary["error"] = result.error
@@ -222,14 +266,15 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 @_protocol_options
 @json_option
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator, site, as_json, no_progress) -> None:
+def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, as_json,
+           no_progress) -> None:  # fmt: skip
     """Run a breath screening on a device and store the session.
 
     Example: ``enose screen --port /dev/ttyACM0 --subject LIL-0042``
     """
     summary = run_screening(
         port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
-        operator=operator, site=site, progress=not no_progress,
+        operator=operator, site=site, progress=not no_progress, model_dir=model_dir,
     )  # fmt: skip
     _print_summary(summary, as_json)
     if summary["status"] != "complete":
@@ -245,7 +290,8 @@ def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator
 @_protocol_options
 @json_option
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, operator, site, as_json, no_progress):
+def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, as_json,
+         no_progress):  # fmt: skip
     """Start the built-in emulated device and run a full screening on it.
 
     Example: ``enose demo`` (about 25 s at the default speed).
@@ -259,7 +305,7 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
             click.echo(f"emulated device on {port} (speed x{speed:g}, {profile} breath profile)", err=True)
         summary = run_screening(
             port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
-            operator=operator or "demo", site=site, progress=not no_progress,
+            operator=operator or "demo", site=site, progress=not no_progress, model_dir=model_dir,
         )  # fmt: skip
     _print_summary(summary, as_json)
     if summary["status"] != "complete":

@@ -92,3 +92,10 @@ def test_every_command_is_documented_with_an_example():
 
     for path, command in walk(cli):
         assert command.help and "Example" in command.help, f"`enose {' '.join(path)}` needs help with an example"
+
+
+def test_screen_summary_explains_why_no_score_was_given(screened_db):
+    """The independent device's layout is not the demo model's: the score is refused with a reason."""
+    _, summary, _ = screened_db
+    assert summary["score"]["given"] is False
+    assert summary["score"]["reason"]
