@@ -43,7 +43,7 @@ __all__ = ["EmulatorServer", "ServerStats", "SETTLE_S", "MAX_PENDING_BYTES"]
 log = logging.getLogger(__name__)
 
 #: Wall seconds between the host opening the port and the first byte written to it.
-SETTLE_S = 0.02
+SETTLE_S = 0.05
 #: Output waiting for a slow or absent host beyond this is discarded, bytes.
 MAX_PENDING_BYTES = 1 << 20
 _LINK_NAME = "ttyENOSE0"
@@ -122,6 +122,9 @@ class EmulatorServer:
             self._temp_dir = tempfile.mkdtemp(prefix="enose-emu-")
             self._link_path = os.path.join(self._temp_dir, _LINK_NAME)
         self._open_pty()
+        # The device powered up before anyone could open the port: its boot output went nowhere.
+        # (Discarded here, not by the thread, so a host that opens at once does not race for it.)
+        self.bytes_discarded += len(self.device.read_output())
         self._wall0 = time.monotonic()
         self._thread = threading.Thread(target=self._serve, name=f"enose-emulator {self.config.serial}", daemon=True)
         self._thread.start()
