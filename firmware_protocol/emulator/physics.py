@@ -181,9 +181,12 @@ class SubjectProfile:
 
     @classmethod
     def sample(cls, rng: np.random.Generator, cancer: bool, smoker: bool = False, copd: bool = False) -> SubjectProfile:
-        """Draw one subject. Class distributions overlap: cancer shifts aldehydes and alkanes up by
-        about 0.7 between-subject SD (single-class AUC about 0.7); smoking (aromatics, nitriles) and COPD (alkanes, aldehydes)
-        are confounders."""
+        """Draw one subject from ``rng``.
+
+        The class distributions overlap: cancer shifts aldehydes and alkanes up by
+        about 0.7 between-subject SD (single-class AUC about 0.7); smoking
+        (aromatics, nitriles) and COPD (alkanes, aldehydes) are confounders.
+        """
         common = rng.standard_normal()
         own = rng.standard_normal(_N_VOC)
         z = np.sqrt(BREATH_LOG_CORRELATION) * common + np.sqrt(1 - BREATH_LOG_CORRELATION) * own
