@@ -47,7 +47,8 @@ class EmulatorConfig:
         faults: fault injection (:class:`FaultConfig`).
         speed: emulated seconds per wall second (pty server only).
         link_path: stable symlink to the current pty (pty server only; default: in a temp dir).
-        tick_s: longest wall-clock pause of the server loop between device updates, s.
+        tick_s: shortest wall-clock pause of the server loop (pty server only): frames that fall
+            due sooner are generated and written together, s.
     """
 
     model: str = "ENOSE-EMU"

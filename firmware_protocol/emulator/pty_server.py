@@ -38,12 +38,15 @@ from dataclasses import dataclass
 from firmware_protocol.emulator.config import EmulatorConfig
 from firmware_protocol.emulator.device import EmulatedDevice, ResetReason
 
-__all__ = ["EmulatorServer", "ServerStats", "SETTLE_S", "MAX_PENDING_BYTES"]
+__all__ = ["EmulatorServer", "ServerStats", "SETTLE_S", "MAX_WAIT_S", "ATTACH_POLL_S", "MAX_PENDING_BYTES"]
 
 log = logging.getLogger(__name__)
 
 #: Wall seconds between the host opening the port and the first byte written to it.
 SETTLE_S = 0.05
+#: Longest pause of the serving loop while a host is attached / while waiting for one, wall s.
+MAX_WAIT_S = 0.05
+ATTACH_POLL_S = 0.01
 #: Output waiting for a slow or absent host beyond this is discarded, bytes.
 MAX_PENDING_BYTES = 1 << 20
 _LINK_NAME = "ttyENOSE0"
@@ -235,16 +238,23 @@ class EmulatorServer:
             log.exception("emulator thread failed")
 
     def _timeout_s(self) -> float:
-        """Wall time to wait before the device has something to do (at most one tick)."""
-        tick = self.config.tick_s
+        """Wall time to wait for the host before updating the device.
+
+        At least ``tick_s``, so frames due sooner are batched (a 2000 frames/s
+        stream is written in blocks, not frame by frame); at most
+        :data:`MAX_WAIT_S`, or :data:`ATTACH_POLL_S` while no host has the port
+        open, so a host that opens it is noticed quickly. Host commands wake
+        the loop at once whatever the timeout.
+        """
         with self._lock:
             next_ms = self.device.next_event_ms()
             if self._replug_at_ms is not None:
                 next_ms = self._replug_at_ms if next_ms is None else min(next_ms, self._replug_at_ms)
+        longest = MAX_WAIT_S if self._attached else ATTACH_POLL_S
         if next_ms is None:
-            return tick
+            return longest
         wait = (next_ms - self.emulation_ms()) / 1000.0 / self.config.speed
-        return min(max(wait, 0.001), tick)
+        return min(max(wait, self.config.tick_s), longest)
 
     def _tick(self) -> None:
         self._handle_port_events()
