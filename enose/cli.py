@@ -122,8 +122,13 @@ def _protocol_options(fn):
             click.option("--period-ms", type=int, default=10, show_default=True, help="Sampling period (ms)."),
             click.option("--operator", default=None, help="Who runs the screening (default: the login name)."),
             click.option("--site", default=None, help="Study site code."),
-            click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
-                         help="Risk model directory (default: ENOSE_MODEL, else the bundled demo model)."),  # fmt: skip
+            click.option(
+                "--model",
+                "model_dir",
+                type=click.Path(file_okay=False),
+                default=None,
+                help="Risk model directory (default: ENOSE_MODEL, else the bundled demo model).",
+            ),  # fmt: skip
         ]
     ):
         fn = option(fn)
@@ -212,11 +217,12 @@ def run_screening(
 
 
 class _ProgressBar:
-    """A tqdm bar per protocol step, fed from engine progress callbacks."""
+    """Protocol progress on stderr: a tqdm bar per step on a terminal, one line per step otherwise."""
 
     def __init__(self) -> None:
         self._bar = None
         self._step = None
+        self._tty = sys.stderr.isatty()
 
     def update(self, progress) -> None:
         from tqdm import tqdm
@@ -225,19 +231,29 @@ class _ProgressBar:
             self.close()
             self._step = progress.step
             total = round(progress.duration_s, 1) if progress.duration_s else None
-            self._bar = tqdm(total=total, desc=f"{progress.step:>8}", unit="s", file=sys.stderr, leave=True,
-                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total_fmt} s {postfix}")  # fmt: skip
+            if not self._tty:
+                length = f" ({total:g} s)" if total else ""
+                click.echo(
+                    f"{progress.step}{length}: {progress.n_samples} samples so far, link {progress.link}", err=True
+                )
+                return
+            self._bar = tqdm(total=total, desc=f"{progress.step:>9}", unit="s", file=sys.stderr, leave=True,
+                             mininterval=0.25, bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total_fmt} s {postfix}")  # fmt: skip
+        if progress.storage_error and not self._tty:
+            click.echo(f"DISK: {progress.storage_error} (samples kept in memory)", err=True)
         if self._bar is not None:
             self._bar.n = min(progress.elapsed_s, self._bar.total or progress.elapsed_s)
             warning = f", DISK: {progress.storage_error} (kept in memory)" if progress.storage_error else ""
             self._bar.set_postfix_str(
                 f"samples {progress.n_samples}, lost {progress.lost_samples}, "
                 f"interruptions {progress.interruptions}, link {progress.link}{warning}",
-                refresh=True,
+                refresh=False,
             )
+            self._bar.update(0)  # redraws only when mininterval has passed
 
     def close(self) -> None:
         if self._bar is not None:
+            self._bar.refresh()
             self._bar.close()
             self._bar = None
 
