@@ -108,6 +108,7 @@ class Acquisition(DeviceListener):
         self._streaming_since_host_s = time.monotonic()
         self._trouble = threading.Event()
         self._trouble_reason = ""
+        self._trouble_is_interruption = True
         self._stop = threading.Event()
         self._supervisor: threading.Thread | None = None
         self._recovered = threading.Event()
@@ -258,7 +259,12 @@ class Acquisition(DeviceListener):
     def on_boot(self, boot: Boot) -> None:
         if self.clock is not None:
             self.clock.device_reset()
-        self._raise_trouble(f"device reset (reason {boot.reset_reason})")
+        if self.settings.streaming:
+            self._raise_trouble(f"device reset (reason {boot.reset_reason})")
+        else:
+            # Not recording: nothing was interrupted (a device powering up as the port opens),
+            # but a configured device lost its settings, so they are restored quietly.
+            self._raise_trouble(f"device restarted while idle (reason {boot.reset_reason})", interruption=False)
 
     def on_status(self, status: Status) -> None:
         pass
@@ -268,9 +274,10 @@ class Acquisition(DeviceListener):
             self.state = LinkState.DISCONNECTED
             self._raise_trouble(detail)
 
-    def _raise_trouble(self, reason: str) -> None:
+    def _raise_trouble(self, reason: str, interruption: bool = True) -> None:
         if not self._trouble.is_set():
             self._trouble_reason = reason
+            self._trouble_is_interruption = interruption
             self._recovered.clear()
             self._trouble.set()
 
@@ -285,19 +292,23 @@ class Acquisition(DeviceListener):
             if self._trouble.wait(0.1):
                 if self._stop.is_set():
                     return
-                self._recover(self._trouble_reason)
+                self._recover(self._trouble_reason, interruption=self._trouble_is_interruption)
                 continue
             if self.settings.streaming and self.state == LinkState.STREAMING:
                 silent_s = time.monotonic() - max(self._last_sample_host_s, self._streaming_since_host_s)
                 if silent_s > self.silence_limit_s():
                     self._raise_trouble(f"no sample for {silent_s:.1f} s")
 
-    def _recover(self, reason: str, deadline_s: float = 120.0) -> None:
+    def _recover(self, reason: str, deadline_s: float = 120.0, interruption: bool = True) -> None:
         """Bring the device back to :attr:`settings`; retried until it works or the deadline passes."""
-        self.interruptions += 1
         t_s = self.clock.last_t_s if self.clock is not None else None
-        log.warning("acquisition interrupted: %s", reason)
-        self._event("interruption", t_s, reason=reason)
+        if interruption:
+            self.interruptions += 1
+            log.warning("acquisition interrupted: %s", reason)
+            self._event("interruption", t_s, reason=reason)
+        else:
+            log.info("%s; restoring its settings", reason)
+            self._event("device_restarted", t_s, reason=reason)
         self.state = LinkState.RECOVERING
         started = time.monotonic()
         attempt = 0

@@ -24,6 +24,7 @@ class SampleBuffer:
         self._lock = threading.Lock()
         self._new_data = threading.Condition(self._lock)
         self._count = 0
+        self._wake_at = 1  # waiters are woken only once the buffer reaches this count
         self._allocate(max(16, capacity))
 
     def _allocate(self, capacity: int) -> None:
@@ -55,12 +56,22 @@ class SampleBuffer:
             self._flags[i] = flags
             self._values[i] = values
             self._count = i + 1
-            self._new_data.notify_all()
+            if self._count >= self._wake_at:
+                self._new_data.notify_all()
 
-    def wait_for_more(self, count: int, timeout_s: float) -> bool:
-        """Block until the buffer holds more than ``count`` samples or ``timeout_s`` passes."""
+    def wait_for_more(self, count: int, timeout_s: float, min_new: int = 1) -> bool:
+        """Block until the buffer holds at least ``count + min_new`` samples or ``timeout_s`` passes.
+
+        The appending thread signals only when that count is reached, so a waiter asking
+        for a batch is woken once per batch, not once per sample (it matters at 100 Hz).
+        """
+        target = count + max(1, min_new)
         with self._lock:
-            return self._new_data.wait_for(lambda: self._count > count, timeout_s)
+            self._wake_at = target
+            try:
+                return self._new_data.wait_for(lambda: self._count >= target, timeout_s)
+            finally:
+                self._wake_at = 1
 
     def block(self, start: int, stop: int | None = None) -> SampleBlock:
         """A copy of samples ``[start, stop)`` (``stop`` defaults to the end)."""

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_S = 0.5
 WAIT_SLICE_S = 0.1
+#: The engine wakes about this often (host time) while samples stream, not once per sample.
+WAKE_INTERVAL_S = 0.05
 
 
 class Step(enum.StrEnum):
@@ -310,8 +312,8 @@ class ScreeningEngine:
     def _run_step(self, step: Step, inlet: int, duration_s: float) -> None:
         self.acq.set_inlet(inlet)
         self._enter(step, duration_s, self._now_s())
-        while self._now_s() - self._step_started_s < duration_s:
-            self._wait_and_flush()
+        while (remaining_s := duration_s - (self._now_s() - self._step_started_s)) > 0:
+            self._wait_and_flush(remaining_s)
         self._end_phase(step, inlet)
 
     def _enter(self, step: Step, duration_s: float | None, start_s: float) -> None:
@@ -330,12 +332,17 @@ class ScreeningEngine:
         last = self.acq.buffer.last() if self.acq.buffer is not None else None
         return last[0] if last is not None else 0.0
 
-    def _wait_and_flush(self) -> None:
+    def _wait_and_flush(self, remaining_s: float | None = None) -> None:
         if self._abort_requested:
             raise _Aborted
         if self.acq.fatal_error is not None:
             raise self.acq.fatal_error
-        self.acq.buffer.wait_for_more(len(self.acq.buffer), WAIT_SLICE_S)
+        period_s = self.acq.settings.period_ms / 1000.0
+        rate = self.acq.clock.device_rate if self.acq.clock is not None else 1.0
+        batch = max(1, int(WAKE_INTERVAL_S * rate / period_s))
+        if remaining_s is not None:  # wake exactly at the phase end, not a batch later
+            batch = max(1, min(batch, math.ceil(remaining_s / period_s)))
+        self.acq.buffer.wait_for_more(len(self.acq.buffer), WAIT_SLICE_S, min_new=batch)
         self._flush()
         self._report(self._step_duration_s)
 

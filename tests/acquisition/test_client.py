@@ -87,3 +87,24 @@ def test_lost_ack_of_start_is_not_an_error():
 
 def test_wire_encoding_used_by_the_client_matches_the_codec():
     assert encode_message(GetInfo(), 0).hex() == "03010101010103e1e100"
+
+
+def test_a_boot_while_idle_is_not_an_interruption_but_settings_are_restored():
+    from enose.acquisition import Acquisition
+
+    with IcdTestDevice(["mox0", "co2"]) as device:
+        acquisition = Acquisition(device.path)
+        acquisition.connect()
+        try:
+            acquisition.configure(period_ms=10, heater_profile=0, flow_sccm=250, inlet=3)
+            with device._lock:
+                device._boot()  # the device restarts on its own while we are idle
+            deadline = __import__("time").monotonic() + 5
+            while device.inlet != 3 and __import__("time").monotonic() < deadline:
+                acquisition._recovered.wait(0.05)
+            assert device.inlet == 3  # settings restored after the reboot
+            assert acquisition.interruptions == 0
+            kinds = [e.kind for e in acquisition.drain_events()]
+            assert "device_restarted" in kinds and "interruption" not in kinds
+        finally:
+            acquisition.close()

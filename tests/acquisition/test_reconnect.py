@@ -42,7 +42,17 @@ def test_port_vanishing_mid_breath_is_survived(tmp_path, db_path):
     assert result.status == "complete", result.error
     assert acquisition.client.stats.disconnects == 1
     assert LinkState.DISCONNECTED in links_seen or LinkState.RECOVERING in links_seen
-    assert recording.values.tobytes() == b"".join(s.values for s in sent)
+    # Bytes in flight when the cable is pulled are lost on the wire, as with a real USB device:
+    # the first boot's samples must be stored as an exact prefix (missing only that short tail),
+    # and everything after the reboot exactly.
+    before = [s.values for s in sent if s.epoch == 0]
+    after = [s.values for s in sent if s.epoch == 1]
+    stored = recording.values.tobytes()
+    sample_bytes = len(before[0])
+    kept_before = len(stored) // sample_bytes - len(after)
+    in_flight = len(before) - kept_before
+    assert 0 <= in_flight <= 100, "at most ~1 s of device time (0.1 s of host time) may be in flight"
+    assert stored == b"".join(before[:kept_before]) + b"".join(after)
     assert np.all(np.diff(recording.t_s) > 0)
     interruptions = [e for e in events if e["kind"] == "interruption"]
     assert interruptions and "lost" in interruptions[0]["detail"]["reason"]
