@@ -67,8 +67,22 @@ class ScreeningFailed(RuntimeError):
     """The protocol could not run to its end (the data recorded so far is kept)."""
 
 
+class _TimedProtocol:
+    """What every recording protocol shares: validated durations and a JSON-ready record."""
+
+    def _check_durations(self, *names: str) -> None:
+        for name in names:
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+
+    def as_dict(self) -> dict:
+        """The parameters as stored with the session (enums as plain integers)."""
+        return {k: (int(v) if isinstance(v, enum.IntEnum) else v) for k, v in asdict(self).items()}
+
+
 @dataclass(frozen=True)
-class ScreeningProtocol:
+class ScreeningProtocol(_TimedProtocol):
     """Protocol parameters, stored with every session.
 
     Attributes:
@@ -92,10 +106,7 @@ class ScreeningProtocol:
     warmup_timeout_s: float = 600.0
 
     def __post_init__(self) -> None:
-        for name in ("baseline_s", "breath_s", "purge_s"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+        self._check_durations("baseline_s", "breath_s", "purge_s")
         if self.baseline_inlet not in (Inlet.AMBIENT, Inlet.ZERO_AIR):
             raise ValueError("baseline_inlet must be AMBIENT (0) or ZERO_AIR (2)")
         if not 1 <= self.period_ms <= 1000:
@@ -109,12 +120,9 @@ class ScreeningProtocol:
             (Step.PURGE, int(Inlet.ZERO_AIR), self.purge_s),
         ]
 
-    def as_dict(self) -> dict:
-        return {k: (int(v) if isinstance(v, enum.IntEnum) else v) for k, v in asdict(self).items()}
-
 
 @dataclass(frozen=True)
-class CalibrationProtocol:
+class CalibrationProtocol(_TimedProtocol):
     """A technician's calibration recording: zero air alone, or reference gas between zero-air phases.
 
     Attributes:
@@ -136,10 +144,7 @@ class CalibrationProtocol:
     def __post_init__(self) -> None:
         if self.kind not in ("zero", "reference"):
             raise ValueError(f"calibration kind must be 'zero' or 'reference', got {self.kind!r}")
-        for name in ("zero_s", "reference_s", "recovery_s"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+        self._check_durations("zero_s", "reference_s", "recovery_s")
 
     def steps(self) -> list[tuple[Step, int, float]]:
         if self.kind == "zero":
@@ -149,9 +154,6 @@ class CalibrationProtocol:
             (Step.REFERENCE, int(Inlet.REFERENCE), self.reference_s),
             (Step.RECOVERY, int(Inlet.ZERO_AIR), self.recovery_s),
         ]
-
-    def as_dict(self) -> dict:
-        return {k: (int(v) if isinstance(v, enum.IntEnum) else v) for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
