@@ -65,7 +65,8 @@ class PositiveLog(TransformerMixin, BaseEstimator):
         cols = self.log_columns_
         if cols.size:
             with np.errstate(invalid="ignore"):
-                X[:, cols] = np.log10(np.fmax(X[:, cols], self.floor_))
+                # np.maximum, not np.fmax: fmax would turn a missing value into the floor
+                X[:, cols] = np.log10(np.maximum(X[:, cols], self.floor_))
         return X
 
     def __sklearn_tags__(self):

@@ -26,6 +26,12 @@ def test_positive_log_keeps_new_zeros_finite():
     assert np.isfinite(step.transform(np.array([[0.0], [-5.0]]))).all()
 
 
+def test_positive_log_passes_missing_values_through():
+    # a subject with unknown age must be imputed later, not read as an age of floor_fraction x the youngest
+    step = PositiveLog().fit(np.array([[45.0], [85.0]]))
+    assert np.isnan(step.transform(np.array([[np.nan]]))).all()
+
+
 def test_plsda_separates_two_clouds():
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(0, 1, (50, 4)), rng.normal(2, 1, (50, 4))])
