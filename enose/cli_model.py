@@ -127,7 +127,10 @@ def cohort(
     Subjects (age, sex, smoking, pack-years, COPD, cancer and stage), devices
     with unit-to-unit differences and drift, sites with their own ambient air
     and humidity, and a few failed or noisy manoeuvres; labels are stored with
-    source 'simulated'. Simulated data: not for clinical use.
+    source 'simulated'. Signals come from the emulator's physics, in the
+    emulated device's channel layout (what `enose demo` records), so a model
+    trained on the cohort can score a demo session. Simulated data: not for
+    clinical use.
 
     Example: ``enose cohort --subjects 500 --sites 5 --devices 6 --db cohort.db``
     """  # fmt: skip

@@ -1,9 +1,13 @@
 """Simulated multi-site cohort: subjects, devices, sites and complete breath sessions.
 
 The simulator writes sessions in exactly the schema a clinic records (sessions,
-sample chunks, phases, subjects, labels with ``source = 'simulated'``), fast:
-signals are generated directly from a physical model of the sensor array,
-vectorised over a batch of sessions, without the serial link.
+sample chunks, flags, phases, subjects, labels with ``source = 'simulated'``),
+fast: signals come directly from the emulator's physics
+(:func:`firmware_protocol.emulator.physics.simulate`), without the serial link,
+in the emulator's channel layout (:func:`firmware_protocol.emulator.channel_layout`
+of ``EmulatorConfig(n_mox=...)``), so a model trained on a cohort scores the
+sessions ``enose demo`` records. There is no signal model in this module: it
+only draws the world and maps it onto the physics' parameters.
 
 The simulated world (every number is a field of :class:`CohortParams`)
 ------------------------------------------------------------------------
@@ -14,78 +18,105 @@ Subjects
     probability rising with age, pack-years and COPD, intercept solved so the
     cohort prevalence is ``prevalence`` (a case-control-enriched cohort); stage
     IA-IV, which scales the cancer VOC signal (early cancers are harder).
-Breath VOCs (:data:`VOCS`)
-    log-concentrations per subject = population mean + correlated
-    between-subject variation (SD ``voc_sd``) + cancer shift x stage factor
-    (``cancer_shift``) + smoking shift (``smoking_shift``, raises benzene and
-    acetonitrile, and a little of the cancer aldehydes) + COPD shift
-    (``copd_shift``, raises the same aldehydes as cancer: a confounder). The
-    class distributions overlap on purpose.
+Breath VOCs (the physics' :data:`~firmware_protocol.emulator.physics.VOC_CLASSES`)
+    log-concentrations per subject = the physics' population median
+    (``BREATH_MEDIAN_PPB``) + correlated between-subject variation (SD
+    ``voc_sd``, shared share ``voc_correlation``) + cancer shift x stage factor
+    (``cancer_shift``) + smoking shift (``smoking_shift``: aromatics, nitriles;
+    former smokers x ``former_smoker_factor``) + COPD shift (``copd_shift``:
+    alkanes and aldehydes, as cancer: a confounder) + a small age effect on
+    acetone; each session adds day-to-day variation (SD ``voc_session_sd``). The
+    shifts default to the physics' ``*_LOG_SHIFT`` constants; the cancer shift is
+    multiplied by ``cancer_scale`` (default 3): at the physics' own size (x1,
+    which is exactly what the emulator's ``cancer`` demo subject carries) the
+    cancers are all but invisible through this array and the fallback features
+    (features-only AUC 0.58 across sites), at x3 a good model lands at AUC
+    0.80-0.90 across sites. The class distributions overlap on purpose.
+    Breathing pattern, capnography, breath humidity and mask pressure come from
+    :meth:`SubjectProfile.sample`.
 Devices
-    ``n_devices`` units, each bound to one site; per-sensor sensitivity gain
-    log-normal (SD ``device_gain_sd``), baseline resistance log-normal, and drift
-    over the study months (baseline resistance up, sensitivity down, at
-    unit-specific rates ``drift_baseline_per_month`` / ``drift_gain_per_month``).
+    ``n_devices`` units, each bound to one site. Each is
+    :meth:`UnitProfile.from_serial` of its serial (``SIMNOSE-<seed>-<n>``), so
+    the unit-to-unit variation (baseline, sensitivities, exponents, humidity
+    coefficients, time constants, noise) is the physics' own. The physics has no
+    ageing over months, so it is applied here, on top, to the unit's constants
+    before each session: baseline resistance up and sensitivity down linearly with
+    the session's study month, at unit-specific rates ``drift_baseline_per_month``
+    / ``drift_gain_per_month`` (x U(0.5, 1.5)). (Within a session the physics'
+    own per-hour drift and warm-up apply.)
 Sites
-    ``n_sites`` sites with their own ambient VOC background (SD ``ambient_sd``
-    on the log scale), relative humidity (``site_rh_range``) and a small shift of
-    the prevalence (``site_prevalence_sd``), so site is a confounder to block.
+    ``n_sites`` sites, each an :class:`Environment`: ambient VOC background
+    (physics' ``AMBIENT_PPB`` x log-normal, SD ``ambient_sd``), room humidity
+    (``site_rh_range``), temperature and CO2; each session varies the site's air
+    a little (``ambient_session_sd``, ``session_rh_sd``). Sites also shift the
+    prevalence (``site_prevalence_sd``), so site is a confounder to block.
 Sampling
-    breathing at 12-18 / min through a mask whose fit dilutes the breath
-    (``dilution_sd``; CO2 measures it); ``p_failed`` manoeuvres fail (mask leak:
-    almost no breath reaches the sensors) and ``p_noisy`` are noisy (electrical
-    spikes, 8x noise); ``repeat_fraction`` of subjects come back for a second
-    session (grouped CV keeps them together).
-
-Signals come from :mod:`firmware_protocol.emulator.physics` when it provides a
-vectorised sensor model; until then :func:`render_sessions` (below) is the
-physical model used: MOX resistance ``R = R0 * drift / (1 + A * gain * x)^beta *
-exp(-h * RH)``, with ``x`` the cross-sensitivity-weighted VOC load and a
-first-order sensor response.
+    the mask fit dilutes the breath with room air (fit = exp(-|N(0,
+    ``dilution_sd``)|); CO2 measures it): the physics sees a subject whose
+    alveolar VOCs, CO2, humidity and mask pressure are mixed with the room's in
+    that proportion. ``p_failed`` manoeuvres fail (mask leak, fit 2-8 %: almost no
+    breath reaches the sensors, the quality gate blocks them) and ``p_noisy`` are
+    noisy (the unit's noise x ``noisy_factor`` and electrical spikes on 0.2 % of
+    MOX samples, added here on top of the physics); ``repeat_fraction`` of
+    subjects come back for a second session (grouped CV keeps them together).
+Session timeline
+    as :class:`enose.acquisition.protocol.ScreeningEngine` records it: streaming
+    starts a few seconds after power-up (uniform 2-6 s), on zero air while the
+    sensors warm up (``warmup`` phase, WARMING_UP flag until ``warmup_s`` of
+    device time), then ``baseline`` (ambient), ``breath`` (mask), ``purge`` (zero
+    air). Sample flags and the device clock are the physics'/device's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import optimize, signal
+from scipy import optimize
 from tqdm import tqdm
 
 from enose.acquisition.protocol import ScreeningProtocol
 from enose.recording import ChannelLayout
 from enose.storage.chunks import SampleBlock
 from enose.storage.store import Store, utc_now
-from firmware_protocol.messages import ChannelInfo, ChannelKind, Inlet
+from firmware_protocol.emulator import EmulatorConfig, Environment, SubjectProfile, UnitProfile, channel_layout, physics
+from firmware_protocol.messages import Inlet
 
-__all__ = ["CohortParams", "VOCS", "simulate_cohort", "default_layout", "World", "make_world", "render_sessions"]
+__all__ = [
+    "CohortParams",
+    "World",
+    "SessionSignals",
+    "default_layout",
+    "make_world",
+    "session_signals",
+    "simulate_cohort",
+]
 
 log = logging.getLogger(__name__)
-
-#: The breath VOCs of the simulated world, with their population median in exhaled breath (ppb).
-VOCS: dict[str, float] = {
-    "acetone": 500.0,
-    "isoprene": 150.0,
-    "ethanol": 200.0,
-    "2-butanone": 10.0,
-    "hexanal": 5.0,
-    "benzene": 3.0,
-    "acetonitrile": 20.0,
-    "nonanal": 6.0,
-}
 
 STAGES = ("IA", "IB", "IIA", "IIB", "IIIA", "IIIB", "IV")
 STAGE_P = (0.18, 0.12, 0.1, 0.1, 0.15, 0.1, 0.25)
 STAGE_FACTOR = (0.5, 0.6, 0.8, 0.9, 1.1, 1.2, 1.4)
 HISTOLOGY = ("adenocarcinoma", "squamous", "SCLC", "other NSCLC")
 HISTOLOGY_P = (0.5, 0.28, 0.14, 0.08)
+_N_VOC = len(physics.VOC_CLASSES)
+_ACETONE = physics.VOC_CLASSES.index("acetone")
+_MMHG_PER_PPM = 760.0 / 1e6
+
+
+def _shift(values: np.ndarray) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
 
 
 @dataclass(frozen=True)
 class CohortParams:
-    """Every parameter of the simulated world (see the module docstring)."""
+    """Every parameter of the simulated world (see the module docstring).
+
+    VOC shifts are natural-log shifts per :data:`firmware_protocol.emulator.physics.VOC_CLASSES`.
+    """
 
     n_subjects: int = 500
     n_sites: int = 5
@@ -93,91 +124,101 @@ class CohortParams:
     seed: int = 0
     prevalence: float = 0.4
     site_prevalence_sd: float = 0.3
-    voc_sd: float = 0.42
-    voc_correlation: float = 0.3
-    cancer_shift: tuple[float, ...] = (0.2, -0.05, 0.0, 0.6, 0.6, 0.0, 0.0, 0.55)
-    smoking_shift: tuple[float, ...] = (0.0, -0.15, 0.0, 0.1, 0.15, 1.0, 0.9, 0.1)
-    copd_shift: tuple[float, ...] = (0.0, 0.0, 0.0, 0.1, 0.35, 0.0, 0.0, 0.3)
+    voc_sd: float = physics.BREATH_LOG_SD
+    voc_correlation: float = physics.BREATH_LOG_CORRELATION
+    voc_session_sd: float = 0.1
+    cancer_shift: tuple[float, ...] = _shift(physics.CANCER_LOG_SHIFT)
+    cancer_scale: float = 3.0
+    smoking_shift: tuple[float, ...] = _shift(physics.SMOKER_LOG_SHIFT)
+    copd_shift: tuple[float, ...] = _shift(physics.COPD_LOG_SHIFT)
     former_smoker_factor: float = 0.25
-    device_gain_sd: float = 0.2
     drift_baseline_per_month: float = 0.01
     drift_gain_per_month: float = 0.008
     study_months: float = 18.0
     ambient_sd: float = 0.5
-    site_rh_range: tuple[float, float] = (35.0, 70.0)
+    ambient_session_sd: float = 0.2
+    site_rh_range: tuple[float, float] = (30.0, 60.0)
+    session_rh_sd: float = 3.0
     dilution_sd: float = 0.15
     p_failed: float = 0.03
     p_noisy: float = 0.05
+    noisy_factor: float = 10.0
     repeat_fraction: float = 0.1
     n_mox: int = 8
     period_ms: int = 100
+    warmup_s: float = 30.0
     baseline_s: float = 60.0
     breath_s: float = 300.0
     purge_s: float = 120.0
     site_prefix: str = "SITE"
     subject_prefix: str = "SIM"
 
+    def __post_init__(self) -> None:
+        for name in ("cancer_shift", "smoking_shift", "copd_shift"):
+            if len(getattr(self, name)) != _N_VOC:
+                raise ValueError(f"{name} needs one log-shift per VOC class {physics.VOC_CLASSES}")
+        if self.n_sites < 1 or self.n_devices < self.n_sites:
+            raise ValueError("need at least one site and at least one device per site (--devices >= --sites)")
+        if not 1 <= self.period_ms <= 1000:
+            raise ValueError(f"period_ms must be within 1..1000, got {self.period_ms}")
+        EmulatorConfig(n_mox=self.n_mox)  # raises for a sensor count the emulated device cannot have
+
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def default_layout(n_mox: int = 8) -> ChannelLayout:
-    """The simulated device's INFO layout; the emulator's default when it provides one."""
-    try:  # the emulator owns the default layout of the demo device
-        from firmware_protocol.emulator import default_layout as emulator_layout  # type: ignore[attr-defined]
+def emulator_config(n_mox: int = 8) -> EmulatorConfig:
+    """The emulated device type the cohort's units are: the emulator's defaults with ``n_mox`` sensors."""
+    return EmulatorConfig(n_mox=n_mox)
 
-        return ChannelLayout(tuple(emulator_layout()))
-    except (ImportError, AttributeError, TypeError):
-        pass
-    channels = [ChannelInfo(int(ChannelKind.MOX), f"mox{i}", "ohm") for i in range(n_mox)]
-    channels += [
-        ChannelInfo(int(ChannelKind.TEMPERATURE), "temp", "degC"),
-        ChannelInfo(int(ChannelKind.HUMIDITY), "rh", "%"),
-        ChannelInfo(int(ChannelKind.PRESSURE), "p", "hPa"),
-        ChannelInfo(int(ChannelKind.CO2), "co2", "ppm"),
-    ]
+
+def default_layout(n_mox: int = 8) -> ChannelLayout:
+    """The cohort's INFO layout: the emulator's, ``channel_layout(EmulatorConfig(n_mox=n_mox))``."""
+    channels, _ = channel_layout(emulator_config(n_mox))
     return ChannelLayout(tuple(channels))
 
 
 @dataclass
 class World:
-    """One drawn cohort: per-subject, per-device, per-site and per-session arrays."""
+    """One drawn cohort: per-subject, per-device, per-site and per-session draws (no signals yet)."""
 
     params: CohortParams
     subjects: list[dict]
     cancer: np.ndarray
     stage: list[str | None]
     histology: list[str | None]
-    voc_log_ppb: np.ndarray  # (n_subjects, n_vocs)
+    voc_log_ppb: np.ndarray  # (n_subjects, n_voc) alveolar, natural log of ppb
+    profiles: list[SubjectProfile]  # breathing pattern of each subject (VOCs set per session)
     sites: list[str]
-    site_rh: np.ndarray
-    site_ambient_ppb: np.ndarray  # (n_sites, n_vocs)
+    environments: list[Environment]  # per site
     devices: list[str]
     device_site: np.ndarray
-    device_gain: np.ndarray  # (n_devices, n_mox)
-    device_r0: np.ndarray  # (n_devices, n_mox)
-    device_drift: np.ndarray  # (n_devices, 2) baseline and gain rates
+    device_drift: np.ndarray  # (n_devices, 2) baseline and sensitivity rates, per month
     session_subject: np.ndarray
     session_device: np.ndarray
     session_month: np.ndarray
-    session_dilution: np.ndarray
+    session_fit: np.ndarray  # share of the breath the mask delivers (the rest is room air)
     session_failed: np.ndarray
     session_noisy: np.ndarray
-    session_resp_hz: np.ndarray
-    cross_sensitivity: np.ndarray = field(repr=False)  # (n_mox, n_vocs), per ppb
+    session_boot_s: np.ndarray  # device uptime when streaming starts
+    session_voc_log: np.ndarray  # (n_sessions, n_voc) day-to-day VOC variation
+    session_ambient_log: np.ndarray  # (n_sessions, n_voc) day-to-day ambient variation
+    session_rh: np.ndarray  # (n_sessions,) room humidity on the day
+
+    @property
+    def site_rh(self) -> np.ndarray:
+        return np.array([e.room_rh_pct for e in self.environments])
 
 
 def _correlated(rng: np.random.Generator, n: int, k: int, sd: float, rho: float) -> np.ndarray:
-    cov = sd * sd * (rho * np.ones((k, k)) + (1 - rho) * np.eye(k))
-    return rng.multivariate_normal(np.zeros(k), cov, size=n)
+    """``(n, k)`` normal draws with SD ``sd`` and a share ``rho`` of the variance common to all columns."""
+    return sd * (np.sqrt(rho) * rng.standard_normal((n, 1)) + np.sqrt(1 - rho) * rng.standard_normal((n, k)))
 
 
 def make_world(params: CohortParams) -> World:
     """Draw subjects, sites, devices and sessions (no signals yet)."""
     rng = np.random.default_rng(params.seed)
-    n, k = params.n_subjects, len(VOCS)
-    if params.n_sites < 1 or params.n_devices < params.n_sites:
-        raise ValueError("need at least one site and at least one device per site (--devices >= --sites)")
+    n, k = params.n_subjects, _N_VOC
     sites = [f"{params.site_prefix}{i + 1}" for i in range(params.n_sites)]
     subject_site = rng.integers(0, params.n_sites, n)
     age = np.clip(rng.normal(64, 8, n), 45, 85).round()
@@ -201,12 +242,12 @@ def make_world(params: CohortParams) -> World:
     stage_factor = np.where(cancer, np.array(STAGE_FACTOR)[stage_idx], 0.0)
     smoke_level = np.where(smoking == "current", 1.0, np.where(smoking == "former", params.former_smoker_factor, 0.0))
     voc = (
-        np.log(np.array(list(VOCS.values())))[None, :]
+        np.log(physics.BREATH_MEDIAN_PPB)[None, :]
         + _correlated(rng, n, k, params.voc_sd, params.voc_correlation)
-        + stage_factor[:, None] * np.array(params.cancer_shift)[None, :]
+        + (params.cancer_scale * stage_factor)[:, None] * np.array(params.cancer_shift)[None, :]
         + smoke_level[:, None] * np.array(params.smoking_shift)[None, :]
         + copd[:, None] * np.array(params.copd_shift)[None, :]
-        + 0.004 * (age - 64)[:, None] * np.eye(k)[0][None, :]
+        + 0.004 * (age - 64)[:, None] * np.eye(k)[_ACETONE][None, :]
     )
     codes = [
         f"{params.subject_prefix}{params.seed % 1000:03d}-{sites[s]}-{i + 1:04d}" for i, s in enumerate(subject_site)
@@ -224,34 +265,43 @@ def make_world(params: CohortParams) -> World:
         }
         for i in range(n)
     ]
-    # devices: at least one per site, the rest spread round-robin
+    # breathing pattern, capnography, breath humidity, mask pressure: the physics' own subject draw
+    # (its VOCs are replaced per session by this world's, which carry stage, pack-years and age)
+    breath_rng = np.random.default_rng(np.random.SeedSequence([params.seed, 0xB4EA7]))
+    profiles = [
+        SubjectProfile.sample(breath_rng, cancer=bool(cancer[i]), smoker=smoking[i] == "current", copd=bool(copd[i]))
+        for i in range(n)
+    ]
+    # devices: at least one per site, the rest spread at random
     device_site = np.concatenate(
         [np.arange(params.n_sites), rng.integers(0, params.n_sites, params.n_devices - params.n_sites)]
     )
     devices = [f"SIMNOSE-{params.seed % 1000:03d}-{i + 1:02d}" for i in range(params.n_devices)]
-    device_gain = np.exp(rng.normal(0, params.device_gain_sd, (params.n_devices, params.n_mox)))
-    device_r0 = np.exp(rng.normal(np.log(50_000), 0.3, (params.n_devices, params.n_mox)))
     device_drift = rng.uniform(0.5, 1.5, (params.n_devices, 2)) * [
         params.drift_baseline_per_month,
         params.drift_gain_per_month,
     ]
-    site_rh = rng.uniform(*params.site_rh_range, params.n_sites)
-    ambient = np.array([100.0, 20.0, 300.0, 2.0, 2.0, 1.5, 1.0, 3.0])
-    site_ambient = ambient[None, :] * np.exp(rng.normal(0, params.ambient_sd, (params.n_sites, k)))
-    # sessions: one per subject, plus repeats
+    environments = [
+        Environment(
+            ambient_ppb=physics.AMBIENT_PPB * np.exp(rng.normal(0.0, params.ambient_sd, k)),
+            room_rh_pct=float(rng.uniform(*params.site_rh_range)),
+            room_temp_c=float(rng.uniform(20.0, 25.0)),
+            room_co2_ppm=float(rng.uniform(380.0, 480.0)),
+        )
+        for _ in range(params.n_sites)
+    ]
+    # sessions: one per subject, plus repeats, each on a device of the subject's site
     repeats = np.flatnonzero(rng.random(n) < params.repeat_fraction)
     session_subject = np.concatenate([np.arange(n), repeats])
     n_sessions = session_subject.size
     session_device = np.empty(n_sessions, dtype=int)
     for i, s in enumerate(session_subject):
-        options = np.flatnonzero(device_site == subject_site[s])
-        session_device[i] = rng.choice(options)
-    session_month = rng.uniform(0, params.study_months, n_sessions)
-    # the sensor type's cross-sensitivity (fixed for the device model, not per unit)
-    type_rng = np.random.default_rng(12345)
-    cross = type_rng.uniform(0.0, 0.25, (params.n_mox, k))
-    cross[np.arange(params.n_mox), np.arange(params.n_mox) % k] += 1.0  # each sensor has a favourite VOC
-    cross /= np.array(list(VOCS.values()))[None, :]  # per ppb: each VOC loads its sensor alike at its median
+        session_device[i] = rng.choice(np.flatnonzero(device_site == subject_site[s]))
+    failed = rng.random(n_sessions) < params.p_failed
+    fit = np.where(
+        failed, rng.uniform(0.02, 0.08, n_sessions), np.exp(-np.abs(rng.normal(0, params.dilution_sd, n_sessions)))
+    )
+    site_rh = np.array([e.room_rh_pct for e in environments])[device_site[session_device]]
     return World(
         params=params,
         subjects=subjects,
@@ -259,99 +309,129 @@ def make_world(params: CohortParams) -> World:
         stage=[STAGES[stage_idx[i]] if cancer[i] else None for i in range(n)],
         histology=[str(rng.choice(HISTOLOGY, p=HISTOLOGY_P)) if cancer[i] else None for i in range(n)],
         voc_log_ppb=voc,
+        profiles=profiles,
         sites=sites,
-        site_rh=site_rh,
-        site_ambient_ppb=site_ambient,
+        environments=environments,
         devices=devices,
         device_site=device_site,
-        device_gain=device_gain,
-        device_r0=device_r0,
         device_drift=device_drift,
         session_subject=session_subject,
         session_device=session_device,
-        session_month=session_month,
-        session_dilution=np.exp(rng.normal(0, params.dilution_sd, n_sessions)),
-        session_failed=rng.random(n_sessions) < params.p_failed,
+        session_month=rng.uniform(0, params.study_months, n_sessions),
+        session_fit=fit,
+        session_failed=failed,
         session_noisy=rng.random(n_sessions) < params.p_noisy,
-        session_resp_hz=rng.uniform(0.2, 0.3, n_sessions),
-        cross_sensitivity=cross,
+        session_boot_s=rng.uniform(2.0, 6.0, n_sessions),
+        session_voc_log=rng.normal(0.0, params.voc_session_sd, (n_sessions, k)),
+        session_ambient_log=rng.normal(0.0, params.ambient_session_sd, (n_sessions, k)),
+        session_rh=np.clip(site_rh + rng.normal(0.0, params.session_rh_sd, n_sessions), 10.0, 90.0),
     )
 
 
-def _first_order(x: np.ndarray, tau_s: float, dt_s: float) -> np.ndarray:
-    """First-order sensor response along the last axis, starting settled at the first value."""
-    a = np.exp(-dt_s / tau_s)
-    zi = (x[..., :1] * a).astype(float)
-    y, _ = signal.lfilter([1 - a], [1, -a], x, axis=-1, zi=zi)
-    return y
+@dataclass
+class SessionSignals:
+    """One simulated session as the host records it (times in session seconds, values in INFO order)."""
+
+    t_s: np.ndarray  # (n,)
+    device_t_ms: np.ndarray  # (n,) uint32
+    values: np.ndarray  # (n, n_channels) float32, INFO order
+    flags: np.ndarray  # (n,) uint16
+    phases: list[tuple[str, int, float, float]]  # (name, inlet, start_s, end_s)
 
 
-def render_sessions(world: World, sessions: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Signals of a batch of sessions: ``(t_s (n_samples,), values (n_batch, n_samples, n_channels) float32)``.
-
-    Channel order is :func:`default_layout`: MOX resistances (ohm), temperature,
-    relative humidity, pressure, CO2.
-    """
-    p = world.params
+def _timeline(p: CohortParams, boot_s: float) -> tuple[np.ndarray, list[tuple[str, int, float, float]]]:
+    """Session sample times and phases: warm-up on zero air until ``warmup_s`` of device time, then the protocol."""
     dt = p.period_ms / 1000
-    total = p.baseline_s + p.breath_s + p.purge_s
-    t = np.arange(int(round(total / dt))) * dt
-    n_b, n_t = sessions.size, t.size
-    breath = (t >= p.baseline_s) & (t < p.baseline_s + p.breath_s)
-    purge = t >= p.baseline_s + p.breath_s
-    subj = world.session_subject[sessions]
-    dev = world.session_device[sessions]
-    site = world.device_site[dev]
-    # fraction of exhaled breath at the sensor inlet: breathing cycles x mask fit
-    phase0 = rng.uniform(0, 2 * np.pi, n_b)
-    cycle = (
-        np.clip(np.sin(2 * np.pi * world.session_resp_hz[sessions, None] * t[None, :] + phase0[:, None]), 0, 1) ** 0.5
+    warm = max(0.0, float(np.ceil(round((p.warmup_s - boot_s) / dt, 9))) * dt)
+    steps = [("baseline", int(Inlet.AMBIENT), p.baseline_s), ("breath", int(Inlet.MASK), p.breath_s)]
+    steps.append(("purge", int(Inlet.ZERO_AIR), p.purge_s))
+    phases = [("warmup", int(Inlet.ZERO_AIR), 0.0, warm)] if warm > 0 else []
+    start = warm
+    for name, inlet, duration in steps:
+        phases.append((name, inlet, start, start + duration))
+        start += duration
+    t = np.arange(int(round(start / dt)) + 1) * dt
+    return t, phases
+
+
+def _session_unit(world: World, sid: int, units: dict[str, UnitProfile]) -> UnitProfile:
+    """The session's unit, aged to the session's study month (and noisier for a noisy manoeuvre)."""
+    p = world.params
+    dev = int(world.session_device[sid])
+    unit = units[world.devices[dev]]
+    month = float(world.session_month[sid])
+    baseline_rate, gain_rate = world.device_drift[dev]
+    changes = {
+        "r0_ohm": unit.r0_ohm * (1.0 + baseline_rate * month),
+        "sensitivity": unit.sensitivity * max(0.5, 1.0 - gain_rate * month),
+    }
+    if world.session_noisy[sid]:
+        changes["noise_white"] = unit.noise_white * p.noisy_factor
+        changes["noise_flicker"] = unit.noise_flicker * p.noisy_factor
+    return dataclasses.replace(unit, **changes)
+
+
+def _session_environment(world: World, sid: int) -> Environment:
+    env = world.environments[int(world.device_site[world.session_device[sid]])]
+    return dataclasses.replace(
+        env,
+        ambient_ppb=env.ambient_ppb * np.exp(world.session_ambient_log[sid]),
+        room_rh_pct=float(world.session_rh[sid]),
     )
-    fit = np.where(
-        world.session_failed[sessions], rng.uniform(0.03, 0.15, n_b), 0.85 / world.session_dilution[sessions]
+
+
+def _session_subject(world: World, sid: int, env: Environment) -> SubjectProfile:
+    """The breath the sensors get: the subject's, mixed with room air by the mask fit."""
+    i = int(world.session_subject[sid])
+    profile = world.profiles[i]
+    fit = float(world.session_fit[sid])
+    voc = np.exp(world.voc_log_ppb[i] + world.session_voc_log[sid])
+    room_co2_mmhg = env.room_co2_ppm * _MMHG_PER_PPM
+    return dataclasses.replace(
+        profile,
+        voc_ppb=env.ambient_ppb + fit * (voc - env.ambient_ppb),
+        alveolar_co2_mmhg=room_co2_mmhg + fit * (profile.alveolar_co2_mmhg - room_co2_mmhg),
+        breath_rh_pct=env.room_rh_pct + fit * (profile.breath_rh_pct - env.room_rh_pct),
+        exhale_pressure_pa=profile.exhale_pressure_pa * fit,
+        inhale_pressure_pa=profile.inhale_pressure_pa * fit,
     )
-    exhaled = np.where(breath[None, :], cycle * np.clip(fit, 0, 1)[:, None], 0.0)  # (n_b, n_t)
-    ambient = world.site_ambient_ppb[site]  # (n_b, k)
-    breath_ppb = np.exp(world.voc_log_ppb[subj])  # (n_b, k)
-    # VOC at the inlet: ambient in baseline, mixture in breath, clean zero air in purge
-    inlet = (
-        np.where(purge[None, :, None], 0.0, ambient[:, None, :])
-        + exhaled[..., None] * (breath_ppb - ambient)[:, None, :]
+
+
+def session_signals(world: World, sid: int, units: dict[str, UnitProfile] | None = None) -> SessionSignals:
+    """Simulate session ``sid`` of ``world`` with the emulator's physics, as the host would record it."""
+    p = world.params
+    units = units if units is not None else {}
+    serial = world.devices[int(world.session_device[sid])]
+    if serial not in units:
+        units[serial] = UnitProfile.from_serial(serial, p.n_mox)
+    env = _session_environment(world, sid)
+    boot_s = float(world.session_boot_s[sid])
+    t, phases = _timeline(p, boot_s)
+    schedule = [(boot_s + start, inlet) for _, inlet, start, _ in phases]
+    values, flags = physics.simulate(
+        _session_unit(world, sid, units),
+        _session_subject(world, sid, env),
+        boot_s + t,
+        schedule,
+        environment=env,
+        seed=np.random.SeedSequence([p.seed, 0x5E55, sid]),
+        warmup_s=p.warmup_s,
     )
-    load = np.einsum("btk,sk->bst", inlet, world.cross_sensitivity)  # (n_b, n_mox, n_t), dimensionless
-    load = _first_order(load, tau_s=8.0, dt_s=dt)
-    rh_site = world.site_rh[site]
-    rh = np.where(purge[None, :], 3.0, rh_site[:, None]) + exhaled * (92.0 - rh_site[:, None])
-    rh_at_sensor = _first_order(rh, tau_s=4.0, dt_s=dt)
-    month = world.session_month[sessions]
-    drift_r0 = 1 + world.device_drift[dev, 0] * month
-    drift_gain = np.clip(1 - world.device_drift[dev, 1] * month, 0.5, 1)
-    gain = world.device_gain[dev] * drift_gain[:, None]  # (n_b, n_mox)
-    humidity_coefficient = np.linspace(0.25, 0.45, p.n_mox)
-    r = (
-        (world.device_r0[dev] * drift_r0[:, None])[:, :, None]
-        / (1 + 1.5 * gain[:, :, None] * load) ** 0.55
-        * np.exp(-humidity_coefficient[None, :, None] * rh_at_sensor[:, None, :] / 100)
-    )
-    noise = np.where(world.session_noisy[sessions], 0.02, 0.0025)
-    r = r * (1 + noise[:, None, None] * rng.standard_normal(r.shape))
-    spikes = world.session_noisy[sessions][:, None, None] & (rng.random(r.shape) < 0.002)
-    r = np.where(spikes, r * rng.uniform(0.3, 3.0, r.shape), r)
-    co2 = 420 + _first_order(exhaled * 38_000, tau_s=0.7, dt_s=dt) + rng.normal(0, 15, (n_b, n_t))
-    temp = 24.0 + rng.normal(0, 0.5, n_b)[:, None] + 2.0 * rh_at_sensor / 100 + rng.normal(0, 0.05, (n_b, n_t))
-    pressure = 1013.0 + rng.normal(0, 3, n_b)[:, None] + 0.8 * exhaled + rng.normal(0, 0.05, (n_b, n_t))
-    rh_measured = rh_at_sensor + rng.normal(0, 0.3, (n_b, n_t))
-    values = np.concatenate(
-        [r, temp[:, None, :], rh_measured[:, None, :], pressure[:, None, :], co2[:, None, :]], axis=1
-    ).transpose(0, 2, 1)
-    return t, values.astype(np.float32)
+    if world.session_noisy[sid]:  # electrical spikes: a fault of the manoeuvre, not in the physics
+        spike_rng = np.random.default_rng(np.random.SeedSequence([p.seed, 0x5B1CE, sid]))
+        mox = values[:, : p.n_mox]
+        spikes = spike_rng.random(mox.shape) < 0.002
+        mox[spikes] *= spike_rng.uniform(0.3, 3.0, int(spikes.sum())).astype(np.float32)
+        values[:, : p.n_mox] = np.clip(mox, *physics.ADC_RANGE_OHM)
+    _, source = channel_layout(emulator_config(p.n_mox))
+    device_ms = np.round((boot_s + t) * 1000).astype(np.int64) % 2**32
+    return SessionSignals(t, device_ms.astype(np.uint32), values[:, source], flags, phases)
 
 
 def simulate_cohort(
     db: str | Path | Store,
     params: CohortParams = CohortParams(),
     *,
-    batch: int = 50,
     progress: bool = False,
     operator: str = "simulator",
 ) -> dict:
@@ -359,14 +439,13 @@ def simulate_cohort(
     store = db if isinstance(db, Store) else Store.open(db)
     try:
         world = make_world(params)
+        config = emulator_config(params.n_mox)
         layout = default_layout(params.n_mox)
-        if len(layout) != params.n_mox + 4:
-            raise ValueError("the emulator's default layout differs from the simulator's channel model")
         protocol = ScreeningProtocol(
             baseline_s=params.baseline_s, breath_s=params.breath_s, purge_s=params.purge_s, period_ms=params.period_ms
         ).as_dict()
         for serial in world.devices:
-            store.upsert_device(serial, "SIMNOSE", "sim-1.0", params.period_ms, layout)
+            store.upsert_device(serial, config.model, config.firmware, params.period_ms, layout)
         now = utc_now()
         with store.conn:
             for i, s in enumerate(world.subjects):
@@ -381,50 +460,41 @@ def simulate_cohort(
                        entered_at) VALUES (?,?,?,?,?,?,?,?)""",
                     (s["code"], int(world.cancer[i]), world.histology[i], world.stage[i], None, "simulated", operator, now),
                 )  # fmt: skip
-        rng = np.random.default_rng(params.seed + 1)
+        units: dict[str, UnitProfile] = {}
         session_ids: list[int] = []
         n_sessions = world.session_subject.size
-        inlets = [int(Inlet.AMBIENT), int(Inlet.MASK), int(Inlet.ZERO_AIR)]
-        bounds = np.cumsum([0.0, params.baseline_s, params.breath_s, params.purge_s])
-        with tqdm(total=n_sessions, desc="simulating sessions", unit="session", disable=not progress) as bar:
-            for start in range(0, n_sessions, batch):
-                ids = np.arange(start, min(n_sessions, start + batch))
-                t, values = render_sessions(world, ids, rng)
-                n_t = t.size
-                for j, sid in enumerate(ids):
-                    subject = world.subjects[world.session_subject[sid]]
-                    device = world.devices[world.session_device[sid]]
-                    writer = store.create_session(
-                        operator=operator,
-                        layout=layout,
-                        period_ms=params.period_ms,
-                        protocol={
-                            **protocol,
-                            "simulated": {"seed": params.seed, "month": round(float(world.session_month[sid]), 2)},
-                        },
-                        subject_code=subject["code"],
-                        device_serial=device,
-                        firmware="sim-1.0",
-                        site=world.sites[world.device_site[world.session_device[sid]]],
-                        kind="screening",
-                    )
-                    device_t0 = int(rng.integers(0, 2**31))
-                    writer.append(
-                        SampleBlock(
-                            t_s=t,
-                            device_seq=(np.arange(n_t) % 65536).astype(np.uint16),
-                            device_t_ms=((device_t0 + np.arange(n_t) * params.period_ms) % 2**32).astype(np.uint32),
-                            flags=np.zeros(n_t, np.uint16),
-                            values=values[j],
-                        )
-                    )
-                    for name, inlet, a, b in zip(
-                        ("baseline", "breath", "purge"), inlets, bounds[:-1], bounds[1:], strict=True
-                    ):
-                        writer.phase(name, inlet, float(a), float(b))
-                    writer.finish("complete")
-                    session_ids.append(writer.session_id)
-                    bar.update(1)
+        for sid in tqdm(range(n_sessions), desc="simulating sessions", unit="session", disable=not progress):
+            subject = world.subjects[world.session_subject[sid]]
+            dev = int(world.session_device[sid])
+            signals = session_signals(world, sid, units)
+            n_t = signals.t_s.size
+            writer = store.create_session(
+                operator=operator,
+                layout=layout,
+                period_ms=params.period_ms,
+                protocol={
+                    **protocol,
+                    "simulated": {"seed": params.seed, "month": round(float(world.session_month[sid]), 2)},
+                },
+                subject_code=subject["code"],
+                device_serial=world.devices[dev],
+                firmware=config.firmware,
+                site=world.sites[world.device_site[dev]],
+                kind="screening",
+            )
+            writer.append(
+                SampleBlock(
+                    t_s=signals.t_s,
+                    device_seq=(np.arange(n_t) % 65536).astype(np.uint16),
+                    device_t_ms=signals.device_t_ms,
+                    flags=signals.flags,
+                    values=signals.values,
+                )
+            )
+            for name, inlet, start, end in signals.phases:
+                writer.phase(name, inlet, start, end)
+            writer.finish("complete")
+            session_ids.append(writer.session_id)
         return {
             "db": str(store.path),
             "n_subjects": len(world.subjects),

@@ -21,7 +21,7 @@ def test_cohort_is_written_in_the_clinic_schema(cohort_db):
         rec = store.load_recording(summary["session_ids"][0])
     assert n_labels == summary["n_subjects"]
     assert statuses == {"complete"}
-    assert [p.name for p in rec.phases] == ["baseline", "breath", "purge"]
+    assert [p.name for p in rec.phases] == ["warmup", "baseline", "breath", "purge"]
     assert rec.values.shape[1] == len(rec.layout) and rec.n_samples > 100
 
 
