@@ -267,9 +267,31 @@ def _print_summary(summary: dict, as_json: bool) -> None:
     click.echo(
         f"  samples {summary['samples']}, lost {summary['lost_samples']}, interruptions {summary['interruptions']}"
     )
-    for key in ("qc", "score"):
-        if key in summary:
-            click.echo(f"  {key}: {json.dumps(summary[key], default=str)}")
+    qc = summary.get("qc")
+    if qc is not None:
+        click.echo(f"  quality: {'passed' if qc['passed'] else 'NOT passed'}")
+        for reason in qc["reasons"]:
+            click.echo(f"    - [{reason.get('severity')}] {reason.get('message', reason.get('code'))}")
+    score = summary.get("score")
+    if score is not None:
+        if score.get("given"):
+            low, high = score["interval"]
+            click.echo(
+                f"  result: {score.get('zone_text', score['zone'])} - estimated probability "
+                f"{100 * score['probability']:.1f} % (interval {100 * low:.1f}-{100 * high:.1f} %)"
+            )
+            factors = score.get("explanation") or []
+            if factors:
+                click.echo("  main factors:")
+                for factor in factors[:4]:
+                    click.echo(f"    - {factor.get('text', factor.get('factor'))}")
+            click.echo(
+                f"  model {score['model_id']} (sha256 {str(score.get('model_sha256', ''))[:12]}), "
+                f"processing {score.get('processing_version')}, software {score.get('software_version')}"
+            )
+        else:
+            click.echo(f"  no risk score: {score.get('reason')}")
+        click.echo("  This result supports a medical discussion; it is not a diagnosis.")
     if "error" in summary:
         click.echo(f"  error: {summary['error']}")
     click.echo(f"  database {summary['database']}")
