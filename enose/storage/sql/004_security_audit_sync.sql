@@ -51,7 +51,7 @@ CREATE TABLE sync_outbox (
     target TEXT NOT NULL,
     object_type TEXT NOT NULL CHECK (object_type IN ('session', 'label', 'score', 'qc', 'features')),
     object_key TEXT NOT NULL,                     -- session uuid, local label/score id, or uuid/processing version
-    content_sha256 TEXT NOT NULL,
+    content_sha256 TEXT,                          -- of what was (last) sent; NULL until the first attempt
     status TEXT NOT NULL CHECK (status IN ('pending', 'synced', 'failed')),
     reason TEXT,                                  -- why it failed, for the user
     attempts INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,150 @@
+"""Sync to a real PostgreSQL server: idempotent, resumable, byte-identical, never overwriting."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+
+from enose.security import PermissionDenied, User
+from enose.security.audit import verify
+from enose.storage import Store
+from enose.storage.store import utc_now
+from enose.sync import SyncError, outbox, sync_to_central
+from enose.sync.uploader import central_anchors
+
+from .conftest import write_sessions
+
+ADMIN = User("admin1", "admin")
+
+
+def central_chunks(dsn: str) -> dict[tuple[str, int], tuple[bytes, ...]]:
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            'SELECT session_uuid::text, chunk_index, t_s, device_seq, device_t_ms, flags, "values" FROM enose.sample_chunks'
+        ).fetchall()
+    return {(r[0], r[1]): tuple(bytes(b) for b in r[2:]) for r in rows}
+
+
+def local_chunks(db_path) -> dict[tuple[str, int], tuple[bytes, ...]]:
+    with Store.open(db_path) as store:
+        rows = store.conn.execute(
+            'SELECT s.uuid, c.chunk_index, c.t_s, c.device_seq, c.device_t_ms, c.flags, c."values"'
+            " FROM sample_chunks c JOIN sessions s ON s.id = c.session_id"
+        ).fetchall()
+    return {(r[0], r[1]): tuple(r[2:]) for r in rows}
+
+
+def test_sync_uploads_everything_byte_identical_then_nothing(tmp_path, central_dsn):
+    db = tmp_path / "site.db"
+    uuids = write_sessions(db, 12)
+    with Store.open(db) as store:
+        first = sync_to_central(store, central_dsn, ADMIN)
+        second = sync_to_central(store, central_dsn, ADMIN)
+        statuses = {r["uuid"]: r["status"] for r in outbox.session_status(store, first.target)}
+    assert (first.uploaded, first.skipped, first.failed) == (12, 0, 0)
+    assert (second.uploaded, second.skipped, second.failed) == (0, 12, 0)
+    assert second.bytes_uploaded == 0
+    assert statuses == dict.fromkeys(uuids, "synced")
+    assert central_chunks(central_dsn) == local_chunks(db)
+    with psycopg.connect(central_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM enose.sessions").fetchone()[0] == 12
+        assert conn.execute("SELECT count(*) FROM enose.events").fetchone()[0] == 12
+        assert conn.execute("SELECT count(DISTINCT code) FROM enose.subjects").fetchone()[0] == 7
+
+
+def test_labels_and_scores_added_later_sync_as_new_versions(tmp_path, central_dsn):
+    db = tmp_path / "site.db"
+    write_sessions(db, 3)
+    with Store.open(db) as store:
+        sync_to_central(store, central_dsn, ADMIN)
+        now = utc_now()
+        with store.conn:
+            store.conn.execute(
+                "INSERT INTO labels (subject_code, cancer, source, entered_by, entered_at) VALUES (?, 0, 'MDT', 'dr', ?)",
+                ("LIL-0000", now),
+            )
+            store.conn.execute(
+                "INSERT INTO labels (subject_code, cancer, stage, source, entered_by, entered_at, supersedes)"
+                " VALUES ('LIL-0000', 1, 'IA', 'pathology', 'dr', ?, 1)",
+                (now,),
+            )
+            store.conn.execute(
+                "INSERT INTO scores (session_id, created_at, software_version, processing_version, probability, zone)"
+                " VALUES (1, ?, '0.1.0', 'p1', 0.42, 'orange')",
+                (now,),
+            )
+        report = sync_to_central(store, central_dsn, ADMIN)
+        again = sync_to_central(store, central_dsn, ADMIN)
+    assert report.uploaded == 0 and report.skipped == 3
+    assert report.rows["label"] == {"uploaded": 2, "skipped": 0, "failed": 0}
+    assert report.rows["score"] == {"uploaded": 1, "skipped": 0, "failed": 0}
+    assert again.rows["label"]["uploaded"] == 0 and again.rows["score"]["uploaded"] == 0
+    with psycopg.connect(central_dsn) as conn:
+        current = conn.execute(
+            "SELECT cancer, stage FROM enose.current_labels WHERE subject_code = 'LIL-0000'"
+        ).fetchall()
+        overview = conn.execute(
+            "SELECT count(*), count(probability) FROM enose.session_overview WHERE subject_code IS NOT NULL"
+        ).fetchone()
+    assert current == [(1, "IA")]
+    assert overview == (3, 1)
+
+
+def test_central_copy_is_never_overwritten_and_the_conflict_is_reported(tmp_path, central_dsn):
+    db = tmp_path / "site.db"
+    uuids = write_sessions(db, 2)
+    with Store.open(db) as store:
+        target = sync_to_central(store, central_dsn, ADMIN).target
+    # The same session uuid with different content at a second installation:
+    other = tmp_path / "other.db"
+    write_sessions(other, 1, seed=99)
+    with Store.open(other) as store:
+        store.conn.execute("PRAGMA foreign_keys=OFF")
+        with store.conn:
+            store.conn.execute("UPDATE sessions SET uuid = ? WHERE id = 1", (uuids[0],))
+        report = sync_to_central(store, central_dsn, ADMIN)
+        status = outbox.session_status(store, target)
+    assert (report.uploaded, report.failed) == (0, 1)
+    assert "different version" in report.failures[0]["reason"]
+    assert status[0]["status"] == "failed" and "nothing was overwritten" in status[0]["reason"]
+    assert central_chunks(central_dsn) == local_chunks(db)
+
+
+def test_a_technician_may_sync_a_researcher_may_not(tmp_path, central_dsn):
+    db = tmp_path / "site.db"
+    write_sessions(db, 1)
+    with Store.open(db) as store:
+        with pytest.raises(PermissionDenied, match="researcher"):
+            sync_to_central(store, central_dsn, User("r1", "researcher"))
+        assert sync_to_central(store, central_dsn, User("t1", "technician")).uploaded == 1
+
+
+def test_unreachable_central_database_is_a_clear_error_and_changes_nothing(tmp_path):
+    db = tmp_path / "site.db"
+    write_sessions(db, 1)
+    with Store.open(db) as store, pytest.raises(SyncError, match="cannot connect") as caught:
+        sync_to_central(store, "postgresql://enose:secret@127.0.0.1:1/nowhere", ADMIN)
+    assert "secret" not in str(caught.value)
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0] == 0
+
+
+def test_every_sync_is_audited_and_anchored_centrally(tmp_path, central_dsn):
+    db = tmp_path / "site.db"
+    write_sessions(db, 1)
+    with Store.open(db) as store:
+        sync_to_central(store, central_dsn, ADMIN)
+        sync_to_central(store, central_dsn, ADMIN)
+        entries = store.conn.execute("SELECT action, detail FROM audit_log ORDER BY id").fetchall()
+        anchors = central_anchors(central_dsn, outbox.site_uuid(store))
+        assert verify(store, anchors).ok
+    assert [a for a, _ in entries] == ["sync", "sync"]
+    assert json.loads(entries[0][1])["uploaded"] == 1
+    assert anchors == [(1, store_hash_of(db, 1))]
+
+
+def store_hash_of(db, row_id: int) -> str:
+    with Store.open(db) as store:
+        return store.conn.execute("SELECT hash FROM audit_log WHERE id = ?", (row_id,)).fetchone()[0]
