@@ -25,6 +25,7 @@ from enose import __version__
 from enose.model.artifact import RiskModel
 from enose.model.explain import explain
 from enose.model.zones import ZONE_WORDS
+from enose.security.audit import record
 from enose.storage.store import StorageError, Store, utc_now
 
 __all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT"]
@@ -134,6 +135,8 @@ def _insert_score(store: Store, row: dict[str, Any]) -> int:
     try:
         with store.conn:
             cursor = store.conn.execute(f"INSERT INTO scores ({columns}) VALUES ({marks})", list(row.values()))
+            record(store, row.get("operator") or "system", "score", "session", row["session_id"],
+                   score_id=int(cursor.lastrowid), zone=row.get("zone"), model_id=row.get("model_id"))  # fmt: skip
     except Exception as error:
         raise StorageError(f"could not store the score of session {row['session_id']}: {error}") from error
     return int(cursor.lastrowid)

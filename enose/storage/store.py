@@ -48,6 +48,13 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _audit(store: Store, actor: str, action: str, object_type: str, object_id, **detail) -> None:
+    """Append to the hash-chained audit trail inside the caller's transaction (it commits with the change)."""
+    from enose.security.audit import record  # the security layer builds on storage, not the reverse
+
+    record(store, actor, action, object_type, object_id, **detail)
+
+
 def _writer_alive(row: dict) -> bool:
     """Whether the process recording a 'running' session still exists.
 
@@ -187,7 +194,9 @@ class Store:
                     period_ms,
                 ),
             )
-        return SessionWriter(self, int(cursor.lastrowid), len(layout))
+            session_id = int(cursor.lastrowid)
+            _audit(self, operator, "create", "session", session_id, kind=kind, device=device_serial)
+        return SessionWriter(self, session_id, len(layout))
 
     def session(self, session_id: int) -> dict:
         rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
@@ -393,5 +402,10 @@ class SessionWriter:
                 self.store.conn.execute(
                     "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, utc_now(), self.session_id)
                 )
+                operator = self.store.conn.execute(
+                    "SELECT operator FROM sessions WHERE id = ?", (self.session_id,)
+                ).fetchone()[0]
+                _audit(self.store, operator, "finish", "session", self.session_id, status=status,
+                       samples=self.n_samples)  # fmt: skip
         except sqlite3.Error as error:
             raise StorageError(f"could not close session {self.session_id}: {error}") from error
