@@ -13,8 +13,7 @@ from enose.storage import Store
 from enose.storage.store import utc_now
 from enose.sync import SyncError, outbox, sync_to_central
 from enose.sync.uploader import central_anchors
-
-from .conftest import write_sessions
+from tests.sync.conftest import write_sessions
 
 ADMIN = User("admin1", "admin")
 

@@ -1,0 +1,205 @@
+"""Whole-study research export: tables as CSV or Parquet, raw signals, a data dictionary, or FHIR.
+
+Pseudonymous by default: subjects appear only by their study code, staff names
+are replaced by stable pseudonyms (``staff-`` + keyed hash with the site
+secret), machine details are dropped, and the re-identification table is
+never read. Every file is created owner-only inside an owner-only directory.
+Tables that are still empty are written with their header, so a researcher's
+script sees the same files from the first day.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from enose.exports.dictionary import DICTIONARY, columns, dictionary_rows
+from enose.security import audit
+from enose.security.permissions import Permission, require
+from enose.security.pseudonyms import load_site_secret
+from enose.storage.export import export_recording
+from enose.storage.store import Store
+from enose.sync.outbox import site_uuid
+
+__all__ = ["EXPORT_FORMATS", "ExportError", "export_study", "study_tables"]
+
+EXPORT_FORMATS = ("csv", "parquet", "fhir")
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written (missing optional package, unwritable directory...)."""
+
+
+def _staff_pseudonym(secret: bytes):
+    cache: dict[str, str] = {}
+
+    def pseudonym(name: str | None) -> str | None:
+        if name is None:
+            return None
+        if name not in cache:
+            cache[name] = "staff-" + hmac.new(secret, b"staff\x00" + name.encode(), hashlib.sha256).hexdigest()[:8]
+        return cache[name]
+
+    return pseudonym
+
+
+def study_tables(store: Store, *, pseudonymous: bool = True) -> dict[str, list[dict]]:
+    """Every table of the study export as rows with exactly the dictionary's columns."""
+    staff = _staff_pseudonym(load_site_secret()) if pseudonymous else (lambda name: name)
+    site = site_uuid(store)
+    q = store.db.query
+    tables: dict[str, list[dict]] = {}
+    tables["subjects"] = [{**row, "subject_code": row.pop("code")} for row in q(
+        "SELECT code, site, created_at, age_years, sex, smoking, pack_years, copd, previous_cancer FROM subjects"
+        " ORDER BY code")]  # fmt: skip
+    tables["sessions"] = [
+        {**row, "session_uuid": row.pop("uuid"), "site_uuid": site, "operator": staff(row["operator"]), "raw_file": ""}
+        for row in q("SELECT uuid, kind, subject_code, device_serial, firmware, operator, site, started_at, ended_at,"
+                     " status, software_version, period_ms, n_samples, lost_samples, interruptions, protocol, channels"
+                     " FROM sessions WHERE status != 'running' ORDER BY id")
+    ]  # fmt: skip
+    tables["qc_results"] = list(q(
+        "SELECT s.uuid AS session_uuid, r.processing_version, r.passed, r.reasons, r.computed_at"
+        " FROM qc_results r JOIN sessions s ON s.id = r.session_id ORDER BY s.id, r.processing_version"))  # fmt: skip
+    features = []
+    for row in q("SELECT s.uuid AS session_uuid, f.processing_version, f.names, f.\"values\" AS v, f.computed_at"
+                 " FROM feature_cache f JOIN sessions s ON s.id = f.session_id ORDER BY s.id, f.processing_version"):  # fmt: skip
+        names = json.loads(row["names"])
+        values = np.frombuffer(row["v"], dtype="<f8")
+        for name, value in zip(names, values, strict=False):
+            features.append({"session_uuid": row["session_uuid"], "processing_version": row["processing_version"],
+                             "feature": name, "value": float(value), "computed_at": row["computed_at"]})  # fmt: skip
+    tables["features"] = features
+    tables["scores"] = [
+        {**row, "site_uuid": site, "operator": staff(row["operator"])}
+        for row in q("SELECT c.id AS score_id, s.uuid AS session_uuid, c.created_at, c.operator, c.model_id,"
+                     " c.model_sha256, c.software_version, c.processing_version, c.calibration_id, c.probability,"
+                     " c.interval_low, c.interval_high, c.zone, c.ood, c.explanation, c.qc_reasons"
+                     " FROM scores c JOIN sessions s ON s.id = c.session_id ORDER BY c.id")
+    ]  # fmt: skip
+    current = {r[0] for r in store.conn.execute("SELECT id FROM current_labels")}
+    tables["labels"] = [
+        {**row, "site_uuid": site, "entered_by": staff(row["entered_by"]), "current": int(row["label_id"] in current)}
+        for row in q("SELECT id AS label_id, subject_code, cancer, histology, stage, diagnosis_date, source,"
+                     " entered_by, entered_at, supersedes FROM labels ORDER BY id")
+    ]  # fmt: skip
+    return {name: [{c: row.get(c) for c in columns(name)} for row in rows] for name, rows in tables.items()}
+
+
+def _private_file(path: Path):
+    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
+def _write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
+    with _private_file(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _pyarrow():
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as error:
+        raise ExportError(
+            "Parquet export needs pyarrow, an optional extra: pip install 'enose[parquet]' (or use --format csv)"
+        ) from error
+    return pyarrow, pyarrow.parquet
+
+
+_ARROW_TYPES = {"text": "string", "json": "string", "timestamp": "string", "integer": "int64", "real": "float64"}
+
+
+def _write_parquet(path: Path, table: str, rows: list[dict]) -> None:
+    pa, pq = _pyarrow()
+    schema = pa.schema([(name, getattr(pa, _ARROW_TYPES[kind])()) for name, kind, _, _ in DICTIONARY[table]])
+    arrow = pa.Table.from_pylist(rows, schema=schema)
+    with _private_file(path) as handle:
+        pq.write_table(arrow, handle)
+
+
+def _write_raw_parquet(path: Path, recording) -> None:
+    pa, pq = _pyarrow()
+    data = {"t": recording.t_s, "device_seq": recording.device_seq, "device_t_ms": recording.device_t_ms,
+            "flags": recording.flags}  # fmt: skip
+    arrays = [pa.array(v) for v in data.values()]
+    names = list(data)
+    for index, name in enumerate(recording.layout.names):
+        arrays.append(pa.array(np.ascontiguousarray(recording.values[:, index])))
+        names.append(name)
+    with _private_file(path) as handle:
+        pq.write_table(pa.Table.from_arrays(arrays, names=names), handle)
+
+
+def export_study(store: Store, out: str | os.PathLike, fmt: str, user, *, raw: bool = True,
+                 pseudonymous: bool = True, progress: bool = False) -> dict:  # fmt: skip
+    """Write the whole study to directory ``out``; return a summary (path, format, rows per table, seconds).
+
+    Needs :attr:`Permission.EXPORT_RESEARCH` (and :attr:`Permission.EXPORT_IDENTIFIED` when
+    ``pseudonymous`` is False). ``fmt``: ``csv`` or ``parquet`` (tables + raw signals + data
+    dictionary) or ``fhir`` (``bundle.json``, FHIR R4, one Observation per score).
+    """
+    from tqdm import tqdm
+
+    require(user, Permission.EXPORT_RESEARCH)
+    if not pseudonymous:
+        require(user, Permission.EXPORT_IDENTIFIED)
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "parquet":
+        _pyarrow()  # fail before writing anything
+    started = time.perf_counter()
+    target = Path(out)
+    try:
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(target, 0o700)
+    except OSError as error:
+        raise ExportError(f"cannot create the export directory {target}: {error}") from error
+    tables = study_tables(store, pseudonymous=pseudonymous)
+    summary = {"path": str(target), "format": fmt, "pseudonymous": pseudonymous,
+               "rows": {name: len(rows) for name, rows in tables.items()}}  # fmt: skip
+    try:
+        if fmt == "fhir":
+            from enose.exports.fhir import study_bundle
+
+            bundle = study_bundle(store, tables)
+            with _private_file(target / "bundle.json") as handle:
+                handle.write(json.dumps(bundle, indent=1).encode())
+            summary["observations"] = sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
+        else:
+            if raw:
+                raw_dir = target / "raw"
+                raw_dir.mkdir(exist_ok=True, mode=0o700)
+                ids = dict(store.conn.execute("SELECT uuid, id FROM sessions"))
+                for row in tqdm(tables["sessions"], unit="session", desc="export", file=sys.stderr,
+                                disable=not progress, leave=False):  # fmt: skip
+                    recording = store.load_recording(ids[row["session_uuid"]])
+                    name = f"raw/{row['session_uuid']}.{fmt}"
+                    if fmt == "csv":
+                        export_recording(recording, "csv", target / name)
+                    else:
+                        _write_raw_parquet(target / name, recording)
+                    row["raw_file"] = name
+            for name, rows in tables.items():
+                if fmt == "csv":
+                    _write_csv(target / f"{name}.csv", columns(name), rows)
+                else:
+                    _write_parquet(target / f"{name}.parquet", name, rows)
+            _write_csv(target / "data_dictionary.csv", ["table", "column", "type", "unit", "description"],
+                       dictionary_rows())  # fmt: skip
+    except OSError as error:
+        raise ExportError(f"could not write the export into {target}: {error}") from error
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    audit.record(store, user.username, "export", "study", fmt, format=fmt, pseudonymous=pseudonymous, raw=raw,
+                 rows=summary["rows"])  # fmt: skip
+    return summary
