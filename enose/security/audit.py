@@ -154,7 +154,7 @@ def verify(store: Store, anchors: Iterable[tuple[int, str]] = ()) -> VerifyRepor
         for row_id, at, actor, action, object_type, object_id, detail, stored_prev, stored_hash in cursor:
             n += 1
             if row_id != expected_id:
-                bad(row_id, f"entries {expected_id}..{row_id - 1} are missing (deleted) before row {row_id}")
+                bad(expected_id, f"entries {expected_id}..{row_id - 1} are missing (deleted) before row {row_id}")
             try:
                 detail_obj = json.loads(detail)
             except (TypeError, ValueError):
