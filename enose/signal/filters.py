@@ -1,0 +1,124 @@
+"""Spike removal and zero-phase low-pass filtering along the last (time) axis.
+
+Both work on ``(..., n_samples)`` arrays, e.g. ``(n_channels, n_samples)`` or a
+batch ``(n_sessions, n_channels, n_samples)``: every leading axis is
+vectorised by scipy, there is no Python loop.
+
+NaN handling (why): a dead channel is all NaN and a gap on the grid is a NaN
+run. scipy's filters would smear one NaN over the whole channel, so the NaN
+runs are bridged linearly *only for filtering* (:func:`fill_nan_linear`) and
+put back as NaN afterwards: a gap stays a gap, a dead channel stays NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+from scipy import signal as sps
+
+from enose.signal._checks import as_float_array, check_last_axis, check_positive
+from enose.signal.errors import SignalError
+
+__all__ = ["fill_nan_linear", "despike", "design_lowpass", "check_sos", "lowpass"]
+
+
+def fill_nan_linear(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bridge NaN runs along the last axis by linear interpolation (edges held).
+
+    Args:
+        x: ``(..., n_samples)``.
+
+    Returns:
+        ``(filled, missing)``: ``(..., n_samples)`` with every NaN replaced (rows
+        that are entirely NaN become 0), and the ``(..., n_samples)`` bool mask of
+        the values that were NaN, so the caller can restore them.
+    """
+    x = as_float_array(x, "x")
+    missing = ~np.isfinite(x)
+    if not missing.any():
+        return x, missing
+    n = x.shape[-1]
+    k = np.arange(n)
+    prev = np.maximum.accumulate(np.where(missing, -1, k), axis=-1)
+    nxt = np.flip(np.minimum.accumulate(np.flip(np.where(missing, n, k), axis=-1), axis=-1), axis=-1)
+    prev_c = np.where(prev < 0, nxt, prev).clip(0, n - 1)
+    nxt_c = np.where(nxt >= n, prev, nxt).clip(0, n - 1)
+    x_prev = np.take_along_axis(x, prev_c, axis=-1)
+    x_next = np.take_along_axis(x, nxt_c, axis=-1)
+    span = np.maximum(nxt_c - prev_c, 1)
+    w = np.clip((k - prev_c) / span, 0.0, 1.0)
+    filled = np.where(missing, x_prev + w * (x_next - x_prev), x)
+    return np.where(np.isfinite(filled), filled, 0.0).astype(x.dtype, copy=False), missing
+
+
+def despike(x: np.ndarray, kernel_samples: int = 5) -> np.ndarray:
+    """Median filter of ``kernel_samples`` (odd) along the last axis: removes isolated spikes.
+
+    Why a median: an electrical spike is one or two samples far off; a median
+    of 5 ignores it while keeping the edges of real responses sharp.
+
+    Args:
+        x: ``(..., n_samples)``.
+        kernel_samples: odd window length, samples (>= 3).
+
+    Returns:
+        ``(..., n_samples)`` float; NaN where ``x`` was NaN.
+    """
+    k = int(kernel_samples)
+    if k < 3 or k % 2 == 0:
+        raise SignalError(f"kernel_samples must be an odd integer >= 3, got {kernel_samples!r}")
+    x = as_float_array(x, "x")
+    check_last_axis(x, "x", k)
+    filled, missing = fill_nan_linear(x)
+    size = (1,) * (x.ndim - 1) + (k,)
+    out = ndimage.median_filter(filled, size=size, mode="nearest")
+    out[missing] = np.nan
+    return out
+
+
+def design_lowpass(cutoff_hz: float, fs_hz: float, order: int = 4) -> np.ndarray:
+    """Butterworth low-pass as second-order sections ``(n_sections, 6)`` (stable by construction)."""
+    fs = check_positive(fs_hz, "fs_hz")
+    fc = check_positive(cutoff_hz, "cutoff_hz")
+    if fc >= fs / 2:
+        raise SignalError(f"cutoff_hz ({fc}) must be below the Nyquist frequency fs_hz/2 ({fs / 2}); lower it")
+    if int(order) < 1:
+        raise SignalError(f"order must be >= 1, got {order}")
+    return sps.butter(int(order), fc, btype="low", fs=fs, output="sos")
+
+
+def check_sos(sos: np.ndarray) -> np.ndarray:
+    """Refuse second-order sections that are malformed, non-finite or unstable (poles on/outside the unit circle)."""
+    s = np.asarray(sos, dtype=np.float64)
+    if s.ndim != 2 or s.shape[1] != 6 or s.shape[0] < 1:
+        raise SignalError(f"sos must have shape (n_sections, 6), got {s.shape}")
+    if not np.all(np.isfinite(s)):
+        raise SignalError("sos holds non-finite coefficients; redesign the filter")
+    if np.any(s[:, 3] == 0):
+        raise SignalError("sos has a zero a0 coefficient; redesign the filter")
+    poles = np.concatenate([np.roots(row[3:]) for row in s])
+    if poles.size and np.max(np.abs(poles)) >= 1.0:
+        raise SignalError("sos is unstable (a pole on or outside the unit circle); redesign the filter")
+    return s
+
+
+def lowpass(x: np.ndarray, sos: np.ndarray) -> np.ndarray:
+    """Zero-phase low-pass (``scipy.signal.sosfiltfilt``) along the last axis.
+
+    Why zero-phase: response onsets and end-tidal samples must not be shifted in time.
+
+    Args:
+        x: ``(..., n_samples)``; NaN runs are bridged for filtering then restored.
+        sos: ``(n_sections, 6)`` from :func:`design_lowpass` (checked for stability).
+
+    Returns:
+        ``(..., n_samples)`` float, NaN where ``x`` was NaN.
+    """
+    s = check_sos(sos)
+    x = as_float_array(x, "x")
+    padlen = 3 * (2 * s.shape[0] + 1)
+    check_last_axis(x, "x", padlen + 1)
+    filled, missing = fill_nan_linear(x)
+    out = sps.sosfiltfilt(s, filled, axis=-1, padlen=padlen)
+    out[missing] = np.nan
+    return out
