@@ -1,0 +1,132 @@
+"""Throughput of sync and study export, for ``scripts/bench.py``.
+
+``run_sync_benchmark(n_sessions)`` writes ``n_sessions`` seeded sessions into a
+fresh local store, starts a throwaway PostgreSQL cluster (the distribution's
+binaries, as the tests do), syncs them, syncs again (nothing to send), exports
+the study as CSV and as Parquet, and returns sessions per second for each.
+The session size is a parameter: by default 30 s of 16 channels at 100 Hz
+(about 1/10 of a real 5-minute 32-channel session); ``mb_per_s`` lets you
+extrapolate to full-size sessions.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["run_sync_benchmark", "throwaway_postgres"]
+
+
+class throwaway_postgres:  # noqa: N801 - used as a context manager, named like one
+    """A temporary PostgreSQL cluster on 127.0.0.1 (run as ``postgres`` when we are root)."""
+
+    def __enter__(self) -> str:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+        if not found:
+            raise RuntimeError("PostgreSQL server binaries not found: apt-get install postgresql")
+        self.bindir = Path(found[-1]).parent
+        self.workdir = Path(tempfile.mkdtemp(prefix="enose-bench-pg-"))
+        self.run_as: dict = {}
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.workdir, account.pw_uid, account.pw_gid)
+            self.run_as = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
+        data = self.workdir / "data"
+        subprocess.run([self.bindir / "initdb", "-D", data, "-U", "enose", "-A", "trust", "--no-sync", "--locale=C",
+                        "-E", "UTF8"], check=True, capture_output=True, **self.run_as)  # fmt: skip
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {self.workdir}"
+        subprocess.run([self.bindir / "pg_ctl", "-D", data, "-l", self.workdir / "log", "-o", options, "-w", "start"],
+                       check=True, capture_output=True, **self.run_as)  # fmt: skip
+        return f"postgresql://enose@127.0.0.1:{port}/postgres"
+
+    def __exit__(self, *exc: object) -> None:
+        subprocess.run([self.bindir / "pg_ctl", "-D", self.workdir / "data", "-m", "fast", "-w", "stop"],
+                       capture_output=True, **self.run_as)  # fmt: skip
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _write_sessions(db: Path, n_sessions: int, seconds: float, n_channels: int) -> None:
+    from enose.recording import ChannelLayout
+    from enose.storage import SampleBlock, Store
+    from firmware_protocol.messages import ChannelInfo
+
+    layout = ChannelLayout(tuple(ChannelInfo(1, f"mox{i}", "ohm") for i in range(n_channels)))
+    rng = np.random.default_rng(0)
+    n = int(seconds * 100)
+    drift = np.cumsum(rng.normal(0, 5, (n, n_channels)), axis=0) + 1e4
+    with Store.open(db) as store:
+        store.upsert_device("EN-BENCH", "enose-32", "1.0", 10, layout)
+        for i in range(n_sessions):
+            code = f"BEN-{i % 500:04d}"
+            store.ensure_subject(code)
+            writer = store.create_session(operator="bench", layout=layout, period_ms=10, protocol={},
+                                          subject_code=code, device_serial="EN-BENCH")  # fmt: skip
+            for start in range(0, n, 100):
+                idx = np.arange(start, min(n, start + 100))
+                noise = rng.normal(0, 1, (idx.size, n_channels))
+                writer.append(SampleBlock(idx * 0.01, (idx & 0xFFFF).astype(np.uint16), (idx * 10).astype(np.uint32),
+                                          np.zeros(idx.size, np.uint16), (drift[idx] + noise).astype(np.float32)))  # fmt: skip
+            writer.finish("complete")
+
+
+def run_sync_benchmark(n_sessions: int = 1000, seconds: float = 30.0, n_channels: int = 16) -> dict:
+    """Sessions per second for sync (first and repeat) and study export (CSV, Parquet)."""
+    from enose.security import User
+
+    admin = User("bench", "admin")
+    previous = os.environ.get("ENOSE_DATA_DIR")
+    with tempfile.TemporaryDirectory(prefix="enose-bench-") as tmp:
+        os.environ["ENOSE_DATA_DIR"] = tmp  # a throwaway site secret, never the real one
+        try:
+            return _run(n_sessions, seconds, n_channels, Path(tmp), admin)
+        finally:
+            if previous is None:
+                os.environ.pop("ENOSE_DATA_DIR", None)
+            else:
+                os.environ["ENOSE_DATA_DIR"] = previous
+
+
+def _run(n_sessions: int, seconds: float, n_channels: int, tmp: Path, admin) -> dict:
+    from enose.exports import export_study
+    from enose.storage import Store
+    from enose.sync import sync_to_central
+
+    db = Path(tmp) / "site.db"
+    t0 = time.perf_counter()
+    _write_sessions(db, n_sessions, seconds, n_channels)
+    write_s = time.perf_counter() - t0
+    with throwaway_postgres() as dsn, Store.open(db) as store:
+        first = sync_to_central(store, dsn, admin)
+        again = sync_to_central(store, dsn, admin)
+        results = {"n_sessions": n_sessions, "session_seconds": seconds, "channels": n_channels,
+                   "raw_mb": round(first.bytes_uploaded / 1e6, 1), "write_local_s": round(write_s, 1),
+                   "sync_s": round(first.seconds, 2),
+                   "sync_sessions_per_s": round(first.uploaded / first.seconds, 1),
+                   "sync_mb_per_s": round(first.bytes_uploaded / 1e6 / first.seconds, 1),
+                   "resync_s": round(again.seconds, 2), "resync_uploaded": again.uploaded}  # fmt: skip
+        for fmt in ("csv", "parquet"):
+            t0 = time.perf_counter()
+            export_study(store, Path(tmp) / f"export-{fmt}", fmt, admin)
+            seconds_taken = time.perf_counter() - t0
+            results[f"export_{fmt}_s"] = round(seconds_taken, 2)
+            results[f"export_{fmt}_sessions_per_s"] = round(n_sessions / seconds_taken, 1)
+    return results
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import json
+    import sys
+
+    print(json.dumps(run_sync_benchmark(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)))
