@@ -49,9 +49,9 @@ class ProcessingConfig:
     despike_samples: int = 5
     """Median-filter length on the grid, samples (odd): removes one- or two-sample electrical spikes."""
     lowpass_hz: float = 1.5
-    """Zero-phase Butterworth low-pass cut-off, Hz (keeps the 0.2-0.3 Hz breathing, removes noise)."""
+    """Zero-phase Bessel low-pass cut-off (-3 dB), Hz (keeps the 0.2-0.3 Hz breathing, removes noise)."""
     lowpass_order: int = 4
-    """Butterworth order of the low-pass."""
+    """Order of the Bessel low-pass."""
     steady_fraction: float = 0.5
     """Steady-state breath response: the median over the last this-fraction of the breath phase's data."""
     end_tidal_fraction: float = 0.3

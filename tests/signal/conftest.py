@@ -59,6 +59,7 @@ def make_synthetic(
     rate_per_min: float = 14.0,
     breath_s: float = 300.0,
     voc_load: float = 0.3,
+    ambient_load: float = 0.05,
 ) -> Recording:
     """One complete session (warm-up, baseline, breath, purge), with ``fault`` injected (see FAULTS)."""
     if fault is not None and fault not in FAULTS:
@@ -95,7 +96,7 @@ def make_synthetic(
     temp = 37.0 + 0.02 * rng.standard_normal(n)
 
     # gas load seen by the MOX cell: first-order kinetics (tau 3 s) on a piecewise target
-    ambient = 3.0 if fault == "ambient_contaminated" else 0.05
+    ambient = 3.0 if fault == "ambient_contaminated" else ambient_load
     target = np.where(baseline, ambient, 0.0)
     target = np.where(breath, ambient + voc_load * np.roll(exh, int(0.4 / dt)) * on_mask, target)
     a = np.exp(-dt / 3.0)
@@ -168,7 +169,7 @@ def make_synthetic(
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_recording():
     """The generator :func:`make_synthetic` (a fixture, so tests need no import path tricks)."""
     return make_synthetic
