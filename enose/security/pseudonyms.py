@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
-import secrets
 import sqlite3
-import stat
 from pathlib import Path
 
 from enose.security import audit
+from enose.security.keys import KeyFileError, create_key_file, read_key_file
 from enose.security.permissions import Permission, require
 from enose.storage.paths import default_data_dir
 from enose.storage.store import Store, utc_now
@@ -44,28 +42,12 @@ def site_secret_path(data_dir: Path | None = None) -> Path:
 def load_site_secret(data_dir: Path | None = None, create: bool = True) -> bytes:
     """The site's 32-byte secret, created (owner-only) if absent and ``create``."""
     path = site_secret_path(data_dir)
-    if not path.exists():
-        if not create:
-            raise SecretKeyError(f"no site secret at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it first: read theirs
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise SecretKeyError(f"{path} is readable by other users (mode {mode:o}); run `chmod 600 {path}`")
-    text = path.read_text().strip()
+    if not path.exists() and not (create and create_key_file(path) or path.exists()):
+        raise SecretKeyError(f"no site secret at {path}")
     try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        key = b""
-    if len(key) < 32:
-        raise SecretKeyError(f"{path} does not hold a 64-hex-digit key; restore it from the site's backup")
-    return key
+        return read_key_file(path)
+    except KeyFileError as error:
+        raise SecretKeyError(str(error)) from error
 
 
 def _normalise(hospital_number: str) -> str:

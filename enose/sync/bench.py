@@ -23,21 +23,33 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["run_sync_benchmark", "throwaway_postgres"]
+__all__ = ["PostgresNotInstalled", "run_sync_benchmark", "throwaway_postgres"]
+
+
+class PostgresNotInstalled(RuntimeError):
+    """No PostgreSQL server binaries under /usr/lib/postgresql."""
 
 
 class throwaway_postgres:  # noqa: N801 - used as a context manager, named like one
-    """A temporary PostgreSQL cluster on 127.0.0.1 (run as ``postgres`` when we are root)."""
+    """A temporary PostgreSQL cluster on 127.0.0.1 (run as ``postgres``, else ``nobody``, when we are root).
+
+    Entering returns the DSN of its ``postgres`` database (superuser ``enose``, trust auth);
+    ``durable=False`` turns fsync off (tests); the benchmark keeps it on, as a real server would.
+    """
+
+    def __init__(self, durable: bool = True) -> None:
+        self.durable = durable
 
     def __enter__(self) -> str:
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
         if not found:
-            raise RuntimeError("PostgreSQL server binaries not found: apt-get install postgresql")
+            raise PostgresNotInstalled("PostgreSQL server binaries not found: apt-get install postgresql")
         self.bindir = Path(found[-1]).parent
         self.workdir = Path(tempfile.mkdtemp(prefix="enose-bench-pg-"))
         self.run_as: dict = {}
         if os.geteuid() == 0:
-            account = pwd.getpwnam("postgres")
+            names = {p.pw_name for p in pwd.getpwall()}
+            account = pwd.getpwnam("postgres" if "postgres" in names else "nobody")
             os.chown(self.workdir, account.pw_uid, account.pw_gid)
             self.run_as = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
         data = self.workdir / "data"
@@ -47,12 +59,14 @@ class throwaway_postgres:  # noqa: N801 - used as a context manager, named like 
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {self.workdir}"
-        subprocess.run([self.bindir / "pg_ctl", "-D", data, "-l", self.workdir / "log", "-o", options, "-w", "start"],
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        subprocess.run([self.bindir / "pg_ctl", "-D", data, "-l", self.workdir / "log", "-o", options, "-w", "-t", "60", "start"],
                        check=True, capture_output=True, **self.run_as)  # fmt: skip
         return f"postgresql://enose@127.0.0.1:{port}/postgres"
 
     def __exit__(self, *exc: object) -> None:
-        subprocess.run([self.bindir / "pg_ctl", "-D", self.workdir / "data", "-m", "fast", "-w", "stop"],
+        subprocess.run([self.bindir / "pg_ctl", "-D", self.workdir / "data", "-m", "immediate", "-w", "stop"],
                        capture_output=True, **self.run_as)  # fmt: skip
         shutil.rmtree(self.workdir, ignore_errors=True)
 

@@ -35,8 +35,6 @@ import io
 import json
 import os
 import re
-import secrets
-import stat
 import sys
 import tarfile
 import time
@@ -46,6 +44,7 @@ from pathlib import Path
 import psycopg
 
 from enose.security import audit
+from enose.security.keys import KeyFileError, create_key_file, read_key_file
 from enose.security.permissions import Permission, require
 from enose.storage.paths import default_data_dir
 from enose.storage.store import Store, utc_now
@@ -112,13 +111,8 @@ def study_key_path() -> Path:
 def create_study_key(path: Path | None = None) -> Path:
     """Write a new random study key (owner-only); refuse to replace an existing one."""
     target = Path(path) if path else study_key_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as error:
-        raise BundleError(f"{target} already exists; a study has one key (copy it, do not replace it)") from error
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
+    if not create_key_file(target):
+        raise BundleError(f"{target} already exists; a study has one key (copy it, do not replace it)")
     return target
 
 
@@ -129,15 +123,10 @@ def load_study_key(path: Path | None = None) -> bytes:
             f"no study key at {target}: the coordinator creates one with `enose bundle key --new` and copies it "
             "to every site (or set ENOSE_STUDY_KEY to its path)"
         )
-    if stat.S_IMODE(target.stat().st_mode) & 0o077:
-        raise BundleError(f"{target} is readable by other users; run `chmod 600 {target}`")
     try:
-        key = bytes.fromhex(target.read_text().strip())
-    except ValueError:
-        key = b""
-    if len(key) < 32:
-        raise BundleError(f"{target} does not hold a 64-hex-digit study key")
-    return key
+        return read_key_file(target)
+    except KeyFileError as error:
+        raise BundleError(str(error)) from error
 
 
 def key_id(key: bytes) -> str:

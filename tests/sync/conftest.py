@@ -1,21 +1,15 @@
 """A throwaway PostgreSQL server for the sync tests, and local stores full of seeded sessions.
 
-The server is the distribution's PostgreSQL (``.ci/run`` installs it): a cluster
-in a temporary directory, trust authentication, listening on 127.0.0.1 on a free
-port, run as an unprivileged user when the tests run as root. Each test gets its
+The server is the distribution's PostgreSQL (``.ci/run`` installs it), started by
+:class:`enose.sync.bench.throwaway_postgres`: a cluster in a temporary directory,
+trust authentication, listening on 127.0.0.1 on a free port, run as an
+unprivileged user when the tests run as root. Each test gets its
 own fresh database. Without PostgreSQL binaries the sync tests are skipped with
 a message saying how to get them.
 """
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -25,6 +19,7 @@ import pytest
 
 from enose.recording import ChannelLayout
 from enose.storage import SampleBlock, Store
+from enose.sync.bench import PostgresNotInstalled, throwaway_postgres
 from firmware_protocol.messages import ChannelInfo
 
 LAYOUT = ChannelLayout(
@@ -33,44 +28,18 @@ LAYOUT = ChannelLayout(
 )  # fmt: skip
 
 
-def _pg_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def pg_server():
     """Base DSN of a running throwaway PostgreSQL server (superuser ``enose``, trust auth)."""
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql; .ci/run does it)")
-    run_as: dict = {}
-    workdir = Path(tempfile.mkdtemp(prefix="enose-pg-"))
-    if os.geteuid() == 0:  # postgres refuses to run as root
-        account = (
-            pwd.getpwnam("postgres") if "postgres" in {p.pw_name for p in pwd.getpwall()} else pwd.getpwnam("nobody")
-        )
-        os.chown(workdir, account.pw_uid, account.pw_gid)
-        run_as = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
-    data = workdir / "data"
-    subprocess.run([bindir / "initdb", "-D", data, "-U", "enose", "-A", "trust", "-E", "UTF8", "--no-sync",
-                    "--locale=C"], check=True, capture_output=True, **run_as)  # fmt: skip
-    port = _free_port()
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off -c full_page_writes=off"
-    subprocess.run([bindir / "pg_ctl", "-D", data, "-l", workdir / "log", "-o", options, "-w", "-t", "60", "start"],
-                   check=True, capture_output=True, **run_as)  # fmt: skip
     try:
-        yield f"postgresql://enose@127.0.0.1:{port}"
+        server = throwaway_postgres(durable=False)
+        dsn = server.__enter__()
+    except PostgresNotInstalled as error:
+        pytest.skip(f"{error} (.ci/run installs it)")
+    try:
+        yield dsn.rsplit("/", 1)[0]
     finally:
-        subprocess.run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True,
-                       **run_as)  # fmt: skip
-        shutil.rmtree(workdir, ignore_errors=True)
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture
