@@ -1,0 +1,370 @@
+"""Thin adapters between the screens and the core library (no Qt here).
+
+Every function calls :mod:`enose`; none computes a measurement itself. Parts of
+the core that have not landed yet (calibration maths, drift chart and breath
+cycles in :mod:`enose.signal`) are reached through :func:`signal_function`:
+when the function is missing the adapter returns ``None`` and the screen says
+so plainly; it never shows an invented result.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from enose.storage import StorageError, Store
+
+__all__ = [
+    "ScreeningOutcome",
+    "signal_function",
+    "model_dir",
+    "score_recording",
+    "calibration_status",
+    "evaluate_calibration",
+    "drift_chart",
+    "count_breath_cycles",
+    "session_analysis",
+    "add_label",
+    "label_history",
+    "target_breath_cycles",
+    "MIN_BREATH_CO2_PPM",
+]
+
+log = logging.getLogger(__name__)
+
+#: Breathing is seen in the mask when the capnogram reaches this (the quality gate's own threshold).
+try:
+    from enose.model.features import MIN_BREATH_CO2_PPM
+except ImportError:  # pragma: no cover - the model package ships with the core
+    MIN_BREATH_CO2_PPM = 5000.0
+
+#: Calm tidal breathing of an adult at rest, breaths per minute; sets the cycle target shown live.
+RESTING_BREATHS_PER_MIN = 12.0
+
+
+@dataclass
+class ScreeningOutcome:
+    """What a finished (or aborted, or failed) screening hands to the result page."""
+
+    session_id: int | None
+    status: str  # complete / aborted / interrupted / failed (never started)
+    n_samples: int = 0
+    lost_samples: int = 0
+    interruptions: int = 0
+    device_serial: str | None = None
+    started_at: str | None = None
+    error: str | None = None
+    score: dict = field(default_factory=dict)
+
+
+def signal_function(name: str):
+    """``enose.signal.<name>`` if that module provides it, else None (it is being written)."""
+    try:
+        module = importlib.import_module("enose.signal")
+    except ImportError:
+        return None
+    return getattr(module, name, None)
+
+
+def model_dir() -> Path | None:
+    """Where the risk model is: ``ENOSE_MODEL``, else the bundled demo model (the CLI's rule)."""
+    from enose.cli import default_model_dir
+
+    return default_model_dir()
+
+
+def score_recording(store: Store, session_id: int, status: str, operator: str | None) -> dict:
+    """Quality gate + model on a stored session, through :func:`enose.model.score_session`.
+
+    Returns ``{"given": True, probability, interval, zone, explanation, model_id, ...}`` or
+    ``{"given": False, "why": code, "detail": text, "qc_reasons": [...]}`` with ``why`` one of
+    ``incomplete`` (the recording did not finish), ``no_model``, ``model_error`` (the model
+    refuses this device or feature set; ``detail`` is the core's message) and ``blocked``
+    (the quality gate blocked it; see ``qc_reasons``).
+    """
+    if status != "complete":
+        return {"given": False, "why": "incomplete", "detail": status, "qc_reasons": []}
+    where = model_dir()
+    if where is None:
+        return {"given": False, "why": "no_model", "detail": "", "qc_reasons": []}
+    from enose.model import ModelError, load_model, score_session
+
+    try:
+        model = load_model(where)
+        result = score_session(store, session_id, model, operator=operator)
+    except ModelError as error:
+        return {"given": False, "why": "model_error", "detail": str(error), "qc_reasons": []}
+    if result.get("probability") is None:
+        return {
+            "given": False,
+            "why": "blocked",
+            "detail": result.get("reason", ""),
+            "qc_reasons": result.get("qc_reasons", []),
+        }
+    return {"given": True, **result, "model_name": getattr(model, "name", None) or where.name}
+
+
+def calibration_status(store: Store, device_serial: str | None) -> dict:
+    """The calibration in force for a device: ``{"kind", "created_at", "passed", "due"}`` or ``{}``.
+
+    ``due`` is True/False when :mod:`enose.signal` can tell (drift chart), None when it cannot.
+    """
+    if not device_serial:
+        return {}
+    from enose.storage.analysis import latest_calibration
+
+    newest = None
+    for kind in ("reference", "zero"):
+        record = latest_calibration(store, device_serial, kind, passed_only=False)
+        if record is not None and (newest is None or record.created_at > newest.created_at):
+            newest = record
+    if newest is None:
+        return {}
+    chart = drift_chart(store, device_serial)
+    due = None if chart is None else bool(chart.get("recalibration_due"))
+    return {"kind": newest.kind, "created_at": newest.created_at, "passed": newest.passed, "due": due}
+
+
+#: Relative tolerance of a reference-gas response against the device's nominal (commissioning) response.
+#: A GUI constant until the core's configuration holds one (gui/CORE_REQUESTS.md).
+REFERENCE_TOLERANCE = 0.20
+
+
+def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str) -> dict | None:
+    """Pass or fail of a calibration recording, computed by :mod:`enose.signal`, stored as a calibration record.
+
+    * ``zero``: the zero-air baseline of every channel (:func:`enose.signal.zero_air_from_recording`);
+      a channel without a finite positive level fails.
+    * ``reference``: each MOX channel's R(reference)/R(zero air)
+      (:func:`enose.signal.reference_response_from_recording`) checked by
+      :func:`enose.signal.reference_check` against the device's first passing reference
+      calibration (its nominal response) within :data:`REFERENCE_TOLERANCE`; the first one
+      becomes the nominal and passes when every response is finite and below 1 (the reference
+      gas is reducing).
+
+    Returns a dict (``passed``, ``channels``, ``values``, ``expected``, ``tolerance``,
+    ``per_channel_passed``, ``record_id``, ``error``) or None while the signal module lacks these
+    functions. A signal error (a missing phase...) gives ``passed`` False with ``error`` set and no record.
+    """
+    zero_fn = signal_function("zero_air_from_recording")
+    ref_fn = signal_function("reference_response_from_recording")
+    check_fn = signal_function("reference_check")
+    if zero_fn is None or ref_fn is None or check_fn is None:
+        return None
+    from enose.signal import SignalError
+    from enose.storage.analysis import add_calibration, calibrations
+
+    recording = store.load_recording(session_id)
+    serial = recording.meta.get("device_serial")
+    try:
+        if kind == "zero":
+            channels, values = zero_fn(recording)
+            values = np.asarray(values, dtype=float)
+            ok = np.isfinite(values) & (values > 0)
+            expected, tolerance, detail = None, None, {}
+        else:
+            channels, values = ref_fn(recording)
+            values = np.asarray(values, dtype=float)
+            nominal = next((c for c in calibrations(store, serial, "reference") if c.passed), None)
+            if nominal is not None and tuple(nominal.channels) == tuple(channels):
+                expected = np.array([np.nan if v is None else v for v in nominal.values], dtype=float)
+                check = check_fn(values, expected, REFERENCE_TOLERANCE)
+                ok = np.asarray(check.passed, bool) & np.isfinite(values)
+                detail = {"nominal_record": nominal.id, "deviation": _json(check.deviation)}
+            else:
+                expected = None
+                ok = np.isfinite(values) & (values > 0) & (values < 1)
+                detail = {"commissioning": True}
+            tolerance = REFERENCE_TOLERANCE
+    except SignalError as error:
+        return {"passed": False, "error": str(error), "channels": [], "values": [], "record_id": None}
+    passed = bool(ok.all())
+    detail.update({"tolerance": tolerance, "per_channel_passed": [bool(x) for x in ok],
+                   "expected": None if expected is None else _json(expected)})  # fmt: skip
+    record_id = add_calibration(
+        store, device_serial=serial, kind=kind, operator=operator, channels=channels, values=values,
+        passed=passed, detail=detail, session_id=session_id,
+    )  # fmt: skip
+    return {
+        "passed": passed,
+        "channels": list(channels),
+        "values": _json(values),
+        "expected": None if expected is None else _json(expected),
+        "tolerance": tolerance,
+        "per_channel_passed": [bool(x) for x in ok],
+        "record_id": record_id,
+        "error": None,
+    }
+
+
+def _json(values) -> list[float | None]:
+    return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=float).ravel()]
+
+
+def drift_chart(store: Store, device_serial: str) -> dict | None:
+    """The device's EWMA drift charts and "recalibration due" from :func:`enose.signal.drift_status`.
+
+    Returns ``{"times", "values", "ewma", "center", "lower", "upper", "recalibration_due", "reasons",
+    "channel"}`` for the zero-air baseline chart (the channel shown is the first MOX channel with
+    limits), or None while the signal module lacks ``drift_status``.
+    """
+    fn = signal_function("drift_status")
+    if fn is None:
+        return None
+    from datetime import UTC, datetime
+
+    from enose.storage.analysis import calibrations
+
+    zeros = [c for c in calibrations(store, device_serial, "zero") if c.passed]
+    refs = [c for c in calibrations(store, device_serial, "reference") if c.passed]
+    if not zeros:
+        return {"times": [], "values": [], "ewma": [], "recalibration_due": True, "reasons": ["never_calibrated"]}
+    channels = zeros[-1].channels
+    rows = [[np.nan if v is None else v for v in c.values] for c in zeros if c.channels == channels]
+    baselines = np.array(rows, dtype=float)
+    responses = None
+    if refs:
+        names = refs[-1].channels
+        index = [channels.index(n) for n in names if n in channels]
+        if len(index) == len(names):
+            responses = np.full((len(refs), len(channels)), np.nan)
+            for i, c in enumerate(r for r in refs if r.channels == names):
+                responses[i, index] = [np.nan if v is None else v for v in c.values]
+    newest = max(c.created_at for c in zeros + refs)
+    age_days = (datetime.now(UTC) - datetime.fromisoformat(newest)).total_seconds() / 86400.0
+    status = fn(baselines, responses, max(0.0, age_days))
+    times = [c.created_at for c in zeros if c.channels == channels]
+    out = {"times": times, "recalibration_due": bool(status.recalibration_due), "reasons": list(status.reasons),
+           "channel": channels[0] if channels else None, "values": list(np.log(baselines[:, 0]))}  # fmt: skip
+    chart = status.baseline_chart
+    if chart is not None:
+        out.update({"ewma": list(chart.ewma[:, 0]), "center": float(chart.center[0]),
+                    "lower": list(chart.lower[:, 0]), "upper": list(chart.upper[:, 0])})  # fmt: skip
+    return out
+
+
+def calibration_history(store: Store, device_serial: str) -> list[dict]:
+    """Every calibration record of a device, oldest first (stored data, no computation)."""
+    from enose.storage.analysis import calibrations
+
+    return [record.as_dict() for record in calibrations(store, device_serial)]
+
+
+def count_breath_cycles(co2: np.ndarray, t_s: np.ndarray) -> int | None:
+    """Breath cycles in a capnogram ``co2`` (ppm, shape ``(n,)``) at times ``t_s`` (s), from enose.signal.
+
+    None when the function is missing or fails on this stretch of signal (logged once): the
+    counter then says it is not available rather than showing a number it does not have.
+    """
+    fn = signal_function("count_breath_cycles")
+    if fn is None or len(t_s) < 2:
+        return None
+    try:
+        return int(fn(co2, t_s))
+    except Exception as error:  # a live display must not stop on a signal-code error
+        global _cycle_error_logged
+        if not _cycle_error_logged:
+            log.warning("breath-cycle counter failed: %s", error)
+            _cycle_error_logged = True
+        return None
+
+
+_cycle_error_logged = False
+
+
+def target_breath_cycles(breath_s: float) -> int:
+    """The cycle count a calm subject reaches in the breath phase (shown as the counter's target)."""
+    return max(1, round(breath_s * RESTING_BREATHS_PER_MIN / 60.0))
+
+
+def session_analysis(store: Store, session_id: int) -> dict:
+    """Quality verdict and features of a stored session (cached by the core), for the researcher."""
+    from enose.model.features import session_features_and_qc
+
+    recording = store.load_recording(session_id)
+    result = session_features_and_qc(store, recording)
+    return {
+        "names": list(result.names),
+        "values": None if result.features is None else [float(v) for v in np.asarray(result.features).ravel()],
+        "reasons": result.reasons,
+        "blocked": bool(result.blocked),
+        "processing_version": result.processing_version,
+    }
+
+
+def add_label(
+    store: Store,
+    *,
+    subject_code: str,
+    cancer: bool,
+    histology: str | None,
+    stage: str | None,
+    diagnosis_date: str | None,
+    source: str,
+    entered_by: str,
+    supersedes: int | None = None,
+) -> int:
+    """Append a confirmed diagnosis (the training label); a correction points at the row it replaces.
+
+    The core has no function for this yet (see gui/CORE_REQUESTS.md); the table is append-only
+    (triggers refuse UPDATE and DELETE), so this is one INSERT.
+    """
+    from enose.storage.store import utc_now
+
+    if not source.strip():
+        raise ValueError("source")
+    try:
+        with store.conn:  # joins the caller's transaction when one is open
+            cursor = store.conn.execute(
+                """INSERT INTO labels (subject_code, cancer, histology, stage, diagnosis_date, source, entered_by,
+                   entered_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    subject_code,
+                    int(bool(cancer)),
+                    histology or None,
+                    stage or None,
+                    diagnosis_date or None,
+                    source.strip(),
+                    entered_by,
+                    utc_now(),
+                    supersedes,
+                ),
+            )
+    except sqlite3.Error as error:
+        raise StorageError(f"could not save the diagnosis of {subject_code}: {error}") from error
+    return int(cursor.lastrowid)
+
+
+def label_history(store: Store, subject_code: str) -> list[dict]:
+    """Every label row of a subject, newest first, with whether it is the one in force."""
+    current = {
+        row["id"] for row in store.db.query("SELECT id FROM current_labels WHERE subject_code = ?", [subject_code])
+    }
+    rows = list(store.db.query("SELECT * FROM labels WHERE subject_code = ? ORDER BY id DESC", [subject_code]))
+    return [{**row, "current": row["id"] in current} for row in rows]
+
+
+def export_features_csv(rows: list[tuple[int, list[str], list[float] | None]], path: Path) -> Path:
+    """Write ``(session_id, names, values)`` rows as one CSV table (blocked sessions: empty cells)."""
+    names: list[str] = next((n for _, n, v in rows if v is not None), [])
+    tmp = path.with_name(path.name + ".part")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+        handle.write(",".join(["session_id", *names]) + "\n")
+        for session_id, row_names, values in rows:
+            cells = [""] * len(names)
+            if values is not None and row_names == names:
+                cells = [f"{v:.9g}" for v in values]
+            handle.write(",".join([str(session_id), *cells]) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def session_meta(store: Store, session_id: int) -> dict[str, Any]:
+    return store.session(session_id)

@@ -1,0 +1,69 @@
+"""What every screen shares: the database path, settings, language, device and signed-in user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from gui.accounts import Account
+from gui.devices import DeviceManager
+from gui.i18n import LanguageManager
+
+__all__ = ["AppContext", "ProtocolSettings"]
+
+
+@dataclass
+class ProtocolSettings:
+    """Screening durations in session seconds (the device's clock), remembered in QSettings."""
+
+    baseline_s: float = 60.0
+    breath_s: float = 300.0
+    purge_s: float = 120.0
+    period_ms: int = 10
+    zero_s: float = 60.0
+    reference_s: float = 60.0
+    recovery_s: float = 30.0
+
+    def screening(self):
+        from enose.acquisition import ScreeningProtocol
+
+        return ScreeningProtocol(
+            baseline_s=self.baseline_s, breath_s=self.breath_s, purge_s=self.purge_s, period_ms=self.period_ms
+        )
+
+    def calibration(self, kind: str):
+        from enose.acquisition import CalibrationProtocol
+
+        return CalibrationProtocol(
+            kind=kind, zero_s=self.zero_s, reference_s=self.reference_s, recovery_s=self.recovery_s
+        )
+
+    @classmethod
+    def load(cls, settings: QSettings) -> ProtocolSettings:
+        defaults = cls()
+        values = {}
+        for name, default in vars(defaults).items():
+            raw = settings.value(f"protocol/{name}", default)
+            try:
+                values[name] = type(default)(raw)
+            except (TypeError, ValueError):
+                values[name] = default
+        return cls(**values)
+
+
+@dataclass
+class AppContext:
+    db_path: Path
+    settings: QSettings
+    languages: LanguageManager
+    devices: DeviceManager
+    protocol: ProtocolSettings
+    account: Account | None = None
+    workspace: str | None = None
+    site: str | None = None
+
+    @property
+    def operator(self) -> str:
+        return self.account.username if self.account else "unknown"

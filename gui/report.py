@@ -1,0 +1,347 @@
+"""The screening report: plain HTML built from plain data, then printed to PDF by Qt.
+
+:func:`build_report_html` takes a dictionary (the subject, the session and the
+score as returned by :func:`gui.backend.score_recording`) and a ``translate``
+function, and imports no Qt, so its content is testable without a display.
+:func:`render_pdf` lays the HTML out with :class:`QTextDocument` and writes it
+with :class:`QPdfWriter` (A4). Page 1 is for the person tested, in plain
+language; page 2 is for the clinician, with the details.
+
+Strings are marked with ``translate("Report", "...")`` so ``pyside6-lupdate``
+collects them; the app passes :meth:`QCoreApplication.translate`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["build_report_html", "render_pdf", "reason_text", "factor_text", "zone_title", "zone_advice"]
+
+Translate = Callable[[str, str], str]
+
+
+def _identity(context: str, text: str) -> str:
+    return text
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _number(value: float, language: str, digits: int = 1) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", ",") if language in ("fr", "nl") else text
+
+
+def _percent(p: float, language: str) -> str:
+    return f"{_number(100.0 * p, language, 0)}\u00a0%"
+
+
+def zone_title(zone: str | None, translate: Translate = _identity) -> str:
+    titles = {
+        "green": translate("Report", "Green: no breath signal of lung cancer at this visit"),
+        "orange": translate("Report", "Orange: discuss with the clinician"),
+        "red": translate("Report", "Red: refer for a CT scan"),
+        "inconclusive": translate("Report", "Inconclusive: repeat the test"),
+        "blocked": translate("Report", "No result: the recording failed its quality check"),
+    }
+    return titles.get(zone or "", translate("Report", "No result could be given"))
+
+
+def zone_advice(zone: str | None, translate: Translate = _identity) -> str:
+    """What the zone means, in words for the person tested."""
+    advice = {
+        "green": translate(
+            "Report",
+            "Your breath showed no sign that points to lung cancer today. Keep to your usual follow-up and "
+            "see your doctor if you have new symptoms such as a lasting cough, blood when coughing, "
+            "breathlessness or weight loss.",
+        ),
+        "orange": translate(
+            "Report",
+            "Your result is in between. Your clinician will discuss it with you and may suggest repeating "
+            "the breath test or other examinations.",
+        ),
+        "red": translate(
+            "Report",
+            "Your breath test suggests that a closer look is worthwhile. Your clinician will propose a "
+            "low-dose CT scan of the chest. Most people referred this way do not have cancer.",
+        ),
+        "inconclusive": translate(
+            "Report",
+            "Your breath sample could not be interpreted reliably. This says nothing about your health; "
+            "the test should simply be repeated.",
+        ),
+        "blocked": translate(
+            "Report",
+            "The recording was not good enough to give a result (for example, air leaked around the mask). "
+            "This says nothing about your health; the test should simply be repeated.",
+        ),
+    }
+    return advice.get(
+        zone or "",
+        translate("Report", "No result could be given for this test. Your clinician will tell you what happens next."),
+    )
+
+
+def reason_text(reason: dict, translate: Translate = _identity) -> str:
+    """A quality-gate reason in the reader's language (known codes), else the core's message."""
+    known = {
+        "incomplete": translate("Report", "The recording did not run to its end."),
+        "no_baseline": translate("Report", "No baseline (room air) phase was recorded."),
+        "no_breath": translate(
+            "Report",
+            "Not enough exhaled breath reached the sensors: the mask leaked or the person did not breathe into it.",
+        ),
+        "dead_sensor": translate("Report", "One or more gas sensors gave no data."),
+        "noisy": translate("Report", "Sensor noise was high during the baseline."),
+        # codes of enose.signal's quality gate
+        "missing_phase": translate("Report", "The session lacks a baseline or breath phase, or it is too short."),
+        "missing_channel": translate("Report", "The device has no channel of a kind the analysis needs."),
+        "warming_up": translate("Report", "The sensors were still warming up during the measurement."),
+        "baseline_unstable": translate("Report", "The sensor baseline was unstable before the breath sample."),
+        "too_few_breaths": translate("Report", "Too few valid breath cycles were recorded."),
+        "dead_channel": translate("Report", "A sensor channel gave no data."),
+        "saturated_channel": translate("Report", "A sensor channel was saturated."),
+        "flat_channel": translate("Report", "A sensor channel did not change at all."),
+        "humidity_out_of_range": translate("Report", "The room humidity was outside the allowed range."),
+        "temperature_out_of_range": translate("Report", "The sensor cell temperature was outside the allowed range."),
+        "ambient_contaminated": translate("Report", "The room air was contaminated with volatile compounds."),
+        "lost_samples": translate("Report", "Too many samples were lost during the recording."),
+        "interrupted_breath": translate("Report", "The recording was interrupted during the breath sample."),
+        "interrupted_other_phase": translate("Report", "The recording was interrupted outside the breath sample."),
+        "device_fault": translate("Report", "The device reported a heater, pump or flow fault."),
+        "no_purge": translate("Report", "The session has no purge phase; recovery features are missing."),
+    }
+    text = known.get(str(reason.get("code")))
+    return text if text is not None else str(reason.get("message") or reason.get("code") or "")
+
+
+_CLINICAL = {
+    "age_years": "age",
+    "pack_years": "pack_years",
+    "copd": "copd",
+    "previous_cancer": "previous_cancer",
+    "sex_male": "sex_male",
+    "smoking_current": "smoking_current",
+}
+
+
+def factor_text(item: dict, language: str, translate: Translate = _identity) -> str:
+    """One contributing factor of the model's explanation, as a sentence."""
+    raises = item.get("effect") == "raises"
+    effect = (
+        translate("Report", "raises the estimated risk") if raises else translate("Report", "lowers the estimated risk")
+    )
+    name = str(item.get("factor", ""))
+    value = item.get("value")
+    if item.get("kind") == "clinical":
+        labels = {
+            "age_years": translate("Report", "Age"),
+            "pack_years": translate("Report", "Pack-years of smoking"),
+            "copd": translate("Report", "COPD"),
+            "previous_cancer": translate("Report", "Previous cancer"),
+            "sex_male": translate("Report", "Male sex"),
+            "smoking_current": translate("Report", "Currently smoking"),
+        }
+        label = labels.get(name, name.replace("_", " "))
+        if value is None:
+            what = translate("Report", "%1 not recorded (a typical value was used)").replace("%1", label)
+        elif name in ("copd", "previous_cancer", "sex_male", "smoking_current"):
+            answer = translate("Report", "yes") if value >= 0.5 else translate("Report", "no")
+            what = f"{label}: {answer}"
+        else:
+            what = f"{label} {_number(float(value), language)}"
+        return f"{what}: {effect}"
+    higher = value is not None and item.get("typical") is not None and value > item["typical"]
+    direction = (
+        translate("Report", "Breath measurement %1 higher than typical")
+        if higher
+        else translate("Report", "Breath measurement %1 lower than typical")
+    )
+    return f"{direction.replace('%1', name)}: {effect}"
+
+
+def _yes_no_unknown(value, translate: Translate) -> str:
+    if value is None:
+        return translate("Report", "not recorded")
+    return translate("Report", "yes") if value else translate("Report", "no")
+
+
+def build_report_html(data: dict, translate: Translate = _identity) -> str:
+    """The two-page report as HTML (page break between them).
+
+    ``data`` keys: ``language``, ``generated_at``, ``subject`` (code, age_years, sex, smoking,
+    pack_years, copd, previous_cancer), ``session`` (id, started_at, status, device_serial,
+    operator, n_samples, lost_samples, interruptions), ``score`` (see
+    :func:`gui.backend.score_recording`), ``software_version``.
+    """
+    language = data.get("language", "en")
+    subject = data.get("subject", {})
+    session = data.get("session", {})
+    score = data.get("score", {})
+    given = bool(score.get("given"))
+    zone = score.get("zone") if given else ("blocked" if score.get("why") == "blocked" else None)
+    colours = {"green": "#1e8e3e", "orange": "#e37400", "red": "#c5221f"}
+    colour = colours.get(zone or "", "#5f6368")
+    not_diagnosis = translate(
+        "Report",
+        "This test is not a diagnosis. It helps you and your clinician decide whether further examinations "
+        "are useful. It does not replace a CT scan or a doctor's judgement.",
+    )
+    simulated = translate(
+        "Report",
+        "Research prototype: the risk model supplied with this software was trained on simulated data and "
+        "is not for clinical use.",
+    )
+    date = _esc(str(session.get("started_at") or data.get("generated_at") or "")[:10])
+
+    words = {
+        "title": translate("Report", "Your breath test result"),
+        "code": translate("Report", "Code"),
+        "date": translate("Report", "Date"),
+        "means": translate("Report", "What this means"),
+        "important": translate("Report", "Important"),
+        "questions": translate("Report", "If you have questions, ask the clinician who did the test with you."),
+        "clinician_title": translate("Report", "Breath screening - clinician report"),
+        "result": translate("Report", "Result"),
+        "not_diagnosis": translate("Report", "Not a diagnosis."),
+    }
+    w = {key: _esc(value) for key, value in words.items()}
+    patient = f"""
+<h1 style="color:#1a3050;">{w["title"]}</h1>
+<p>{w["code"]}: <b>{_esc(subject.get("code"))}</b> &nbsp;&nbsp; {w["date"]}: <b>{date}</b></p>
+<table width="100%" cellpadding="14" style="border-collapse:collapse;">
+<tr><td style="background:{colour}; color:white; font-size:16pt; font-weight:bold;">{_esc(zone_title(zone, translate))}</td></tr>
+</table>
+<h3>{w["means"]}</h3>
+<p style="font-size:12pt;">{_esc(zone_advice(zone, translate))}</p>
+<h3>{w["important"]}</h3>
+<p style="font-size:12pt;">{_esc(not_diagnosis)}</p>
+<p>{w["questions"]}</p>
+<p style="color:#5f6368; font-size:9pt;">{_esc(simulated)}</p>
+"""
+
+    def row(label: str, value: object) -> str:
+        return f'<tr><td width="38%" style="color:#5f6368;">{_esc(label)}</td><td>{_esc(value)}</td></tr>'
+
+    sexes = {
+        "F": translate("Report", "female"),
+        "M": translate("Report", "male"),
+        "X": translate("Report", "other / not stated"),
+    }
+    smoking = {
+        "never": translate("Report", "never"),
+        "former": translate("Report", "former"),
+        "current": translate("Report", "current"),
+    }
+    rows = [
+        row(translate("Report", "Subject code"), subject.get("code")),
+        row(translate("Report", "Age"), subject.get("age_years") if subject.get("age_years") is not None else "-"),
+        row(translate("Report", "Sex"), sexes.get(subject.get("sex"), "-")),
+        row(translate("Report", "Smoking"), smoking.get(subject.get("smoking"), "-")),
+        row(
+            translate("Report", "Pack-years"),
+            _number(float(subject["pack_years"]), language) if subject.get("pack_years") is not None else "-",
+        ),
+        row(translate("Report", "COPD"), _yes_no_unknown(subject.get("copd"), translate)),
+        row(translate("Report", "Previous cancer"), _yes_no_unknown(subject.get("previous_cancer"), translate)),
+        row(translate("Report", "Session"), f"{session.get('id', '-')} ({session.get('status', '-')})"),
+        row(translate("Report", "Recorded"), str(session.get("started_at") or "-")[:19].replace("T", " ")),
+        row(translate("Report", "Device"), session.get("device_serial") or "-"),
+        row(translate("Report", "Operator"), session.get("operator") or "-"),
+        row(
+            translate("Report", "Samples (lost, interruptions)"),
+            f"{session.get('n_samples', 0)} ({session.get('lost_samples', 0)}, {session.get('interruptions', 0)})",
+        ),
+    ]
+    if given:
+        low, high = score.get("interval", [None, None])
+        result_rows = [
+            row(translate("Report", "Zone"), zone_title(zone, translate)),
+            row(
+                translate("Report", "Estimated probability"),
+                f"{_percent(score['probability'], language)} "
+                + translate("Report", "(90 % interval %1 to %2)")
+                .replace("%1", _percent(low, language))
+                .replace("%2", _percent(high, language)),
+            ),
+        ]
+        thresholds = score.get("thresholds") or {}
+        if thresholds:
+            result_rows.append(
+                row(
+                    translate("Report", "Zone thresholds"),
+                    translate("Report", "green below %1, red from %2")
+                    .replace("%1", _percent(thresholds["rule_out"], language))
+                    .replace("%2", _percent(thresholds["refer"], language)),
+                )
+            )
+        factors = "".join(
+            f"<li>{_esc(factor_text(item, language, translate))}</li>" for item in score.get("explanation", [])
+        )
+        factors_title = _esc(translate("Report", "Main contributing factors"))
+        factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
+    else:
+        result_rows = [row(translate("Report", "Zone"), zone_title(zone, translate))]
+        why = {
+            "incomplete": translate("Report", "The recording did not run to its end (status: %1); repeat it."),
+            "no_model": translate("Report", "No risk model is installed."),
+            "model_error": translate("Report", "The risk model cannot score this recording: %1"),
+            "blocked": translate("Report", "The recording failed the quality gate (reasons below); repeat it."),
+        }.get(score.get("why", ""), translate("Report", "No score was computed."))
+        result_rows.append(row(translate("Report", "Why no score"), why.replace("%1", str(score.get("detail", "")))))
+        factors_html = ""
+    reasons = score.get("qc_reasons") or []
+    reasons_html = ""
+    if reasons:
+        blocks, warns = translate("Report", "blocks the score"), translate("Report", "warning")
+        items = "".join(
+            f"<li><b>{_esc(blocks if r.get('severity') == 'block' else warns)}</b>: {_esc(reason_text(r, translate))}</li>"
+            for r in reasons
+        )
+        quality_title = _esc(translate("Report", "Quality gate"))
+        reasons_html = f"<h3>{quality_title}</h3><ul>{items}</ul>"
+    model_line = (
+        translate("Report", "Model %1 (SHA-256 %2), software %3")
+        .replace("%1", str(score.get("model_id") or "-"))
+        .replace("%2", str(score.get("model_sha256") or "-")[:16])
+        .replace("%3", str(data.get("software_version") or "-"))
+    )
+    clinician = f"""
+<h1 style="color:#1a3050;">{w["clinician_title"]}</h1>
+<table width="100%" cellpadding="3">{"".join(rows)}</table>
+<h3>{w["result"]}</h3>
+<table width="100%" cellpadding="3">{"".join(result_rows)}</table>
+{factors_html}
+{reasons_html}
+<p style="color:#5f6368;">{_esc(model_line)}</p>
+<p><b>{w["not_diagnosis"]}</b> {_esc(not_diagnosis)}</p>
+<p style="color:#5f6368; font-size:9pt;">{_esc(simulated)}</p>
+"""
+    return (
+        '<html><body style="font-family:sans-serif; font-size:11pt;">'
+        f'<div style="page-break-after:always;">{patient}</div>'
+        f"<div>{clinician}</div></body></html>"
+    )
+
+
+def render_pdf(html_text: str, path: str | Path) -> Path:
+    """Lay out ``html_text`` on A4 pages and write the PDF (Qt is imported here, not at module load)."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(target))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    writer.setTitle("E-nose breath screening report")
+    writer.setCreator("enose")
+    document = QTextDocument()
+    document.setHtml(html_text)
+    document.print_(writer)
+    return target

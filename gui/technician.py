@@ -1,0 +1,742 @@
+"""The technician's screens: device and self-test, raw live view, guided calibration, drift chart."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enose.acquisition import Progress
+from gui import backend
+from gui.clinician import DevicePicker, step_name
+from gui.context import AppContext
+from gui.liveplot import RawGrid
+from gui.widgets import Card, Indicator, StepHeader, heading, is_language_change, mmss
+from gui.workers import Connected, RawStreamJob, Scoring, Task, device_info_job, self_test_job
+
+__all__ = ["DevicePanel", "RawView", "CalibrationWizard", "DriftView", "kind_name"]
+
+log = logging.getLogger(__name__)
+
+KIND_NAMES = {"screening", "calibration"}
+
+
+def kind_name(kind: str) -> str:
+    names = {
+        "zero": QCoreApplication.translate("Calibration", "Zero air"),
+        "reference": QCoreApplication.translate("Calibration", "Reference gas"),
+        "self_test": QCoreApplication.translate("Calibration", "Self-test"),
+    }
+    return names.get(kind, kind)
+
+
+class DevicePanel(QWidget):
+    """Device list, the device's own description (INFO) and its self-test."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.title = heading()
+        self.picker = DevicePicker(context.devices)
+        self.read_button = QPushButton()
+        self.read_button.setObjectName("primary")
+        self.test_button = QPushButton()
+        self.info_title = heading(sub=True)
+        self.info_form = QFormLayout()
+        self.info_values = [QLabel("-") for _ in range(5)]
+        for value in self.info_values:
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.info_form.addRow(QLabel(), value)
+        self.channels = QTableWidget(0, 3)
+        self.channels.verticalHeader().setVisible(False)
+        self.channels.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.channels.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.test_title = heading(sub=True)
+        self.test_result = Indicator()
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        left = Card()
+        left.body.addWidget(self.picker)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.test_button)
+        buttons.addStretch(1)
+        left.body.addLayout(buttons)
+        left.body.addWidget(self.status)
+        left.body.addWidget(self.info_title)
+        left.body.addLayout(self.info_form)
+        left.body.addWidget(self.test_title)
+        left.body.addWidget(self.test_result)
+        left.body.addStretch(1)
+        right = Card()
+        self.channels_title = heading(sub=True)
+        right.body.addWidget(self.channels_title)
+        right.body.addWidget(self.channels)
+        row = QHBoxLayout()
+        row.addWidget(left, 1)
+        row.addWidget(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(row, 1)
+        self.read_button.clicked.connect(self.read_info)
+        self.test_button.clicked.connect(self.run_self_test)
+        self.task: Task | None = None
+        self.info = None
+        self.self_test = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Device"))
+        self.read_button.setText(self.tr("Connect and read"))
+        self.test_button.setText(self.tr("Run self-test"))
+        self.info_title.setText(self.tr("Device information"))
+        labels = [self.tr("Model"), self.tr("Serial number"), self.tr("Firmware"), self.tr("Fastest sampling"),
+                  self.tr("Channels")]  # fmt: skip
+        for row, text in enumerate(labels):
+            self.info_form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
+        self.channels_title.setText(self.tr("Channel layout"))
+        self.channels.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("Unit")])
+        self.test_title.setText(self.tr("Self-test"))
+        if self.self_test is None:
+            self.test_result.name.setText(self.tr("Not run yet"))
+        self._show()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _busy(self, busy: bool, text: str = "") -> None:
+        self.read_button.setEnabled(not busy)
+        self.test_button.setEnabled(not busy)
+        self.status.setText(text)
+
+    def _port(self) -> str:
+        port = self.context.devices.resolve(self.picker.port())
+        self.context.devices.select(port)
+        return port
+
+    def read_info(self) -> Task:
+        self._busy(True, self.tr("Connecting..."))
+        self.task = Task(device_info_job(self._port()), self, name="enose-device-info")
+        self.task.finished.connect(self._got_info)
+        self.task.failed.connect(self._failed)
+        return self.task.start()
+
+    def run_self_test(self) -> Task:
+        self._busy(True, self.tr("Self-test running..."))
+        self.task = Task(self_test_job(self._port()), self, name="enose-self-test")
+        self.task.finished.connect(self._got_self_test)
+        self.task.failed.connect(self._failed)
+        return self.task.start()
+
+    def _got_info(self, info) -> None:
+        self.info = info
+        self.context.devices.set_info(info)
+        self._busy(False, self.tr("Connected: the device answered."))
+        self._show()
+
+    def _got_self_test(self, result) -> None:
+        info, test = result
+        self.info = info
+        self.self_test = test
+        self.context.devices.set_info(info)
+        self._busy(False, "")
+        self._record_self_test(info, test)
+        self._show()
+
+    def _record_self_test(self, info, test) -> None:
+        from enose.recording import ChannelLayout
+        from enose.storage import Store
+        from enose.storage.analysis import add_calibration
+
+        layout = ChannelLayout(info.channels)
+        failed = [name for i, name in enumerate(layout.names) if test.failed_mask >> i & 1]
+        store = Store.open(self.context.db_path)
+        try:
+            store.upsert_device(info.serial, info.model, info.firmware, info.min_period_ms, layout)
+            add_calibration(
+                store, device_serial=info.serial, kind="self_test", operator=self.context.operator,
+                channels=layout.names, values=[float(test.failed_mask >> i & 1) for i in range(len(layout))],
+                passed=test.passed, detail={"failed_mask": test.failed_mask, "failed": failed},
+            )  # fmt: skip
+        finally:
+            store.close()
+
+    def _failed(self, message: str) -> None:
+        self._busy(False, self.tr("The device did not answer: %1").replace("%1", message))
+
+    def _show(self) -> None:
+        info = self.info
+        if info is None:
+            for value in self.info_values:
+                value.setText("-")
+            self.channels.setRowCount(0)
+        else:
+            self.info_values[0].setText(info.model)
+            self.info_values[1].setText(info.serial)
+            self.info_values[2].setText(info.firmware)
+            self.info_values[3].setText(self.tr("%1 ms per sample").replace("%1", str(info.min_period_ms)))
+            self.info_values[4].setText(str(len(info.channels)))
+            kinds = channel_kind_names()
+            self.channels.setRowCount(len(info.channels))
+            for row, channel in enumerate(info.channels):
+                for col, text in enumerate(
+                    (channel.name, kinds.get(int(channel.kind), str(channel.kind)), channel.unit)
+                ):
+                    self.channels.setItem(row, col, QTableWidgetItem(text))
+        test = self.self_test
+        if test is not None:
+            if test.passed:
+                self.test_result.set_state("green", "")
+                self.test_result.name.setText(self.tr("Self-test passed"))
+            else:
+                names = []
+                if info is not None:
+                    names = [c.name for i, c in enumerate(info.channels) if test.failed_mask >> i & 1]
+                self.test_result.set_state("red", ", ".join(names))
+                self.test_result.name.setText(self.tr("Self-test failed"))
+
+
+def channel_kind_names() -> dict[int, str]:
+    from firmware_protocol.messages import ChannelKind
+
+    return {
+        int(ChannelKind.MOX): QCoreApplication.translate("Channels", "gas sensor (MOX)"),
+        int(ChannelKind.TEMPERATURE): QCoreApplication.translate("Channels", "temperature"),
+        int(ChannelKind.HUMIDITY): QCoreApplication.translate("Channels", "humidity"),
+        int(ChannelKind.PRESSURE): QCoreApplication.translate("Channels", "mask pressure"),
+        int(ChannelKind.CO2): QCoreApplication.translate("Channels", "CO2 (capnogram)"),
+    }
+
+
+class RawView(QWidget):
+    """Every channel live, raw, without recording anything."""
+
+    streaming_changed = Signal(bool)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.title = heading()
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.start_button = QPushButton()
+        self.start_button.setObjectName("primary")
+        self.stop_button = QPushButton()
+        self.stop_button.setEnabled(False)
+        self.state = QLabel()
+        self.grid = RawGrid()
+        row = QHBoxLayout()
+        row.addWidget(self.start_button)
+        row.addWidget(self.stop_button)
+        row.addWidget(self.state, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addLayout(row)
+        layout.addWidget(self.grid, 1)
+        self.start_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.task: Task | None = None
+        self.job: RawStreamJob | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Raw signals"))
+        self.hint.setText(
+            self.tr("Every channel as the device sends it, in its own unit. Nothing is recorded in this view.")
+        )
+        self.start_button.setText(self.tr("Start streaming"))
+        self.stop_button.setText(self.tr("Stop"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def start(self) -> Task | None:
+        if self.running or self.context.devices.port is None:
+            self.state.setText(self.tr("Choose a device on the Device tab first."))
+            return None
+        port = self.context.devices.resolve(self.context.devices.port)
+        self.job = RawStreamJob(port)
+        self.task = Task(self.job, self, name="enose-raw-stream")
+        self.task.progress.connect(self._on_progress)
+        self.task.finished.connect(self._ended)
+        self.task.failed.connect(self._failed)
+        self.start_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.state.setText(self.tr("Connecting..."))
+        self.task.start()
+        self.streaming_changed.emit(True)
+        return self.task
+
+    def _on_progress(self, event) -> None:
+        if isinstance(event, Connected):
+            acq = event.acquisition
+            self.grid.attach(acq.buffer, acq.layout, acq.settings.period_ms)
+            self.context.devices.set_info(event.info)
+            self.state.setText(self.tr("Streaming from %1").replace("%1", event.info.serial))
+            self.context.devices.set_link("streaming")
+        elif isinstance(event, str):
+            self.context.devices.set_link(event)
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
+
+    def _ended(self, _result=None) -> None:
+        self.grid.detach()
+        self.start_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        self.state.setText(self.tr("Stopped."))
+        self.context.devices.set_link("disconnected")
+        self.streaming_changed.emit(False)
+
+    def _failed(self, message: str) -> None:
+        self._ended()
+        self.state.setText(self.tr("The device did not answer: %1").replace("%1", message))
+
+    def shutdown(self) -> None:
+        if self.running and self.job is not None and self.task is not None:
+            self.job.stop()
+            self.task.wait()
+
+
+class CalibrationWizard(QWidget):
+    """Zero-air or reference-gas calibration, step by step: choose, prepare, record, verdict."""
+
+    calibration_finished = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.header = StepHeader(4)
+        self.pages = QStackedWidget()
+        # 1. choose
+        self.choose_title = heading()
+        self.zero_choice = QRadioButton()
+        self.zero_choice.setChecked(True)
+        self.zero_hint = QLabel()
+        self.reference_choice = QRadioButton()
+        self.reference_hint = QLabel()
+        for hint in (self.zero_hint, self.reference_hint):
+            hint.setObjectName("hint")
+            hint.setWordWrap(True)
+            hint.setContentsMargins(24, 0, 0, 8)
+        choose = Card()
+        choose.body.addWidget(self.choose_title)
+        for widget in (self.zero_choice, self.zero_hint, self.reference_choice, self.reference_hint):
+            choose.body.addWidget(widget)
+        choose.body.addStretch(1)
+        # 2. prepare
+        self.prepare_title = heading()
+        self.prepare_steps = QLabel()
+        self.prepare_steps.setWordWrap(True)
+        self.prepare_steps.setTextFormat(Qt.TextFormat.RichText)
+        prepare = Card()
+        prepare.body.addWidget(self.prepare_title)
+        prepare.body.addWidget(self.prepare_steps)
+        prepare.body.addStretch(1)
+        # 3. record
+        self.record_title = heading()
+        self.phase = heading(sub=True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.remaining = QLabel()
+        self.abort_button = QPushButton()
+        self.abort_button.setObjectName("danger")
+        record = Card()
+        record.body.addWidget(self.record_title)
+        record.body.addWidget(self.phase)
+        record.body.addWidget(self.bar)
+        record.body.addWidget(self.remaining)
+        record.body.addStretch(1)
+        record.body.addWidget(self.abort_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # 4. verdict
+        self.verdict_title = heading()
+        self.verdict = Indicator()
+        self.verdict_text = QLabel()
+        self.verdict_text.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.again_button = QPushButton()
+        verdict = Card()
+        verdict.body.addWidget(self.verdict_title)
+        verdict.body.addWidget(self.verdict)
+        verdict.body.addWidget(self.verdict_text)
+        verdict.body.addWidget(self.table, 1)
+        verdict.body.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for page in (choose, prepare, record, verdict):
+            self.pages.addWidget(page)
+        self.back_button = QPushButton()
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("primary")
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(nav)
+        self.back_button.clicked.connect(lambda: self.go(max(0, self.pages.currentIndex() - 1)))
+        self.next_button.clicked.connect(self.next)
+        self.abort_button.clicked.connect(self.abort)
+        self.again_button.clicked.connect(lambda: self.go(0))
+        self.task: Task | None = None
+        self.job = None
+        self.outcome = None
+        self.progress: Progress | None = None
+        self.retranslate()
+        self.go(0)
+
+    @property
+    def kind(self) -> str:
+        return "zero" if self.zero_choice.isChecked() else "reference"
+
+    def retranslate(self) -> None:
+        self.header.set_names([self.tr("Type"), self.tr("Preparation"), self.tr("Recording"), self.tr("Verdict")])
+        self.choose_title.setText(self.tr("Which calibration?"))
+        p = self.context.protocol
+        self.zero_choice.setText(self.tr("Zero air (baseline of every sensor)"))
+        self.zero_hint.setText(
+            self.tr("Clean, hydrocarbon-free air for %1. Sets the reference resistance of each gas sensor.").replace(
+                "%1", mmss(p.zero_s)
+            )  # fmt: skip
+        )
+        self.reference_choice.setText(self.tr("Reference gas (response check)"))
+        self.reference_hint.setText(
+            self.tr("Zero air for %1, reference gas for %2, then zero air for %3. Checks every sensor's response "
+                    "against its tolerance.")
+            .replace("%1", mmss(p.zero_s)).replace("%2", mmss(p.reference_s)).replace("%3", mmss(p.recovery_s))
+        )  # fmt: skip
+        self.prepare_title.setText(self.tr("Prepare the device"))
+        self.record_title.setText(self.tr("Calibration in progress"))
+        self.abort_button.setText(self.tr("Abort"))
+        self.verdict_title.setText(self.tr("Verdict"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Channel"), self.tr("Measured"), self.tr("Expected (tolerance)"), self.tr("Result")]
+        )
+        self.again_button.setText(self.tr("Calibrate again"))
+        self.back_button.setText(self.tr("Back"))
+        self._prepare_text()
+        self._update_nav()
+        if self.outcome is not None:
+            self._show_verdict(self.outcome)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _prepare_text(self) -> None:
+        steps = [
+            self.tr("Check that no subject is connected and the mask port is capped."),
+            self.tr("Connect the zero-air cylinder to the zero-air inlet and open it to 250 sccm."),
+        ]
+        if self.kind == "reference":
+            steps.append(
+                self.tr("Connect the reference-gas cylinder to the reference inlet; note its lot number and expiry.")
+            )
+        steps.append(self.tr("The sensors must be warm: the device waits for the warm-up before recording."))
+        self.prepare_steps.setText("<ol>" + "".join(f"<li style='margin-bottom:6px'>{s}</li>" for s in steps) + "</ol>")
+
+    def go(self, index: int) -> None:
+        if index == 1:
+            self._prepare_text()
+        self.pages.setCurrentIndex(index)
+        self.header.set_current(index)
+        self._update_nav()
+
+    def _update_nav(self) -> None:
+        index = self.pages.currentIndex()
+        self.back_button.setVisible(index == 1)
+        self.next_button.setVisible(index in (0, 1))
+        self.next_button.setText(self.tr("Next") if index == 0 else self.tr("Start calibration"))
+
+    def next(self) -> None:
+        if self.pages.currentIndex() == 0:
+            self.go(1)
+        elif self.pages.currentIndex() == 1:
+            self.start()
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def start(self) -> Task | None:
+        from gui.workers import CalibrationJob
+
+        if self.running:
+            return None
+        devices = self.context.devices
+        if devices.port is None:
+            devices.select(next(e.port for e in devices.entries() if e.usb or e.is_emulator))
+        port = devices.resolve(devices.port)
+        self.job = CalibrationJob(self.context.db_path, port, self.context.protocol.calibration(self.kind),
+                                  self.context.operator)  # fmt: skip
+        self.outcome = None
+        self.progress = None
+        self.go(2)
+        self.abort_button.setEnabled(True)
+        self.phase.setText(step_name("connecting"))
+        self.remaining.setText("")
+        self.bar.setRange(0, 0)
+        self.task = Task(self.job, self, name="enose-calibration")
+        self.task.progress.connect(self._on_progress)
+        self.task.finished.connect(self._finished)
+        self.task.failed.connect(
+            lambda message: self._finished(backend.ScreeningOutcome(None, "failed", error=message))
+        )
+        return self.task.start()
+
+    def _on_progress(self, event) -> None:
+        if isinstance(event, Progress):
+            self.progress = event
+            self.phase.setText(step_name(str(event.step)))
+            if event.duration_s:
+                self.bar.setRange(0, 1000)
+                self.bar.setValue(int(1000 * min(1.0, event.elapsed_s / event.duration_s)))
+                self.remaining.setText(self.tr("%1 remaining").replace("%1", mmss(event.remaining_s)))
+            else:
+                self.bar.setRange(0, 0)
+                self.remaining.setText(self.tr("Waiting for the sensors to warm up..."))
+            self.context.devices.set_link(str(event.link))
+        elif isinstance(event, Connected):
+            self.context.devices.set_info(event.info)
+        elif isinstance(event, Scoring):
+            self.phase.setText(self.tr("Checking against tolerance..."))
+            self.abort_button.setEnabled(False)
+
+    def abort(self) -> None:
+        if self.job is not None and self.running:
+            self.job.abort()
+
+    def _finished(self, outcome) -> None:
+        self.outcome = outcome
+        self.context.devices.set_link("disconnected")
+        self._show_verdict(outcome)
+        self.go(3)
+        self.calibration_finished.emit(outcome)
+
+    def _show_verdict(self, outcome) -> None:
+        self.table.setRowCount(0)
+        evaluation = (outcome.score or {}).get("calibration")
+        if outcome.status != "complete":
+            self.verdict.set_state("red", "")
+            self.verdict.name.setText(self.tr("Not calibrated"))
+            if outcome.status == "failed":
+                self.verdict_text.setText(self.tr("The device did not answer: %1").replace("%1", str(outcome.error)))
+            else:
+                self.verdict_text.setText(
+                    self.tr("The recording stopped early (%1); it is kept as session %2 but gives no calibration.")
+                    .replace("%1", str(outcome.status)).replace("%2", str(outcome.session_id))
+                )  # fmt: skip
+            return
+        if evaluation is None:
+            self.verdict.set_state("amber", "")
+            self.verdict.name.setText(self.tr("Recorded, no verdict available"))
+            self.verdict_text.setText(
+                self.tr(
+                    "The calibration was recorded as session %1, but this version cannot judge it: the calibration "
+                    "module (enose.signal) is not installed. No calibration record was written, so the device's "
+                    "previous calibration stays in force."
+                ).replace("%1", str(outcome.session_id))
+            )
+            return
+        passed = bool(evaluation.get("passed"))
+        self.verdict.set_state("green" if passed else "red", "")
+        self.verdict.name.setText(self.tr("Passed") if passed else self.tr("Failed"))
+        self.verdict_text.setText(
+            self.tr("Recorded as session %1; calibration record %2.")
+            .replace("%1", str(outcome.session_id)).replace("%2", str(evaluation.get("record_id", "-")))
+        )  # fmt: skip
+        channels = evaluation.get("channels", [])
+        values = evaluation.get("values", [])
+        expected = evaluation.get("expected", [None] * len(channels))
+        tolerance = evaluation.get("tolerance", [None] * len(channels))
+        ok = evaluation.get("per_channel_passed", [None] * len(channels))
+        self.table.setRowCount(len(channels))
+        for row, name in enumerate(channels):
+            exp = expected[row] if isinstance(expected, list) else expected
+            tol = tolerance[row] if isinstance(tolerance, list) else tolerance
+            cells = [
+                name,
+                _fmt(values[row] if row < len(values) else None),
+                f"{_fmt(exp)} \u00b1 {_fmt(tol)}" if exp is not None else "-",
+                "-" if ok[row] is None else (self.tr("pass") if ok[row] else self.tr("fail")),
+            ]
+            for col, text in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+
+    def shutdown(self) -> None:
+        if self.running and self.job is not None and self.task is not None:
+            self.job.abort()
+            self.task.wait()
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    try:
+        return f"{float(value):.4g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+class DriftView(QWidget):
+    """Per-device calibration history and the EWMA drift control chart with 'recalibration due'."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.title = heading()
+        self.device = QComboBox()
+        self.device.setMinimumContentsLength(20)
+        self.refresh_button = QPushButton()
+        self.state = Indicator()
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        self.plot = pg.PlotWidget()
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
+        self.points = self.plot.plot(pen=pg.mkPen("#1a5fb4", width=2), symbol="o", symbolBrush="#1a5fb4", symbolSize=7)
+        self.center = pg.InfiniteLine(angle=0, pen=pg.mkPen("#1e8e3e", style=Qt.PenStyle.DashLine))
+        self.upper = pg.InfiniteLine(angle=0, pen=pg.mkPen("#c5221f", style=Qt.PenStyle.DashLine))
+        self.lower = pg.InfiniteLine(angle=0, pen=pg.mkPen("#c5221f", style=Qt.PenStyle.DashLine))
+        for line in (self.center, self.upper, self.lower):
+            line.setVisible(False)
+            self.plot.addItem(line)
+        self.history = QTableWidget(0, 4)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setMaximumHeight(170)
+        row = QHBoxLayout()
+        self.device_label = QLabel()
+        row.addWidget(self.device_label)
+        row.addWidget(self.device)
+        row.addWidget(self.refresh_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(row)
+        layout.addWidget(self.state)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.history)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.device.currentIndexChanged.connect(self.show_device)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Drift and calibration history"))
+        self.device_label.setText(self.tr("Device"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.plot.setLabel("bottom", self.tr("Date"))
+        self.history.setHorizontalHeaderLabels(
+            [self.tr("Date"), self.tr("Type"), self.tr("Result"), self.tr("Operator")]
+        )
+        self.refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if is_language_change(event):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        from enose.storage import Store
+
+        store = Store.open(self.context.db_path)
+        try:
+            serials = [row["serial"] for row in store.db.query("SELECT serial FROM devices ORDER BY last_seen DESC")]
+        finally:
+            store.close()
+        current = self.device.currentText() or (self.context.devices.info.serial if self.context.devices.info else "")
+        self.device.blockSignals(True)
+        self.device.clear()
+        self.device.addItems(serials)
+        if current in serials:
+            self.device.setCurrentText(current)
+        self.device.blockSignals(False)
+        self.show_device()
+
+    def show_device(self) -> None:
+        from enose.storage import Store
+
+        serial = self.device.currentText()
+        if not serial:
+            self.state.set_state("off", self.tr("No device has been used yet."))
+            self.state.name.setText(self.tr("No device"))
+            self.note.setText("")
+            self.points.setData([], [])
+            self.history.setRowCount(0)
+            return
+        store = Store.open(self.context.db_path)
+        try:
+            history = backend.calibration_history(store, serial)
+            chart = backend.drift_chart(store, serial)
+        finally:
+            store.close()
+        self.history.setRowCount(len(history))
+        for row, record in enumerate(reversed(history)):
+            result = "-" if record["passed"] is None else (self.tr("passed") if record["passed"] else self.tr("failed"))
+            cells = [record["created_at"][:16].replace("T", " "), kind_name(record["kind"]), result, record["operator"]]
+            for col, text in enumerate(cells):
+                self.history.setItem(row, col, QTableWidgetItem(text))
+        for line in (self.center, self.upper, self.lower):
+            line.setVisible(False)
+        if chart is None:
+            self.points.setData([], [])
+            self.state.set_state("off", "")
+            self.state.name.setText(self.tr("Drift chart not available"))
+            self.note.setText(
+                self.tr(
+                    "The drift control chart comes from the signal module (enose.signal), which is not installed "
+                    "in this version; the calibration history below is what has been stored."
+                )
+            )
+            return
+        times = [datetime.fromisoformat(t).timestamp() for t in chart.get("times", [])]
+        values = list(chart.get("ewma", chart.get("values", [])))
+        self.points.setData(np.array(times, float), np.array(values, float))
+        for line, key in ((self.center, "center"), (self.upper, "upper"), (self.lower, "lower")):
+            if chart.get(key) is not None:
+                line.setValue(float(chart[key]))
+                line.setVisible(True)
+        due = bool(chart.get("recalibration_due"))
+        self.state.set_state("red" if due else "green", str(chart.get("reason", "")))
+        self.state.name.setText(self.tr("Recalibration due") if due else self.tr("Within control limits"))
+        self.note.setText("")

@@ -1,0 +1,341 @@
+"""Work off the GUI thread: worker objects in a QThread, talking to the screens only by signals.
+
+:class:`Task` runs one function in its own :class:`QThread` and reports through
+signals delivered on the GUI thread: ``progress(object)``, then either
+``finished(object)`` or ``failed(str)``; ``ended`` follows both, once the
+thread has stopped (tests wait on it, and no thread outlives its task).
+
+The jobs below open their own :class:`~enose.storage.Store` (an SQLite
+connection belongs to the thread that opened it) and their own
+:class:`~enose.acquisition.Acquisition`. Cancelling is a typed method on the
+job (``abort``), thread-safe, never a command string.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from gui import backend
+
+__all__ = [
+    "Task",
+    "ScreeningJob",
+    "CalibrationJob",
+    "RawStreamJob",
+    "device_info_job",
+    "self_test_job",
+    "ExportJob",
+    "load_session_job",
+]
+
+log = logging.getLogger(__name__)
+
+
+class _Worker(QObject):
+    progress = Signal(object)
+    done = Signal(object)
+    error = Signal(str)
+
+    def __init__(self, fn: Callable[[Callable[[Any], None]], Any]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._fn(self.progress.emit)
+        except Exception as error:  # reported to the screen, which says what to do
+            log.exception("background task failed")
+            self.error.emit(str(error) or type(error).__name__)
+            return
+        self.done.emit(result)
+
+
+class Task(QObject):
+    """One function run in its own QThread: ``fn(report)`` where ``report(obj)`` emits ``progress``."""
+
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(
+        self, fn: Callable[[Callable[[Any], None]], Any], parent: QObject | None = None, name: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName(name or "enose-task")
+        self._worker = _Worker(fn)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self.progress)
+        self._worker.done.connect(self._on_done)
+        self._worker.error.connect(self._on_error)
+        self.running = False
+
+    def start(self) -> Task:
+        self.running = True
+        self._thread.start()
+        return self
+
+    def _stop_thread(self) -> None:
+        self._thread.quit()
+        self._thread.wait()
+        self.running = False
+
+    @Slot(object)
+    def _on_done(self, result: object) -> None:
+        self._stop_thread()
+        self.finished.emit(result)
+        self.ended.emit()
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        self._stop_thread()
+        self.failed.emit(message)
+        self.ended.emit()
+
+    def wait(self) -> None:
+        """Block until the function has returned (used when the app closes mid-task)."""
+        self._thread.quit()
+        self._thread.wait()
+
+
+# -- jobs --------------------------------------------------------------------------------
+
+
+@dataclass
+class Connected:
+    """Sent as progress once the device answered: the live views read ``acquisition.buffer``."""
+
+    acquisition: Any
+    info: Any
+
+
+@dataclass
+class Scoring:
+    """Sent as progress while the recording is being scored."""
+
+    session_id: int
+
+
+@dataclass
+class ScreeningJob:
+    """A screening (or a calibration recording) on ``port``, stored in ``db_path``, then scored.
+
+    Call :meth:`abort` from any thread: the engine stops at the next sample and
+    keeps everything recorded (status ``aborted``).
+    """
+
+    db_path: Path
+    port: str
+    protocol: Any
+    operator: str
+    subject_code: str | None = None
+    risk_factors: dict = field(default_factory=dict)
+    site: str | None = None
+    kind: str = "screening"
+    score: bool = True
+    _engine: Any = None
+    _abort: threading.Event = field(default_factory=threading.Event)
+
+    def abort(self) -> None:
+        self._abort.set()
+        engine = self._engine
+        if engine is not None:
+            engine.abort()
+
+    def expected_samples(self) -> int:
+        steps = self.protocol.steps()
+        total_s = sum(d for _, _, d in steps) + 60.0
+        return int(total_s * 1000 / max(1, self.protocol.period_ms) * 1.2) + 10_000
+
+    def __call__(self, report: Callable[[Any], None]) -> backend.ScreeningOutcome:
+        from enose.acquisition import Acquisition, DeviceError, ScreeningEngine
+        from enose.storage import Store
+
+        store = Store.open(self.db_path)
+        acquisition = None
+        try:
+            if self.subject_code is not None:
+                store.ensure_subject(self.subject_code, site=self.site, **self.risk_factors)
+            acquisition = Acquisition(self.port, expected_samples=self.expected_samples())
+            try:
+                info = acquisition.connect()
+            except DeviceError as error:
+                return backend.ScreeningOutcome(None, "failed", error=str(error))
+            report(Connected(acquisition, info))
+            engine = ScreeningEngine(
+                acquisition,
+                store,
+                self.protocol,
+                operator=self.operator,
+                subject_code=self.subject_code,
+                site=self.site,
+                on_progress=report,
+                kind=self.kind,
+            )
+            self._engine = engine
+            if self._abort.is_set():
+                engine.abort()
+            result = engine.run()
+            session = store.session(result.session_id)
+            outcome = backend.ScreeningOutcome(
+                session_id=result.session_id,
+                status=result.status,
+                n_samples=result.n_samples,
+                lost_samples=result.lost_samples,
+                interruptions=result.interruptions,
+                device_serial=info.serial,
+                started_at=session["started_at"],
+                error=result.error,
+            )
+            if self.score:
+                report(Scoring(result.session_id))
+                outcome.score = backend.score_recording(store, result.session_id, result.status, self.operator)
+            elif self.kind == "calibration" and result.status == "complete":
+                report(Scoring(result.session_id))
+                evaluation = backend.evaluate_calibration(
+                    store, result.session_id, self.protocol.kind, operator=self.operator
+                )
+                outcome.score = {"calibration": evaluation}
+            return outcome
+        finally:
+            if acquisition is not None:
+                acquisition.close()
+            store.close()
+
+
+def CalibrationJob(db_path: Path, port: str, protocol: Any, operator: str) -> ScreeningJob:  # noqa: N802
+    """A calibration recording (zero air or reference gas) and its evaluation by the core."""
+    return ScreeningJob(db_path, port, protocol, operator, kind="calibration", score=False)
+
+
+@dataclass
+class RawStreamJob:
+    """Stream the device without recording (technician's raw view) until :meth:`stop`."""
+
+    port: str
+    period_ms: int = 10
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def __call__(self, report: Callable[[Any], None]) -> dict:
+        from enose.acquisition import Acquisition
+        from firmware_protocol.messages import Inlet
+
+        acquisition = Acquisition(self.port, expected_samples=120_000)
+        try:
+            info = acquisition.connect()
+            acquisition.configure(period_ms=self.period_ms, heater_profile=0, flow_sccm=250, inlet=Inlet.AMBIENT)
+            acquisition.start_streaming()
+            report(Connected(acquisition, info))
+            while not self._stop.wait(0.1):
+                if acquisition.fatal_error is not None:
+                    raise acquisition.fatal_error
+                report(acquisition.state)
+            acquisition.stop_streaming()
+            return {"samples": len(acquisition.buffer)}
+        finally:
+            acquisition.close()
+
+
+def device_info_job(port: str) -> Callable[[Callable[[Any], None]], Any]:
+    """Read the device's INFO (model, serial, firmware, channel layout)."""
+
+    def run(report: Callable[[Any], None]):
+        from enose.acquisition import DeviceClient
+
+        client = DeviceClient(port)
+        try:
+            return client.open()
+        finally:
+            client.close()
+
+    return run
+
+
+def self_test_job(port: str) -> Callable[[Callable[[Any], None]], Any]:
+    """Run the device self-test; returns ``(info, SelfTestResult)``."""
+
+    def run(report: Callable[[Any], None]):
+        from enose.acquisition import DeviceClient
+
+        client = DeviceClient(port)
+        try:
+            info = client.open()
+            return info, client.self_test()
+        finally:
+            client.close()
+
+    return run
+
+
+@dataclass
+class ExportJob:
+    """Export sessions (csv or npz, one file each) and optionally their features table."""
+
+    db_path: Path
+    session_ids: list[int]
+    fmt: str
+    folder: Path
+    features: bool = True
+    _cancel: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def __call__(self, report: Callable[[Any], None]) -> dict:
+        from enose.storage import Store, export_recording
+
+        store = Store.open(self.db_path)
+        written: list[str] = []
+        rows = []
+        try:
+            total = len(self.session_ids) + (1 if self.features else 0)
+            for i, session_id in enumerate(self.session_ids):
+                if self._cancel.is_set():
+                    return {"written": written, "cancelled": True}
+                report((i, total, session_id))
+                recording = store.load_recording(session_id)
+                path = export_recording(recording, self.fmt, self.folder / f"session-{session_id}.{self.fmt}")
+                written.append(str(path))
+                if self.features:
+                    analysis = backend.session_analysis(store, session_id)
+                    rows.append((session_id, analysis["names"], analysis["values"]))
+            if self.features and not self._cancel.is_set():
+                report((len(self.session_ids), total, None))
+                path = backend.export_features_csv(rows, self.folder / "features.csv")
+                written.append(str(path))
+            report((total, total, None))
+            return {"written": written, "cancelled": self._cancel.is_set()}
+        finally:
+            store.close()
+
+
+def load_session_job(db_path: Path, session_id: int) -> Callable[[Callable[[Any], None]], Any]:
+    """Load a stored session, its quality verdict, features and label history (researcher detail)."""
+
+    def run(report: Callable[[Any], None]) -> dict:
+        from enose.storage import Store
+
+        store = Store.open(db_path)
+        try:
+            recording = store.load_recording(session_id)
+            analysis = backend.session_analysis(store, session_id)
+            subject = recording.meta.get("subject_code")
+            labels = backend.label_history(store, subject) if subject else []
+            return {"recording": recording, "analysis": analysis, "labels": labels}
+        finally:
+            store.close()
+
+    return run
