@@ -220,6 +220,20 @@ def _tail_mask(length: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
     return ((k >= start) & (k < length[:, None]))[:, None, :]
 
 
+def _masked_median(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Median over the last axis of the samples of ``x`` ``(S, M, n)`` where ``mask`` (broadcastable) is True.
+
+    The time axis is first cropped to the span any mask covers, so a 20 s window
+    does not sort a 300 s array.
+    """
+    cover = np.broadcast_to(mask, x.shape[:1] + mask.shape[1:]).any(axis=tuple(range(mask.ndim - 1)))
+    hit = np.flatnonzero(cover)
+    if hit.size == 0:
+        return np.full(x.shape[:-1], np.nan)
+    span = slice(hit[0], hit[-1] + 1)
+    return nanmedian(np.where(mask[..., span], x[..., span], np.nan))
+
+
 def _ema_derivative(u: np.ndarray, alpha: float) -> np.ndarray:
     """``y[k] = (1-α) y[k-1] + α (u[k] - u[k-1])`` along the last axis (scipy lfilter), NaN kept as NaN.
 
@@ -338,15 +352,15 @@ def compute_features(
     ]
 
     feats = [
-        nanmedian(np.where(steady, dr, np.nan)),  # dr_r0: steady-state breath response
-        nanmedian(np.where(steady, lr, np.nan)),  # log_r_r0
-        nanmedian(np.where(et_mask, dr, np.nan)),  # et_dr_r0: end-tidal (alveolar) response
+        _masked_median(dr, steady),  # dr_r0: steady-state breath response
+        _masked_median(lr, steady),  # log_r_r0
+        _masked_median(dr, et_mask),  # et_dr_r0: end-tidal (alveolar) response
         nansum(dr) * period,  # auc_dr_r0_s
     ]
     u = -dr  # response magnitude, rises on exposure
     feats.append(nanmax(np.diff(u, axis=-1)) / period)  # max_rise_per_s
-    start_level = nanmedian(np.where(breath_end, dr, np.nan))
-    end_level = nanmedian(np.where(purge_end, dp, np.nan))
+    start_level = _masked_median(dr, breath_end)
+    end_level = _masked_median(dp, purge_end)
     feats.append(end_level)  # purge_dr_r0
     span = end_level - start_level
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -12,6 +12,8 @@ put back as NaN afterwards: a gap stays a gap, a dead channel stays NaN.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import ndimage
 from scipy import signal as sps
@@ -76,6 +78,11 @@ def despike(x: np.ndarray, kernel_samples: int = 5) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=32)
+def _bessel_sos(order: int, cutoff_hz: float, fs_hz: float) -> np.ndarray:
+    return sps.bessel(order, cutoff_hz, btype="low", fs=fs_hz, output="sos", norm="mag")
+
+
 def design_lowpass(cutoff_hz: float, fs_hz: float, order: int = 4) -> np.ndarray:
     """Bessel low-pass (-3 dB at ``cutoff_hz``) as second-order sections ``(n_sections, 6)``.
 
@@ -90,12 +97,15 @@ def design_lowpass(cutoff_hz: float, fs_hz: float, order: int = 4) -> np.ndarray
         raise SignalError(f"cutoff_hz ({fc}) must be below the Nyquist frequency fs_hz/2 ({fs / 2}); lower it")
     if int(order) < 1:
         raise SignalError(f"order must be >= 1, got {order}")
-    return sps.bessel(int(order), fc, btype="low", fs=fs, output="sos", norm="mag")
+    return _bessel_sos(int(order), fc, fs).copy()  # a copy: the cached design is shared
 
 
 def check_sos(sos: np.ndarray) -> np.ndarray:
     """Refuse second-order sections that are malformed, non-finite or unstable (poles on/outside the unit circle)."""
     s = np.asarray(sos, dtype=np.float64)
+    key = (s.shape, s.tobytes())
+    if key in _CHECKED:
+        return s
     if s.ndim != 2 or s.shape[1] != 6 or s.shape[0] < 1:
         raise SignalError(f"sos must have shape (n_sections, 6), got {s.shape}")
     if not np.all(np.isfinite(s)):
@@ -105,7 +115,12 @@ def check_sos(sos: np.ndarray) -> np.ndarray:
     poles = np.concatenate([np.roots(row[3:]) for row in s])
     if poles.size and np.max(np.abs(poles)) >= 1.0:
         raise SignalError("sos is unstable (a pole on or outside the unit circle); redesign the filter")
+    if len(_CHECKED) < 64:
+        _CHECKED.add(key)
     return s
+
+
+_CHECKED: set = set()  # coefficient sets already found stable (the same design is checked once)
 
 
 def lowpass(x: np.ndarray, sos: np.ndarray) -> np.ndarray:

@@ -9,11 +9,10 @@ log(R/R0).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from enose.signal._checks import as_float_array
+from enose.signal._stats import nanmedian
 from enose.signal.errors import ShapeError
 
 __all__ = ["baseline_r0", "delta_r_over_r0", "log_r_over_r0"]
@@ -30,9 +29,7 @@ def baseline_r0(baseline: np.ndarray) -> np.ndarray:
         or whose median is not > 0 (a shorted or broken channel cannot be a reference).
     """
     x = as_float_array(baseline, "baseline", min_ndim=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN channel -> NaN, on purpose
-        r0 = np.nanmedian(x, axis=-1)
+    r0 = nanmedian(x)  # an all-NaN (dead) channel gives NaN, quietly
     return np.where(r0 > 0, r0, np.nan)
 
 
