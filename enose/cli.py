@@ -92,20 +92,31 @@ def default_model_dir() -> Path | None:
 
 
 def score_summary(store, session_id: int, status: str, model_dir: Path | None, operator: str | None) -> dict:
-    """The ``qc`` and ``score`` parts of a screening summary; never raises for a missing or unfit model."""
+    """The ``qc`` and ``score`` parts of a screening summary; never raises for a missing or unfit model.
+
+    The quality verdict is always given (it does not depend on any model); the score
+    only for a complete session with a model fit for this device.
+    """
+    from enose.pipeline import session_qc
+    from enose.signal import SignalError
+
+    try:
+        verdict = session_qc(store, session_id)
+        qc = {"passed": verdict["passed"], "reasons": verdict["reasons"]}
+    except SignalError as error:
+        qc = {"passed": False, "reasons": [{"code": "not_analysable", "severity": "block", "message": str(error)}]}
     if status != "complete":
-        return {"score": {"given": False, "reason": f"the recording is {status}, not complete: repeat it"}}
+        return {"qc": qc, "score": {"given": False, "reason": f"the recording is {status}, not complete: repeat it"}}
     if model_dir is None:
-        return {"score": {"given": False, "reason": "no risk model installed (give --model or set ENOSE_MODEL)"}}
+        return {"qc": qc, "score": {"given": False,
+                                    "reason": "no risk model installed (give --model or set ENOSE_MODEL)"}}  # fmt: skip
     from enose.model import ModelError, load_model, score_session
 
     try:
         model = load_model(model_dir)
         result = score_session(store, session_id, model, operator=operator)
     except ModelError as error:
-        return {"score": {"given": False, "reason": str(error)}}
-    reasons = result.get("qc_reasons", [])
-    qc = {"passed": not any(r.get("severity") == "block" for r in reasons), "reasons": reasons}
+        return {"qc": qc, "score": {"given": False, "reason": str(error)}}
     if result.get("probability") is None:
         return {"qc": qc, "score": {"given": False, "zone": result.get("zone"), "reason": result.get("reason")}}
     keys = ("probability", "interval", "zone", "zone_text", "model_id", "model_sha256", "ood", "explanation",

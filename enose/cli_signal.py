@@ -1,0 +1,280 @@
+"""Commands of the signal layer: ``qc``, ``features``, ``calibrate`` and ``drift``.
+
+Thin wiring: the computing is in :mod:`enose.signal`, the storing in
+:mod:`enose.storage.analysis`. Registered into the main ``enose`` group by
+:func:`register`.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import os
+import sys
+from collections import defaultdict
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import numpy as np
+
+from enose.pipeline import device_calibration, session_qc
+from enose.storage.analysis import CalibrationRecord, add_calibration, calibrations, load_features, save_features
+
+__all__ = ["register"]
+
+
+def _cli_helpers():
+    from enose import cli as main_cli  # the main module's shared options and error helpers
+
+    return main_cli
+
+
+@click.command()
+@click.option("--session", "session_id", type=int, required=True, help="Session id (see `enose sessions list`).")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def qc(session_id: int, db: str | None, as_json: bool) -> None:
+    """Run the quality gate on a recorded session and show every reason.
+
+    Example: ``enose qc --session 3 --json``
+    """
+    from enose.storage import SessionNotFound
+
+    main = _cli_helpers()
+    with main._open_store(db) as store:
+        try:
+            verdict = session_qc(store, session_id)
+        except SessionNotFound as error:
+            main._fail(f"{error}; see `enose sessions list`")
+    if as_json:
+        click.echo(json.dumps(verdict, default=str))
+        return
+    click.echo(f"session {session_id}: quality {'passed' if verdict['passed'] else 'NOT passed'}")
+    for reason in verdict["reasons"]:
+        click.echo(f"  [{reason['severity']}] {reason['code']}: {reason['message']}")
+    if not verdict["reasons"]:
+        click.echo("  no finding")
+
+
+@click.command()
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="CSV file to write.")
+@click.option("--all-statuses", is_flag=True, help="Include sessions that are not complete.")
+@click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
+def features(db: str | None, out: str, all_statuses: bool, no_progress: bool) -> None:
+    """Compute (or read from the cache) the feature table of every screening session.
+
+    Sessions are processed in batches per channel layout; results are cached in
+    the database under the processing version, so a second run is instant.
+
+    Example: ``enose features --db clinic.db --out features.csv``
+    """
+    from tqdm import tqdm
+
+    from enose.signal import PROCESSING_VERSION, batch_features
+
+    main = _cli_helpers()
+    with main._open_store(db) as store:
+        sql = "SELECT id, subject_code, device_serial, site, channels, status FROM sessions WHERE kind = 'screening'"
+        rows = [r for r in store.db.query(sql + " ORDER BY id") if all_statuses or r["status"] == "complete"]
+        by_layout: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            by_layout[row["channels"]].append(row)
+        table: list[tuple[dict, list[str], np.ndarray]] = []
+        with tqdm(total=len(rows), desc="features", unit="session", file=sys.stderr, disable=no_progress) as bar:
+            for group in by_layout.values():
+                ids = [r["id"] for r in group]
+                names, cached = load_features(store, ids, PROCESSING_VERSION)
+                bar.update(len(cached))
+                todo = [r for r in group if r["id"] not in cached]
+                for start in range(0, len(todo), 64):
+                    batch = todo[start : start + 64]
+                    recordings = [store.load_recording(r["id"]) for r in batch]
+                    calib = [device_calibration(store, r["device_serial"]) for r in batch]
+                    matrix, names = batch_features(recordings, calibrations=calib)
+                    save_features(store, [r["id"] for r in batch], PROCESSING_VERSION, names, matrix)
+                    cached.update({r["id"]: matrix[i] for i, r in enumerate(batch)})
+                    bar.update(len(batch))
+                table += [(r, names, cached[r["id"]]) for r in group]
+    header_names = sorted({n for _, names, _ in table for n in names}, key=lambda n: (n.split(".")[0], n))
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["session_id", "subject_code", "device_serial", "site", *header_names])
+        for row, names, values in table:
+            by_name = dict(zip(names, values.tolist(), strict=True))
+            writer.writerow([row["id"], row["subject_code"], row["device_serial"], row["site"],
+                             *[by_name.get(n, "") for n in header_names]])  # fmt: skip
+    click.echo(f"wrote {len(table)} sessions x {len(header_names)} features ({PROCESSING_VERSION}) to {target}")
+
+
+@click.command()
+@click.option("--port", required=True, help="Serial port of the device.")
+@click.option("--kind", type=click.Choice(["zero", "reference"]), required=True, help="Zero air or reference gas.")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
+@click.option("--operator", default=None, help="Technician (default: the login name).")
+@click.option("--tolerance", type=float, default=0.2, show_default=True,
+              help="Relative tolerance of the reference check (0.2 = +/-20 %).")  # fmt: skip
+@click.option("--zero-s", type=float, default=60.0, show_default=True, help="Zero-air duration (s).")
+@click.option("--reference-s", type=float, default=60.0, show_default=True, help="Reference-gas duration (s).")
+@click.option("--recovery-s", type=float, default=30.0, show_default=True, help="Recovery duration (s).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery_s, as_json) -> None:
+    """Record a zero-air baseline or a reference-gas check and store it with pass or fail.
+
+    The first reference check of a device commissions it (its responses become
+    the expected values); later checks pass when every channel is within the
+    tolerance of them.
+
+    Example: ``enose calibrate --port /dev/ttyACM0 --kind reference --tolerance 0.2``
+    """
+    from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ScreeningEngine
+    from enose.signal import reference_check, reference_response_from_recording, zero_air_from_recording
+    from firmware_protocol.messages import ChannelKind
+
+    main = _cli_helpers()
+    operator = operator or getpass.getuser()
+    try:
+        protocol = CalibrationProtocol(kind, zero_s=zero_s, reference_s=reference_s, recovery_s=recovery_s)
+    except ValueError as error:
+        main._fail(str(error))
+    with ExitStack() as stack:
+        store = stack.enter_context(main._open_store(db))
+        acquisition = Acquisition(port)
+        try:
+            acquisition.connect()
+        except DeviceError as error:
+            main._fail(f"{error}. Check the cable and the port (`enose devices`).")
+        stack.callback(acquisition.close)
+        result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()
+        serial = acquisition.info.serial
+        if result.status != "complete":
+            main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
+        recording = store.load_recording(result.session_id)
+        if kind == "zero":
+            channels, values = zero_air_from_recording(recording)
+            mox = set(recording.layout.names[i] for i in recording.layout.indices(ChannelKind.MOX))
+            keep = [i for i, name in enumerate(channels) if name in mox]  # baselines are of gas sensors only
+            channels, values = tuple(channels[i] for i in keep), np.asarray(values)[keep]
+            passed = bool(np.all(np.isfinite(values) & (values > 0)))
+            detail = {"dead_channels": [c for c, v in zip(channels, values, strict=True) if not np.isfinite(v)]}
+        else:
+            channels, values = reference_response_from_recording(recording)
+            commissioned = next((r for r in calibrations(store, serial, "reference") if r.detail.get("commissioning")),
+                                None)  # fmt: skip
+            if commissioned is None:
+                passed = bool(np.all(np.isfinite(values)))
+                detail = {"commissioning": True, "tolerance": tolerance}
+            else:
+                expected = np.array([np.nan if v is None else v for v in commissioned.values], dtype=float)
+                check = reference_check(values, expected, tolerance)
+                passed = bool(check.all_passed)
+                detail = {"expected": commissioned.values, "tolerance": tolerance,
+                          "deviation": [None if not np.isfinite(d) else float(d) for d in check.deviation],
+                          "channel_passed": [bool(p) for p in check.passed], "commissioned_by": commissioned.id}  # fmt: skip
+        record_id = add_calibration(store, device_serial=serial, kind=kind, operator=operator, channels=channels,
+                                    values=values, passed=passed, detail=detail, session_id=result.session_id)  # fmt: skip
+    summary = {"calibration_id": record_id, "device_serial": serial, "kind": kind, "passed": passed,
+               "channels": list(channels), "values": [None if not np.isfinite(v) else float(v) for v in values],
+               "detail": detail, "session_id": result.session_id}  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(summary, default=str))
+    else:
+        verdict = "PASS" if passed else "FAIL"
+        click.echo(f"{kind} calibration of {serial}: {verdict} (record {record_id}, session {result.session_id})")
+        for i, name in enumerate(channels):
+            extra = ""
+            if "deviation" in detail and detail["deviation"][i] is not None:
+                extra = f"  deviation {100 * detail['deviation'][i]:+.1f} %"
+            click.echo(f"  {name:>8}: {values[i]:.6g}{extra}")
+    if not passed:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--device", "serial", required=True, help="Device serial number.")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Also write the control chart as PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def drift(serial: str, db: str | None, plot: str | None, as_json: bool) -> None:
+    """Show a device's calibration history as EWMA control charts and whether recalibration is due.
+
+    Example: ``enose drift --device EMU-000001 --plot drift.png``
+    """
+    from enose.signal import drift_status
+
+    main = _cli_helpers()
+    with main._open_store(db) as store:
+        zeros = calibrations(store, serial, "zero")
+        refs = calibrations(store, serial, "reference")
+    if not zeros:
+        main._fail(f"device {serial} has no zero-air calibration yet; run `enose calibrate --kind zero`")
+    channels = list(zeros[-1].channels)
+
+    def matrix(records: list[CalibrationRecord]) -> np.ndarray:
+        rows = []
+        for record in records:
+            by_name = dict(zip(record.channels, record.values, strict=True))
+            rows.append([np.nan if by_name.get(c) is None else by_name[c] for c in channels])
+        return np.array(rows, dtype=float).reshape(len(records), len(channels))
+
+    newest = max(r.created_at for r in zeros + refs)
+    age_days = (datetime.now(UTC) - datetime.fromisoformat(newest)).total_seconds() / 86400
+    status = drift_status(matrix(zeros), matrix(refs) if refs else None, age_days)
+    summary = {"device_serial": serial, "recalibration_due": status.recalibration_due, "reasons": list(status.reasons),
+               "age_days": round(age_days, 2), "channels": channels, "n_zero": len(zeros), "n_reference": len(refs),
+               "channels_out_of_control": [c for c, out in zip(channels, status.channels_out, strict=True) if out],
+               "latest_zero_ohm": [None if v is None else float(v) for v in zeros[-1].values]}  # fmt: skip
+    if plot:
+        _plot_drift(Path(plot), serial, channels, zeros, status)
+        summary["plot"] = plot
+    if as_json:
+        click.echo(json.dumps(summary, default=str))
+        return
+    due = "RECALIBRATION DUE" if status.recalibration_due else "in control"
+    click.echo(f"device {serial}: {due}; {len(zeros)} zero-air and {len(refs)} reference records, "
+               f"newest {age_days:.1f} days old")  # fmt: skip
+    for reason in status.reasons:
+        click.echo(f"  reason: {reason}")
+    chart = status.baseline_chart
+    for i, name in enumerate(channels):
+        value = zeros[-1].values[i]
+        limits = ""
+        if chart is not None and np.isfinite(chart.center[i]):
+            limits = f"  EWMA limits {np.exp(chart.lower[i]):.4g}..{np.exp(chart.upper[i]):.4g} ohm"
+        flag = "  OUT" if status.channels_out[i] else ""
+        click.echo(f"  {name:>8}: zero air {value if value is None else f'{value:.4g}'} ohm{limits}{flag}")
+
+
+def _plot_drift(path: Path, serial: str, channels: list[str], zeros: list[CalibrationRecord], status) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    times = [datetime.fromisoformat(r.created_at) for r in zeros]
+    values = np.array([[np.nan if v is None else v for v in r.values] for r in zeros], dtype=float)
+    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
+    chart = status.baseline_chart
+    for i, name in enumerate(channels):
+        line = ax.plot(times, values[:, i], marker="o", ms=3, label=name)[0]
+        if chart is not None and np.isfinite(chart.center[i]):
+            ax.plot(times, np.exp(chart.ewma[:, i]), color=line.get_color(), lw=0.8, ls="--")
+    ax.set_yscale("log")
+    ax.set_ylabel("zero-air resistance (ohm)")
+    title = "recalibration due" if status.recalibration_due else "in control"
+    ax.set_title(f"{serial}: zero-air baselines and EWMA ({title})")
+    ax.legend(ncol=4, fontsize=7)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def register(cli: click.Group) -> None:
+    for command in (qc, features, calibrate, drift):
+        cli.add_command(command)

@@ -1,0 +1,65 @@
+"""Technician and QC commands end to end against the emulator: calibrate, drift, qc, features."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
+
+
+def _enose(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "enose.cli", *args], capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def calibrated_db(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("cal") / "tech.db")
+    runs = {}
+    with EmulatorServer(EmulatorConfig(speed=20, warmup_s=2)) as server:
+        for step, kind in enumerate(["zero", "reference", "reference"]):
+            runs[step] = _enose("calibrate", "--port", server.path, "--kind", kind, "--db", db, "--zero-s", "20",
+                                "--reference-s", "20", "--recovery-s", "10", "--json")  # fmt: skip
+        runs["screen"] = _enose("screen", "--port", server.path, "--subject", "TEC-0001", "--db", db, "--json",
+                                "--no-progress", "--breath-s", "120")  # fmt: skip
+    return db, runs
+
+
+def test_zero_then_commissioning_then_passing_reference_check(calibrated_db):
+    _, runs = calibrated_db
+    zero, commissioning, check = (json.loads(runs[i].stdout) for i in range(3))
+    assert zero["passed"] and all(name.startswith("mox") for name in zero["channels"])
+    assert all(v > 0 for v in zero["values"])
+    assert commissioning["detail"]["commissioning"] is True
+    assert check["passed"] and check["detail"]["commissioned_by"] == commissioning["calibration_id"]
+    assert all(abs(d) < 0.2 for d in check["detail"]["deviation"])
+
+
+def test_drift_table_and_plot(calibrated_db, tmp_path):
+    db, _ = calibrated_db
+    png = tmp_path / "drift.png"
+    result = _enose("drift", "--device", "EMU-000001", "--db", db, "--plot", str(png), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["n_zero"] == 1 and summary["n_reference"] == 2
+    assert "channel_missing" not in summary["reasons"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_qc_and_features_on_the_screening(calibrated_db, tmp_path):
+    db, runs = calibrated_db
+    screening = json.loads(runs["screen"].stdout)
+    assert screening["status"] == "complete"
+    result = _enose("qc", "--session", str(screening["session_id"]), "--db", db, "--json")
+    verdict = json.loads(result.stdout)
+    assert verdict["passed"] == screening["qc"]["passed"]
+    assert {r["code"] for r in verdict["reasons"]} == {r["code"] for r in screening["qc"]["reasons"]}
+    out = tmp_path / "features.csv"
+    assert _enose("features", "--db", db, "--out", str(out), "--no-progress").returncode == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [int(r["session_id"]) for r in rows] == [screening["session_id"]]
+    assert any(name.startswith("mox00.") for name in rows[0])
