@@ -169,6 +169,17 @@ def make_synthetic(
     )
 
 
+def pytest_generate_tests(metafunc):
+    """A test taking a ``fault`` argument runs once per fault of :data:`FAULTS`."""
+    if "fault" in metafunc.fixturenames:
+        metafunc.parametrize("fault", FAULTS)
+
+
+@pytest.fixture(scope="session")
+def fault_names() -> tuple[str, ...]:
+    return FAULTS
+
+
 @pytest.fixture(scope="session")
 def make_recording():
     """The generator :func:`make_synthetic` (a fixture, so tests need no import path tricks)."""
