@@ -257,7 +257,9 @@ class SubjectPage(QWidget):
         self.code.style().polish(self.code)
         if valid or quiet or not upper:
             self.code_error.setText("")
+            self.form.setRowVisible(self.code_error, False)
         else:
+            self.form.setRowVisible(self.code_error, True)
             self.code_error.setText(
                 self.tr(
                     "Not a study code: use 3 to 32 capital letters, digits, '-' or '_', with at least one digit "
@@ -401,7 +403,8 @@ class RecordingPage(QWidget):
         top.addWidget(self.instruction, 2, 0, 1, 2)
         top.setColumnStretch(0, 1)
         side = Card()
-        side.setFixedWidth(300)
+        side.setMinimumWidth(300)  # grows to fit the longest translation of the abort button
+        side.setMaximumWidth(380)
         side.body.addWidget(self.cycles)
         side.body.addSpacing(6)
         side.body.addWidget(self.quality_title)

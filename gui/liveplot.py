@@ -57,7 +57,7 @@ def minmax_decimate(t: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.n
 class LivePlot(QWidget):
     """Normalised MOX responses (top) and the capnogram (bottom) of the recording in progress."""
 
-    def __init__(self, window_s: float = 60.0, fps: float = 30.0, max_points: int = 600, parent=None) -> None:
+    def __init__(self, window_s: float = 60.0, fps: float = 33.0, max_points: int = 600, parent=None) -> None:
         super().__init__(parent)
         self.window_s = window_s
         self.max_points = max_points
@@ -71,6 +71,7 @@ class LivePlot(QWidget):
             # Fixed axes: the x axis is "seconds before now", so it never scrolls, and the y range
             # changes only when the data leave it; axes and grid are then not redrawn every frame.
             plot.disableAutoRange()
+            plot.getAxis("left").setWidth(58)  # both plots' axes line up
             plot.setXRange(-window_s, 0, padding=0)
         self.co2_plot.setXLink(self.mox_plot)
         self.mox_plot.setYRange(0.5, 1.5, padding=0)

@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
             self.screens["sessions"] = ResearcherView(context)
         for screen in self.screens.values():
             self.tabs.addTab(screen, "")
+        if "calibration" in self.screens:
+            self.screens["calibration"].calibration_finished.connect(lambda _: self._update_calibration())
         self.tabs.currentChanged.connect(self._tab_changed)
         central = QWidget()
         layout = QVBoxLayout(central)

@@ -311,7 +311,7 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         .replace("%3", str(data.get("software_version") or "-"))
     )
     clinician = f"""
-<h1 style="color:#1a3050;">{w["clinician_title"]}</h1>
+<h1 style="color:#1a3050; page-break-before:always;">{w["clinician_title"]}</h1>
 <table width="100%" cellpadding="3">{"".join(rows)}</table>
 <h3>{w["result"]}</h3>
 <table width="100%" cellpadding="3">{"".join(result_rows)}</table>
@@ -323,7 +323,7 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
 """
     return (
         '<html><body style="font-family:sans-serif; font-size:11pt;">'
-        f'<div style="page-break-after:always;">{patient}</div>'
+        f"<div>{patient}</div>"
         f"<div>{clinician}</div></body></html>"
     )
 

@@ -98,10 +98,9 @@ class LabelDialog(QDialog):
             self.stage.addItem(value, value)
         for value in SOURCES:
             self.source.addItem("", value)
-        answer = QHBoxLayout()
+        answer = QVBoxLayout()  # stacked: the answers are long in French and Dutch
         answer.addWidget(self.cancer_yes)
         answer.addWidget(self.cancer_no)
-        answer.addStretch(1)
         self.form = QFormLayout()
         self.form.addRow(QLabel(), answer)
         self.form.addRow(QLabel(), self.histology)
@@ -267,7 +266,6 @@ class SessionDetail(QWidget):
             plot.hideButtons()
         self.norm_plot.setXLink(self.raw_plot)
         self.co2_plot.setXLink(self.raw_plot)
-        self.raw_plot.setLogMode(y=True)
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
@@ -316,7 +314,7 @@ class SessionDetail(QWidget):
         self.tabs.setTabText(0, self.tr("Signals"))
         self.tabs.setTabText(1, self.tr("Quality and features"))
         self.tabs.setTabText(2, self.tr("Diagnosis"))
-        self.raw_plot.setLabel("left", self.tr("Raw resistance (ohm)"))
+        self.raw_plot.setLabel("left", self.tr("Raw resistance"), units="\u03a9")
         self.norm_plot.setLabel("left", self.tr("R/R0 (baseline)"))
         self.co2_plot.setLabel("left", self.tr("CO2 (%)"))
         self.co2_plot.setLabel("bottom", self.tr("Session time (s)"))
@@ -415,7 +413,7 @@ class SessionDetail(QWidget):
             if phase.name in colours:
                 for plot in (self.norm_plot, self.co2_plot):
                     region = pg.LinearRegionItem((phase.start_s, phase.end_s), movable=False,
-                                                 brush=pg.mkBrush(*colours[phase.name]))  # fmt: skip
+                                                 brush=pg.mkBrush(*colours[phase.name]), pen=pg.mkPen(None))  # fmt: skip
                     region.setZValue(-10)
                     plot.addItem(region)
 
@@ -491,8 +489,9 @@ class ResearcherView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([780, 560])
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(filters)
@@ -599,7 +598,7 @@ class ResearcherView(QWidget):
         self.apply_filter()
 
     def _update_count(self) -> None:
-        self.count.setText(self.tr("%1 sessions match").replace("%1", str(self.model.count())))
+        self.count.setText(self.tr("Matching sessions: %1").replace("%1", str(self.model.count())))
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

@@ -592,7 +592,7 @@ class CalibrationWizard(QWidget):
             cells = [
                 name,
                 _fmt(values[row] if row < len(values) else None),
-                f"{_fmt(exp)} \u00b1 {_fmt(tol)}" if exp is not None else "-",
+                f"{_fmt(exp)} \u00b1 {_fmt(100 * tol)} %" if exp is not None and tol is not None else "-",
                 "-" if ok[row] is None else (self.tr("pass") if ok[row] else self.tr("fail")),
             ]
             for col, text in enumerate(cells):
@@ -632,6 +632,7 @@ class DriftView(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
+        self.plot.getAxis("left").setWidth(58)
         self.points = self.plot.plot(pen=pg.mkPen("#1a5fb4", width=2), symbol="o", symbolBrush="#1a5fb4", symbolSize=7)
         self.center = pg.InfiniteLine(angle=0, pen=pg.mkPen("#1e8e3e", style=Qt.PenStyle.DashLine))
         self.upper = pg.InfiniteLine(angle=0, pen=pg.mkPen("#c5221f", style=Qt.PenStyle.DashLine))
@@ -720,6 +721,7 @@ class DriftView(QWidget):
             line.setVisible(False)
         if chart is None:
             self.points.setData([], [])
+            self.plot.setVisible(False)
             self.state.set_state("off", "")
             self.state.name.setText(self.tr("Drift chart not available"))
             self.note.setText(
@@ -730,13 +732,28 @@ class DriftView(QWidget):
             )
             return
         times = [datetime.fromisoformat(t).timestamp() for t in chart.get("times", [])]
-        values = list(chart.get("ewma", chart.get("values", [])))
-        self.points.setData(np.array(times, float), np.array(values, float))
+        values = list(chart.get("ewma") or chart.get("values") or [])
+        self.plot.setVisible(bool(times))
+        self.points.setData(np.array(times, float), np.array(values[: len(times)], float))
+        self.plot.setLabel("left", self.tr("ln R0, %1 (EWMA)").replace("%1", str(chart.get("channel") or "")))
         for line, key in ((self.center, "center"), (self.upper, "upper"), (self.lower, "lower")):
             if chart.get(key) is not None:
                 line.setValue(float(chart[key]))
                 line.setVisible(True)
         due = bool(chart.get("recalibration_due"))
-        self.state.set_state("red" if due else "green", str(chart.get("reason", "")))
+        reasons = "; ".join(self._reason(code) for code in chart.get("reasons", []))
+        self.state.set_state("red" if due else "green", reasons)
         self.state.name.setText(self.tr("Recalibration due") if due else self.tr("Within control limits"))
-        self.note.setText("")
+        self.note.setText(
+            "" if times else self.tr("No passing zero-air calibration yet: the drift chart starts with the first one.")
+        )
+
+    def _reason(self, code: str) -> str:
+        texts = {
+            "baseline_out_of_control": self.tr("the zero-air baseline left its control limits"),
+            "response_out_of_control": self.tr("the reference response left its control limits"),
+            "calibration_too_old": self.tr("the last calibration is too old"),
+            "channel_missing": self.tr("a channel gave no value at the last calibration"),
+            "never_calibrated": self.tr("no passing zero-air calibration"),
+        }
+        return texts.get(code, code)

@@ -479,12 +479,40 @@
         <translation>La carte de contrôle de la dérive provient du module de signal (enose.signal), qui n&apos;est pas installé dans cette version ; l&apos;historique ci-dessous est celui des étalonnages enregistrés.</translation>
     </message>
     <message>
+        <source>ln R0, %1 (EWMA)</source>
+        <translation>ln R0, %1 (EWMA)</translation>
+    </message>
+    <message>
         <source>Recalibration due</source>
         <translation>Réétalonnage nécessaire</translation>
     </message>
     <message>
         <source>Within control limits</source>
         <translation>Dans les limites de contrôle</translation>
+    </message>
+    <message>
+        <source>No passing zero-air calibration yet: the drift chart starts with the first one.</source>
+        <translation>Aucun étalonnage à l&apos;air zéro réussi pour l&apos;instant : la carte de dérive commence avec le premier.</translation>
+    </message>
+    <message>
+        <source>the zero-air baseline left its control limits</source>
+        <translation>la ligne de base à l&apos;air zéro est sortie de ses limites de contrôle</translation>
+    </message>
+    <message>
+        <source>the reference response left its control limits</source>
+        <translation>la réponse au gaz de référence est sortie de ses limites de contrôle</translation>
+    </message>
+    <message>
+        <source>the last calibration is too old</source>
+        <translation>le dernier étalonnage est trop ancien</translation>
+    </message>
+    <message>
+        <source>a channel gave no value at the last calibration</source>
+        <translation>une voie n&apos;a donné aucune valeur au dernier étalonnage</translation>
+    </message>
+    <message>
+        <source>no passing zero-air calibration</source>
+        <translation>aucun étalonnage à l&apos;air zéro réussi</translation>
     </message>
 </context>
 <context>
@@ -1409,8 +1437,8 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Actualiser</translation>
     </message>
     <message>
-        <source>%1 sessions match</source>
-        <translation>%1 séances correspondent</translation>
+        <source>Matching sessions: %1</source>
+        <translation>Séances trouvées : %1</translation>
     </message>
     <message>
         <source>Exporting...</source>
@@ -1609,8 +1637,8 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Diagnostic</translation>
     </message>
     <message>
-        <source>Raw resistance (ohm)</source>
-        <translation>Résistance brute (ohm)</translation>
+        <source>Raw resistance</source>
+        <translation>Résistance brute</translation>
     </message>
     <message>
         <source>R/R0 (baseline)</source>

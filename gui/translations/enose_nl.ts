@@ -479,12 +479,40 @@
         <translation>De driftcontrolekaart komt uit de signaalmodule (enose.signal), die in deze versie niet geïnstalleerd is; hieronder staat de opgeslagen kalibratiegeschiedenis.</translation>
     </message>
     <message>
+        <source>ln R0, %1 (EWMA)</source>
+        <translation>ln R0, %1 (EWMA)</translation>
+    </message>
+    <message>
         <source>Recalibration due</source>
         <translation>Herkalibratie nodig</translation>
     </message>
     <message>
         <source>Within control limits</source>
         <translation>Binnen de controlegrenzen</translation>
+    </message>
+    <message>
+        <source>No passing zero-air calibration yet: the drift chart starts with the first one.</source>
+        <translation>Nog geen geslaagde nulluchtkalibratie: de driftkaart begint bij de eerste.</translation>
+    </message>
+    <message>
+        <source>the zero-air baseline left its control limits</source>
+        <translation>de nulluchtbasislijn is buiten de controlegrenzen geraakt</translation>
+    </message>
+    <message>
+        <source>the reference response left its control limits</source>
+        <translation>de referentierespons is buiten de controlegrenzen geraakt</translation>
+    </message>
+    <message>
+        <source>the last calibration is too old</source>
+        <translation>de laatste kalibratie is te oud</translation>
+    </message>
+    <message>
+        <source>a channel gave no value at the last calibration</source>
+        <translation>een kanaal gaf geen waarde bij de laatste kalibratie</translation>
+    </message>
+    <message>
+        <source>no passing zero-air calibration</source>
+        <translation>geen geslaagde nulluchtkalibratie</translation>
     </message>
 </context>
 <context>
@@ -1409,8 +1437,8 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Vernieuwen</translation>
     </message>
     <message>
-        <source>%1 sessions match</source>
-        <translation>%1 sessies gevonden</translation>
+        <source>Matching sessions: %1</source>
+        <translation>Gevonden sessies: %1</translation>
     </message>
     <message>
         <source>Exporting...</source>
@@ -1609,8 +1637,8 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Diagnose</translation>
     </message>
     <message>
-        <source>Raw resistance (ohm)</source>
-        <translation>Ruwe weerstand (ohm)</translation>
+        <source>Raw resistance</source>
+        <translation>Ruwe weerstand</translation>
     </message>
     <message>
         <source>R/R0 (baseline)</source>

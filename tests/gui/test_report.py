@@ -26,7 +26,7 @@ SCORED = {
 
 def test_scored_report_has_a_patient_page_and_a_clinician_page():
     html = build_report_html(SCORED)
-    patient, clinician = html.split("page-break-after:always;", 1)[1].split("</div><div>", 1)
+    patient, clinician = html.split("page-break-before:always;", 1)
     assert "Your breath test result" in patient and "Orange: discuss with the clinician" in patient
     assert "This test is not a diagnosis" in patient and "31" not in patient  # no numbers for the patient
     assert "31\u00a0%" in clinician and "20\u00a0% to 45\u00a0%" in clinician
