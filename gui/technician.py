@@ -644,7 +644,6 @@ class DriftView(QWidget):
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.history.setMaximumHeight(170)
         row = QHBoxLayout()
         self.device_label = QLabel()
         row.addWidget(self.device_label)
@@ -657,7 +656,7 @@ class DriftView(QWidget):
         layout.addWidget(self.state)
         layout.addWidget(self.note)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.history)
+        layout.addWidget(self.history, 1)
         self.refresh_button.clicked.connect(self.refresh)
         self.device.currentIndexChanged.connect(self.show_device)
         self.retranslate()
@@ -703,6 +702,7 @@ class DriftView(QWidget):
             self.state.name.setText(self.tr("No device"))
             self.note.setText("")
             self.points.setData([], [])
+            self._show_plot(False)
             self.history.setRowCount(0)
             return
         store = Store.open(self.context.db_path)
@@ -721,7 +721,7 @@ class DriftView(QWidget):
             line.setVisible(False)
         if chart is None:
             self.points.setData([], [])
-            self.plot.setVisible(False)
+            self._show_plot(False)
             self.state.set_state("off", "")
             self.state.name.setText(self.tr("Drift chart not available"))
             self.note.setText(
@@ -733,7 +733,7 @@ class DriftView(QWidget):
             return
         times = [datetime.fromisoformat(t).timestamp() for t in chart.get("times", [])]
         values = list(chart.get("ewma") or chart.get("values") or [])
-        self.plot.setVisible(bool(times))
+        self._show_plot(bool(times))
         self.points.setData(np.array(times, float), np.array(values[: len(times)], float))
         self.plot.setLabel("left", self.tr("ln R0, %1 (EWMA)").replace("%1", str(chart.get("channel") or "")))
         for line, key in ((self.center, "center"), (self.upper, "upper"), (self.lower, "lower")):
@@ -747,6 +747,11 @@ class DriftView(QWidget):
         self.note.setText(
             "" if times else self.tr("No passing zero-air calibration yet: the drift chart starts with the first one.")
         )
+
+    def _show_plot(self, visible: bool) -> None:
+        """The chart above a short history, or (no chart yet) the history alone."""
+        self.plot.setVisible(visible)
+        self.history.setMaximumHeight(190 if visible else 16777215)
 
     def _reason(self, code: str) -> str:
         texts = {
