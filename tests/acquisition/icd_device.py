@@ -45,7 +45,9 @@ class IcdTestDevice:
     drop_rate: float = 0.0
     reset_after_mask_s: float | None = None
     warmup_s: float = 1.0
-    clock_start_ms: int = (1 << 32) - 3_000  # wraps three device seconds after power-up
+    clock_start_ms: int = 0
+    #: the device clock wraps this many device ms after the first START, whatever the host's start-up took
+    wrap_after_start_ms: int | None = 3_000
     junk_delimited: bool = True  # bootloader text ends with 0x00 (as in the ICD's stream vector)
     min_period_ms: int = 5
     drop_next_frames: int = 0  # drop exactly this many of the next replies (deterministic loss)
@@ -59,6 +61,7 @@ class IcdTestDevice:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._unplugged_until: float | None = None
+        self._t_offset_ms = 0  # added to stamps so that the wrap falls inside the stream
         self.unplugs = 0
         self._open_pty()
         self.path = self.link_path or self.pty_path
@@ -167,6 +170,8 @@ class IcdTestDevice:
             else:
                 self.period_ms, self.streaming = period_ms, True
                 self.next_sample_ms = self.now_ms() + period_ms
+                if self.wrap_after_start_ms is not None and self.epoch == 0 and not self.ledger:
+                    self._t_offset_ms = (1 << 32) - self.wrap_after_start_ms - self.next_sample_ms
                 self._send(0x82, ack, self._fate())
         elif msg_type == 0x03:
             self.streaming = False
@@ -188,7 +193,7 @@ class IcdTestDevice:
         now = self.now_ms()
         n = len(self.channel_names)
         while self.streaming and self.next_sample_ms <= now:
-            t_ms = self.next_sample_ms & 0xFFFFFFFF
+            t_ms = (self.next_sample_ms + (self._t_offset_ms if self.epoch == 0 else 0)) & 0xFFFFFFFF
             self.next_sample_ms += self.period_ms
             bits = self._rng.integers(0, 1 << 32, n, dtype=np.uint64).astype("<u4")
             values = bits.tobytes()

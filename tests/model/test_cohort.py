@@ -39,7 +39,8 @@ def test_an_emulator_recorded_session_shares_the_layout_and_is_scored(model_dir,
         acquisition = Acquisition(server.path, expected_samples=5_000)
         acquisition.connect()
         try:
-            protocol = ScreeningProtocol(baseline_s=6, breath_s=20, purge_s=3, period_ms=20)
+            # Long enough for the quality gate (baseline >= 25 s, >= 10 breaths); at x50 it takes ~2 s.
+            protocol = ScreeningProtocol(baseline_s=30, breath_s=60, purge_s=10, period_ms=20)
             result = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="EMU-0001").run()
         finally:
             acquisition.close()
