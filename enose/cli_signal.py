@@ -63,8 +63,10 @@ def qc(session_id: int, db: str | None, as_json: bool) -> None:
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="CSV file to write.")
 @click.option("--all-statuses", is_flag=True, help="Include sessions that are not complete.")
+@click.option("--drift-correct", is_flag=True,
+              help="Divide responses by each device's calibration drift gain (cached under its own key).")  # fmt: skip
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def features(db: str | None, out: str, all_statuses: bool, no_progress: bool) -> None:
+def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, no_progress: bool) -> None:
     """Compute (or read from the cache) the feature table of every screening session.
 
     Sessions are processed in batches per channel layout; results are cached in
@@ -77,6 +79,8 @@ def features(db: str | None, out: str, all_statuses: bool, no_progress: bool) ->
     from enose.signal import PROCESSING_VERSION, batch_features
 
     main = _cli_helpers()
+    # The cache key says how the numbers were made: the model uses uncorrected features.
+    version = f"{PROCESSING_VERSION}+drift" if drift_correct else PROCESSING_VERSION
     with main._open_store(db) as store:
         sql = "SELECT id, subject_code, device_serial, site, channels, status FROM sessions WHERE kind = 'screening'"
         rows = [r for r in store.db.query(sql + " ORDER BY id") if all_statuses or r["status"] == "complete"]
@@ -87,15 +91,15 @@ def features(db: str | None, out: str, all_statuses: bool, no_progress: bool) ->
         with tqdm(total=len(rows), desc="features", unit="session", file=sys.stderr, disable=no_progress) as bar:
             for group in by_layout.values():
                 ids = [r["id"] for r in group]
-                names, cached = load_features(store, ids, PROCESSING_VERSION)
+                names, cached = load_features(store, ids, version)
                 bar.update(len(cached))
                 todo = [r for r in group if r["id"] not in cached]
                 for start in range(0, len(todo), 64):
                     batch = todo[start : start + 64]
                     recordings = [store.load_recording(r["id"]) for r in batch]
-                    calib = [device_calibration(store, r["device_serial"]) for r in batch]
+                    calib = [device_calibration(store, r["device_serial"]) for r in batch] if drift_correct else None
                     matrix, names = batch_features(recordings, calibrations=calib)
-                    save_features(store, [r["id"] for r in batch], PROCESSING_VERSION, names, matrix)
+                    save_features(store, [r["id"] for r in batch], version, names, matrix)
                     cached.update({r["id"]: matrix[i] for i, r in enumerate(batch)})
                     bar.update(len(batch))
                 table += [(r, names, cached[r["id"]]) for r in group]
@@ -109,7 +113,7 @@ def features(db: str | None, out: str, all_statuses: bool, no_progress: bool) ->
             by_name = dict(zip(names, values.tolist(), strict=True))
             writer.writerow([row["id"], row["subject_code"], row["device_serial"], row["site"],
                              *[by_name.get(n, "") for n in header_names]])  # fmt: skip
-    click.echo(f"wrote {len(table)} sessions x {len(header_names)} features ({PROCESSING_VERSION}) to {target}")
+    click.echo(f"wrote {len(table)} sessions x {len(header_names)} features ({version}) to {target}")
 
 
 @click.command()
