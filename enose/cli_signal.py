@@ -20,8 +20,8 @@ from pathlib import Path
 import click
 import numpy as np
 
-from enose.pipeline import device_calibration, session_qc
-from enose.storage.analysis import CalibrationRecord, add_calibration, calibrations, load_features, save_features
+from enose.pipeline import calibrate_session, device_calibration, session_qc
+from enose.storage.analysis import CalibrationRecord, calibrations, load_features, save_features
 
 __all__ = ["register"]
 
@@ -137,8 +137,6 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
     Example: ``enose calibrate --port /dev/ttyACM0 --kind reference --tolerance 0.2``
     """
     from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ScreeningEngine
-    from enose.signal import reference_check, reference_response_from_recording, zero_air_from_recording
-    from firmware_protocol.messages import ChannelKind
 
     main = _cli_helpers()
     operator = operator or getpass.getuser()
@@ -158,30 +156,11 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
         serial = acquisition.info.serial
         if result.status != "complete":
             main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
-        recording = store.load_recording(result.session_id)
-        if kind == "zero":
-            channels, values = zero_air_from_recording(recording)
-            mox = set(recording.layout.names[i] for i in recording.layout.indices(ChannelKind.MOX))
-            keep = [i for i, name in enumerate(channels) if name in mox]  # baselines are of gas sensors only
-            channels, values = tuple(channels[i] for i in keep), np.asarray(values)[keep]
-            passed = bool(np.all(np.isfinite(values) & (values > 0)))
-            detail = {"dead_channels": [c for c, v in zip(channels, values, strict=True) if not np.isfinite(v)]}
-        else:
-            channels, values = reference_response_from_recording(recording)
-            commissioned = next((r for r in calibrations(store, serial, "reference") if r.detail.get("commissioning")),
-                                None)  # fmt: skip
-            if commissioned is None:
-                passed = bool(np.all(np.isfinite(values)))
-                detail = {"commissioning": True, "tolerance": tolerance}
-            else:
-                expected = np.array([np.nan if v is None else v for v in commissioned.values], dtype=float)
-                check = reference_check(values, expected, tolerance)
-                passed = bool(check.all_passed)
-                detail = {"expected": commissioned.values, "tolerance": tolerance,
-                          "deviation": [None if not np.isfinite(d) else float(d) for d in check.deviation],
-                          "channel_passed": [bool(p) for p in check.passed], "commissioned_by": commissioned.id}  # fmt: skip
-        record_id = add_calibration(store, device_serial=serial, kind=kind, operator=operator, channels=channels,
-                                    values=values, passed=passed, detail=detail, session_id=result.session_id)  # fmt: skip
+        outcome = calibrate_session(store, result.session_id, kind, operator, tolerance)
+    if outcome["error"]:
+        main._fail(f"the calibration recording could not be analysed: {outcome['error']}")
+    record_id, passed, detail = outcome["record_id"], outcome["passed"], outcome["detail"]
+    channels, values = outcome["channels"], np.array([np.nan if v is None else v for v in outcome["values"]])
     summary = {"calibration_id": record_id, "device_serial": serial, "kind": kind, "passed": passed,
                "channels": list(channels), "values": [None if not np.isfinite(v) else float(v) for v in values],
                "detail": detail, "session_id": result.session_id}  # fmt: skip

@@ -11,7 +11,7 @@ import numpy as np
 
 from enose.storage.analysis import CalibrationRecord, calibrations, latest_calibration, save_qc
 
-__all__ = ["device_calibration", "session_qc"]
+__all__ = ["REFERENCE_TOLERANCE", "calibrate_session", "device_calibration", "session_qc"]
 
 
 def device_calibration(store, device_serial: str | None):
@@ -48,3 +48,79 @@ def session_qc(store, session_id: int) -> dict:
                "reasons": [r.as_dict() for r in reasons], "processing_version": PROCESSING_VERSION}  # fmt: skip
     save_qc(store, session_id, PROCESSING_VERSION, verdict["passed"], verdict["reasons"])
     return verdict
+
+
+#: Relative tolerance of a reference-gas check against the device's commissioning response.
+REFERENCE_TOLERANCE = 0.20
+
+
+def _json_list(values) -> list[float | None]:
+    return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=float).ravel()]
+
+
+def calibrate_session(store, session_id: int, kind: str, operator: str, tolerance: float = REFERENCE_TOLERANCE) -> dict:
+    """Judge a calibration recording and store it as a calibration record (one policy for CLI and GUI).
+
+    * ``zero``: the zero-air resistance of every gas sensor; a sensor without a finite
+      positive level fails (aux channels are not calibrated here).
+    * ``reference``: each gas sensor's R(reference)/R(zero air). The device's first reference
+      check *commissions* it (its responses become the expected values, stored with
+      ``detail.commissioning``); later checks pass when every sensor is within ``tolerance``.
+
+    Returns ``passed``, ``channels``, ``values``, ``expected``, ``tolerance``,
+    ``per_channel_passed``, ``record_id``, ``detail`` and ``error``. A recording that cannot
+    be analysed (a missing phase) gives ``passed`` False with ``error`` and stores nothing.
+    """
+    from enose.signal import (
+        SignalError,
+        reference_check,
+        reference_response_from_recording,
+        zero_air_from_recording,
+    )
+    from enose.storage.analysis import add_calibration
+    from firmware_protocol.messages import ChannelKind
+
+    if kind not in ("zero", "reference"):
+        raise ValueError(f"calibration kind must be 'zero' or 'reference', got {kind!r}")
+    recording = store.load_recording(session_id)
+    serial = recording.meta.get("device_serial")
+    expected = None
+    try:
+        if kind == "zero":
+            channels, values = zero_air_from_recording(recording)
+            mox = {recording.layout.names[i] for i in recording.layout.indices(ChannelKind.MOX)}
+            keep = [i for i, name in enumerate(channels) if name in mox]
+            channels, values = tuple(channels[i] for i in keep), np.asarray(values, dtype=float)[keep]
+            ok = np.isfinite(values) & (values > 0)
+            detail: dict = {}
+        else:
+            channels, values = reference_response_from_recording(recording)
+            values = np.asarray(values, dtype=float)
+            nominal = next((r for r in calibrations(store, serial, "reference") if r.detail.get("commissioning")), None)
+            if nominal is None or tuple(nominal.channels) != tuple(channels):
+                ok = np.isfinite(values) & (values > 0)
+                detail = {"commissioning": True}
+            else:
+                expected = np.array([np.nan if v is None else v for v in nominal.values], dtype=float)
+                check = reference_check(values, expected, tolerance)
+                ok = np.asarray(check.passed, bool) & np.isfinite(values)
+                detail = {"commissioned_by": nominal.id, "deviation": _json_list(check.deviation)}
+    except SignalError as error:
+        return {"passed": False, "error": str(error), "channels": [], "values": [], "expected": None,
+                "tolerance": tolerance, "per_channel_passed": [], "record_id": None, "detail": {}}  # fmt: skip
+    passed = bool(ok.all())
+    detail.update({"tolerance": tolerance, "per_channel_passed": [bool(x) for x in ok],
+                   "expected": None if expected is None else _json_list(expected)})  # fmt: skip
+    record_id = add_calibration(store, device_serial=serial, kind=kind, operator=operator, channels=channels,
+                                values=values, passed=passed, detail=detail, session_id=session_id)  # fmt: skip
+    return {
+        "passed": passed,
+        "channels": list(channels),
+        "values": _json_list(values),
+        "expected": detail["expected"],
+        "tolerance": tolerance,
+        "per_channel_passed": detail["per_channel_passed"],
+        "record_id": record_id,
+        "detail": detail,
+        "error": None,
+    }

@@ -132,76 +132,20 @@ def calibration_status(store: Store, device_serial: str | None) -> dict:
     return {"kind": newest.kind, "created_at": newest.created_at, "passed": newest.passed, "due": due}
 
 
-#: Relative tolerance of a reference-gas response against the device's nominal (commissioning) response.
-#: A GUI constant until the core's configuration holds one (gui/CORE_REQUESTS.md).
-REFERENCE_TOLERANCE = 0.20
+#: Relative tolerance of a reference-gas response against the device's commissioning response (the core's).
+from enose.pipeline import REFERENCE_TOLERANCE  # noqa: E402
 
 
 def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str) -> dict | None:
-    """Pass or fail of a calibration recording, computed by :mod:`enose.signal`, stored as a calibration record.
+    """Pass or fail of a calibration recording, stored as a calibration record.
 
-    * ``zero``: the zero-air baseline of every channel (:func:`enose.signal.zero_air_from_recording`);
-      a channel without a finite positive level fails.
-    * ``reference``: each MOX channel's R(reference)/R(zero air)
-      (:func:`enose.signal.reference_response_from_recording`) checked by
-      :func:`enose.signal.reference_check` against the device's first passing reference
-      calibration (its nominal response) within :data:`REFERENCE_TOLERANCE`; the first one
-      becomes the nominal and passes when every response is finite and below 1 (the reference
-      gas is reducing).
-
-    Returns a dict (``passed``, ``channels``, ``values``, ``expected``, ``tolerance``,
-    ``per_channel_passed``, ``record_id``, ``error``) or None while the signal module lacks these
-    functions. A signal error (a missing phase...) gives ``passed`` False with ``error`` set and no record.
+    The policy (gas sensors only for zero air; the first reference check commissions the
+    device; later checks within :data:`REFERENCE_TOLERANCE`) is the core's,
+    :func:`enose.pipeline.calibrate_session`, so the GUI and ``enose calibrate`` agree.
     """
-    zero_fn = signal_function("zero_air_from_recording")
-    ref_fn = signal_function("reference_response_from_recording")
-    check_fn = signal_function("reference_check")
-    if zero_fn is None or ref_fn is None or check_fn is None:
-        return None
-    from enose.signal import SignalError
-    from enose.storage.analysis import add_calibration, calibrations
+    from enose.pipeline import calibrate_session
 
-    recording = store.load_recording(session_id)
-    serial = recording.meta.get("device_serial")
-    try:
-        if kind == "zero":
-            channels, values = zero_fn(recording)
-            values = np.asarray(values, dtype=float)
-            ok = np.isfinite(values) & (values > 0)
-            expected, tolerance, detail = None, None, {}
-        else:
-            channels, values = ref_fn(recording)
-            values = np.asarray(values, dtype=float)
-            nominal = next((c for c in calibrations(store, serial, "reference") if c.passed), None)
-            if nominal is not None and tuple(nominal.channels) == tuple(channels):
-                expected = np.array([np.nan if v is None else v for v in nominal.values], dtype=float)
-                check = check_fn(values, expected, REFERENCE_TOLERANCE)
-                ok = np.asarray(check.passed, bool) & np.isfinite(values)
-                detail = {"nominal_record": nominal.id, "deviation": _json(check.deviation)}
-            else:
-                expected = None
-                ok = np.isfinite(values) & (values > 0)
-                detail = {"commissioning": True}
-            tolerance = REFERENCE_TOLERANCE
-    except SignalError as error:
-        return {"passed": False, "error": str(error), "channels": [], "values": [], "record_id": None}
-    passed = bool(ok.all())
-    detail.update({"tolerance": tolerance, "per_channel_passed": [bool(x) for x in ok],
-                   "expected": None if expected is None else _json(expected)})  # fmt: skip
-    record_id = add_calibration(
-        store, device_serial=serial, kind=kind, operator=operator, channels=channels, values=values,
-        passed=passed, detail=detail, session_id=session_id,
-    )  # fmt: skip
-    return {
-        "passed": passed,
-        "channels": list(channels),
-        "values": _json(values),
-        "expected": None if expected is None else _json(expected),
-        "tolerance": tolerance,
-        "per_channel_passed": [bool(x) for x in ok],
-        "record_id": record_id,
-        "error": None,
-    }
+    return calibrate_session(store, session_id, kind, operator, REFERENCE_TOLERANCE)
 
 
 def _json(values) -> list[float | None]:
