@@ -15,6 +15,8 @@ __all__ = ["nanmedian", "nanmax", "nanmin", "nansum", "nanmean", "nanquantile_pa
 def nanmedian(x: np.ndarray) -> np.ndarray:
     """Median over the last axis ignoring NaN: ``(..., n)`` -> ``(...)``; NaN when the row has none."""
     x = np.asarray(x, dtype=np.float64)
+    if x.shape[-1] == 0:  # no value at all (e.g. no breath cycle yet): NaN, not an IndexError
+        return np.full(x.shape[:-1], np.nan)
     s = np.sort(x, axis=-1)  # NaN sort last
     count = (~np.isnan(x)).sum(axis=-1)
     lo = np.clip((count - 1) // 2, 0, None)[..., None]
@@ -26,6 +28,9 @@ def nanmedian(x: np.ndarray) -> np.ndarray:
 def nanquantile_pair(x: np.ndarray, q_lo: float, q_hi: float) -> tuple[np.ndarray, np.ndarray]:
     """Two quantiles (nearest rank) over the last axis ignoring NaN: ``(..., n)`` -> two ``(...)``."""
     x = np.asarray(x, dtype=np.float64)
+    if x.shape[-1] == 0:
+        empty = np.full(x.shape[:-1], np.nan)
+        return empty, empty.copy()
     s = np.sort(x, axis=-1)
     count = (~np.isnan(x)).sum(axis=-1)
     out = []
