@@ -199,12 +199,60 @@ def bench_acquisition(args: argparse.Namespace) -> dict:
     return out
 
 
+def _report(name: str, result: dict, line: str) -> dict:
+    print(f"{name}: {line}")
+    return result
+
+
+@section("features")
+def bench_features(args: argparse.Namespace) -> dict:
+    """Features of 1,000 sessions x 16 channels x 3,000 samples: batch vs per-session loop vs a numpy copy."""
+    from dataclasses import asdict
+
+    from enose.signal.bench import run_benchmark
+
+    result = run_benchmark()
+    data = asdict(result) if hasattr(result, "__dataclass_fields__") else dict(result)
+    return _report("features", data, str(result))
+
+
+@section("scoring")
+def bench_scoring(args: argparse.Namespace) -> dict:
+    """End of manoeuvre to stored score (quality gate, features, model, database write)."""
+    from enose.model.bench import run_scoring_benchmark
+
+    result = run_scoring_benchmark()
+    return _report("scoring", result, json.dumps(result, default=str))
+
+
+@section("gui")
+def bench_gui(args: argparse.Namespace) -> dict:
+    """Live-plot frame rate and worst UI stall, 32 channels at 100 Hz, offscreen."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.bench import run_gui_benchmark
+
+    result = run_gui_benchmark()
+    return _report("gui", result, json.dumps(result, default=str))
+
+
+@section("sync")
+def bench_sync(args: argparse.Namespace) -> dict:
+    """Sync and export of 1,000 sessions to a throwaway local PostgreSQL cluster."""
+    from enose.sync.bench import run_sync_benchmark
+
+    result = run_sync_benchmark(args.sync_sessions)
+    return _report("sync", result, json.dumps(result, default=str))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", help=f"sections to run (default all): {', '.join(SECTIONS)}")
     parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
     parser.add_argument("--decoder-seconds", type=float, default=60.0, help="length of the recorded stream")
     parser.add_argument("--acquisition-seconds", type=float, default=30.0, help="length of the live acquisition")
+    parser.add_argument("--sync-sessions", type=int, default=1000, help="sessions to sync and export")
     args = parser.parse_args(argv)
     chosen = args.sections or list(SECTIONS)
     unknown = [s for s in chosen if s not in SECTIONS]
