@@ -172,7 +172,7 @@ def breath_cycles(
     pos = k - cyc_start
     tail = np.ceil(config.end_tidal_fraction * exh_len)
     end_tidal = in_cycle & cyc_valid & (pos < exh_len) & (pos >= exh_len - tail)
-    delay = int(round(config.line_delay_s / period))
+    delay = min(int(round(config.line_delay_s / period)), n)  # a stretch shorter than the line delay: none
     if delay:
         shifted = np.zeros_like(end_tidal)
         shifted[:, delay:] = end_tidal[:, : n - delay]

@@ -21,3 +21,9 @@ def test_a_capnogram_without_any_breath_yet_counts_zero_cycles():
     assert count_breath_cycles(flat, t) == 0
     one_rise = np.where(t > 7.5, 40_000.0, 450.0)  # a first exhalation just starting
     assert count_breath_cycles(one_rise, t) == 0
+
+
+def test_a_stretch_shorter_than_the_line_delay_counts_zero_cycles():
+    """The live view may hand over a few samples at a coarse period (reported by the GUI benchmark)."""
+    t = 100 + np.arange(5) * 0.05
+    assert count_breath_cycles(np.array([450.0, 460.0, 455.0, 450.0, 452.0]), t) == 0
