@@ -21,7 +21,7 @@ import click
 import numpy as np
 
 from enose.pipeline import calibrate_session, device_calibration, session_qc
-from enose.storage.analysis import CalibrationRecord, calibrations, load_features, save_features
+from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, load_features, save_features
 
 __all__ = ["register"]
 
@@ -162,7 +162,7 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
     record_id, passed, detail = outcome["record_id"], outcome["passed"], outcome["detail"]
     channels, values = outcome["channels"], np.array([np.nan if v is None else v for v in outcome["values"]])
     summary = {"calibration_id": record_id, "device_serial": serial, "kind": kind, "passed": passed,
-               "channels": list(channels), "values": [None if not np.isfinite(v) else float(v) for v in values],
+               "channels": list(channels), "values": json_numbers(values),
                "detail": detail, "session_id": result.session_id}  # fmt: skip
     if as_json:
         click.echo(json.dumps(summary, default=str))
@@ -211,7 +211,7 @@ def drift(serial: str, db: str | None, plot: str | None, as_json: bool) -> None:
     summary = {"device_serial": serial, "recalibration_due": status.recalibration_due, "reasons": list(status.reasons),
                "age_days": round(age_days, 2), "channels": channels, "n_zero": len(zeros), "n_reference": len(refs),
                "channels_out_of_control": [c for c, out in zip(channels, status.channels_out, strict=True) if out],
-               "latest_zero_ohm": [None if v is None else float(v) for v in zeros[-1].values]}  # fmt: skip
+               "latest_zero_ohm": json_numbers(zeros[-1].values)}  # fmt: skip
     if plot:
         _plot_drift(Path(plot), serial, channels, zeros, status)
         summary["plot"] = plot

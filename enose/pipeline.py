@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from enose.storage.analysis import CalibrationRecord, calibrations, latest_calibration, save_qc
+from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, latest_calibration, save_qc
 
 __all__ = ["REFERENCE_TOLERANCE", "calibrate_session", "device_calibration", "session_qc"]
 
@@ -52,10 +52,6 @@ def session_qc(store, session_id: int) -> dict:
 
 #: Relative tolerance of a reference-gas check against the device's commissioning response.
 REFERENCE_TOLERANCE = 0.20
-
-
-def _json_list(values) -> list[float | None]:
-    return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=float).ravel()]
 
 
 def calibrate_session(store, session_id: int, kind: str, operator: str, tolerance: float = REFERENCE_TOLERANCE) -> dict:
@@ -104,19 +100,19 @@ def calibrate_session(store, session_id: int, kind: str, operator: str, toleranc
                 expected = np.array([np.nan if v is None else v for v in nominal.values], dtype=float)
                 check = reference_check(values, expected, tolerance)
                 ok = np.asarray(check.passed, bool) & np.isfinite(values)
-                detail = {"commissioned_by": nominal.id, "deviation": _json_list(check.deviation)}
+                detail = {"commissioned_by": nominal.id, "deviation": json_numbers(check.deviation)}
     except SignalError as error:
         return {"passed": False, "error": str(error), "channels": [], "values": [], "expected": None,
                 "tolerance": tolerance, "per_channel_passed": [], "record_id": None, "detail": {}}  # fmt: skip
     passed = bool(ok.all())
     detail.update({"tolerance": tolerance, "per_channel_passed": [bool(x) for x in ok],
-                   "expected": None if expected is None else _json_list(expected)})  # fmt: skip
+                   "expected": None if expected is None else json_numbers(expected)})  # fmt: skip
     record_id = add_calibration(store, device_serial=serial, kind=kind, operator=operator, channels=channels,
                                 values=values, passed=passed, detail=detail, session_id=session_id)  # fmt: skip
     return {
         "passed": passed,
         "channels": list(channels),
-        "values": _json_list(values),
+        "values": json_numbers(values),
         "expected": detail["expected"],
         "tolerance": tolerance,
         "per_channel_passed": detail["per_channel_passed"],

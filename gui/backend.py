@@ -148,10 +148,6 @@ def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str
     return calibrate_session(store, session_id, kind, operator, REFERENCE_TOLERANCE)
 
 
-def _json(values) -> list[float | None]:
-    return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=float).ravel()]
-
-
 def drift_chart(store: Store, device_serial: str) -> dict | None:
     """The device's EWMA drift charts and "recalibration due" from :func:`enose.signal.drift_status`.
 

@@ -21,6 +21,7 @@ from enose.storage.store import StorageError, Store, utc_now
 __all__ = [
     "CalibrationRecord",
     "add_calibration",
+    "json_numbers",
     "calibrations",
     "latest_calibration",
     "save_qc",
@@ -60,9 +61,9 @@ class CalibrationRecord:
         }
 
 
-def _json_numbers(values: Iterable[float]) -> list[float | None]:
-    """Per-channel numbers as JSON-safe values (NaN -> null: a dead channel has no value)."""
-    return [None if v is None or not np.isfinite(v) else float(v) for v in values]
+def json_numbers(values: Iterable[float | None]) -> list[float | None]:
+    """Numbers as JSON-safe values: NaN, infinities and None become null (a dead channel has no value)."""
+    return [None if v is None or not np.isfinite(v) else float(v) for v in np.ravel(np.asarray(values, dtype=float))]
 
 
 def _write(store: Store, sql: str, params: Sequence[Any], what: str) -> int:
@@ -98,7 +99,7 @@ def add_calibration(
             utc_now(),
             None if passed is None else int(passed),
             json.dumps(list(channels)),
-            json.dumps(_json_numbers(values)),
+            json.dumps(json_numbers(values)),
             json.dumps(detail or {}, sort_keys=True, default=str),
         ),
         f"{kind} calibration of {device_serial}",
