@@ -75,7 +75,9 @@ class Task(QObject):
         self._worker = _Worker(fn)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
-        self._worker.progress.connect(self.progress)
+        # Through a slot of this (GUI-thread) object, like done/error: a signal-to-signal connection
+        # leaves PySide to pick the delivery thread, and screens must only ever run on the GUI thread.
+        self._worker.progress.connect(self._on_progress)
         self._worker.done.connect(self._on_done)
         self._worker.error.connect(self._on_error)
         self.running = False
@@ -89,6 +91,10 @@ class Task(QObject):
         self._thread.quit()
         self._thread.wait()
         self.running = False
+
+    @Slot(object)
+    def _on_progress(self, event: object) -> None:
+        self.progress.emit(event)
 
     @Slot(object)
     def _on_done(self, result: object) -> None:
