@@ -101,6 +101,40 @@ def test_despike_removes_single_sample_spikes_and_keeps_nan():
     assert np.isnan(out[0, 1, 120:125]).all() and np.isfinite(out[1]).all()
 
 
+@pytest.mark.parametrize("k", [3, 5, 7])
+@pytest.mark.parametrize("shape", [(40, 3), (5, 7, 9), (2, 3000)])
+def test_despike_equals_scipy_median_filter_exactly(k, shape):
+    """The min/max network (k = 3, 5) is a selection: the very same values as ndimage's median filter."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(k)
+    x = np.round(rng.standard_normal(shape) * 3)  # many ties
+    if x.shape[-1] < k:
+        x = np.concatenate([x] * k, axis=-1)
+    expected = ndimage.median_filter(x, size=(1,) * (x.ndim - 1) + (k,), mode="nearest")
+    np.testing.assert_array_equal(despike(x, k), expected)
+
+
+def test_nanmedian_and_quantiles_match_numpy_with_uneven_nan_counts():
+    """Partition-based order statistics, with few distinct ranks and with more than the partition limit."""
+    from enose.signal._stats import nanmedian, nanquantile_pair
+
+    rng = np.random.default_rng(1)
+    for rows in (4, 200):
+        x = rng.standard_normal((rows, 301))
+        x[rng.random(x.shape) < rng.random((rows, 1))] = np.nan
+        x[0] = np.nan
+        with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+            expected = np.nanmedian(x, axis=-1)
+        np.testing.assert_array_equal(nanmedian(x), expected)
+        lo, hi = nanquantile_pair(x, 0.1, 0.9)
+        s = np.sort(x, axis=-1)
+        count = np.isfinite(x).sum(axis=-1)
+        k_hi = np.clip(np.round(0.9 * (count - 1)).astype(int), 0, None)
+        np.testing.assert_array_equal(hi[1:], s[np.arange(1, rows), k_hi[1:]])
+        assert np.isnan(lo[0]) and np.isnan(hi[0])
+
+
 @pytest.mark.parametrize("k", [2, 4, 1])
 def test_despike_refuses_even_or_tiny_kernels(k):
     with pytest.raises(SignalError, match="odd"):
