@@ -269,6 +269,24 @@ def _seed_from_serial(serial: str) -> int:
     return int.from_bytes(hashlib.sha256(serial.encode("utf-8")).digest()[:8], "little")
 
 
+#: Seed of the emulated device model's sensor types (part numbers): the same in every unit and every process.
+_SENSOR_TYPES_SEED = 0x5E2502
+
+
+def sensor_types() -> tuple[np.ndarray, np.ndarray]:
+    """The sensor types' shared constants: exponents ``(n_voc,)`` and cross-sensitivity ``(n_voc, n_voc)``.
+
+    Type ``k`` responds most to VOC class ``k`` (selectivity 1) and 5-30 % as much
+    to the others; its exponent is 0.3-0.8. Fixed for the device model, so units
+    differ mostly by a gain per sensor, which one reference gas can measure.
+    """
+    rng = np.random.default_rng(_SENSOR_TYPES_SEED)
+    beta = rng.uniform(0.3, 0.8, _N_VOC)
+    selectivity = rng.uniform(0.05, 0.3, (_N_VOC, _N_VOC))
+    selectivity[np.arange(_N_VOC), np.arange(_N_VOC)] = 1.0
+    return beta, selectivity
+
+
 @dataclass(frozen=True, eq=False)
 class UnitProfile:
     """One manufactured unit: every per-sensor constant, fixed by the serial number.
@@ -314,13 +332,21 @@ class UnitProfile:
         and 5-30 % as much to the others; its sensitivities are normalised so a
         median breath concentration of its favourite class lowers its resistance
         by about a third, then varied per unit (log-SD 0.3).
+
+        What a sensor *type* fixes is shared by every unit, as with a real sensor
+        part number: the power-law exponent (0.3-0.8) and the cross-sensitivity
+        pattern (:func:`sensor_types`). A unit varies around its type: overall
+        sensitivity (log-SD 0.3, the large manufacturing spread a reference-gas
+        calibration measures), exponent (SD 0.03) and cross-sensitivities (log-SD 0.15).
         """
         if n_mox < 1:
             raise ValueError(f"a unit needs at least one MOX sensor, got n_mox={n_mox}")
         rng = np.random.default_rng(_seed_from_serial(serial))
-        beta = rng.uniform(0.3, 0.8, n_mox)
-        selectivity = rng.uniform(0.05, 0.3, (n_mox, _N_VOC))
-        selectivity[np.arange(n_mox), np.arange(n_mox) % _N_VOC] = 1.0
+        type_beta, type_selectivity = sensor_types()
+        kind = np.arange(n_mox) % _N_VOC
+        beta = np.clip(type_beta[kind] + rng.normal(0.0, 0.03, n_mox), 0.3, 0.8)
+        selectivity = type_selectivity[kind] * np.exp(rng.normal(0.0, 0.15, (n_mox, _N_VOC)))
+        selectivity[np.arange(n_mox), kind] = 1.0
         gain = np.exp(rng.normal(0.0, 0.3, (n_mox, 1)))
         sensitivity = 0.3 * gain * selectivity / BREATH_MEDIAN_PPB[None, :] ** beta[:, None]
         tau_rise = rng.uniform(1.5, 4.0, n_mox)
