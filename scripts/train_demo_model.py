@@ -48,6 +48,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "demo")
     parser.add_argument("--subjects", type=int, default=500)
+    parser.add_argument("--devices", type=int, default=10, help="simulated units, spread over 6 sites")
     parser.add_argument("--bootstrap", type=int, default=20, help="bootstrap models for the interval")
     parser.add_argument("--work", type=Path, default=None, help="keep the simulated databases here")
     args = parser.parse_args()
@@ -55,7 +56,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     train_db = work / "demo-cohort.db"
-    params = CohortParams(n_subjects=args.subjects, n_sites=6, n_devices=10, seed=SEED)
+    params = CohortParams(n_subjects=args.subjects, n_sites=6, n_devices=args.devices, seed=SEED)
     if not train_db.exists():
         simulate_cohort(train_db, params, progress=True)
     with Store.open(train_db) as store:
