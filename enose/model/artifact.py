@@ -168,6 +168,17 @@ class RiskModel:
         return self.trained.ood.transform(np.atleast_2d(X)[:, :k])
 
 
+def _ood_text(limits: dict | None) -> str:
+    text = "Hotelling T² and Q residual of the log features in the training PCA space; either over its limit -> inconclusive"
+    if limits:
+        text += (
+            f"; limits widened x{limits['t2_factor']:.2f} (T²) and x{limits['q_factor']:.2f} (Q) so that "
+            f"{limits['held_out_quantile']:.0%} of the cross-validation's held-out sites (new site air, new units) "
+            "fall within them"
+        )
+    return text
+
+
 def _card(model: TrainedModel, name: str, sha: str, report: dict, simulated: bool, extra: dict | None) -> dict:
     locked = report.get("locked", {})
     return {
@@ -195,8 +206,14 @@ def _card(model: TrainedModel, name: str, sha: str, report: dict, simulated: boo
             "orange": f"{model.thresholds.rule_out:.4f} <= p < {model.thresholds.refer:.4f}: discuss / repeat",
             "green": f"p < {model.thresholds.rule_out:.4f}: no breath signal of cancer now",
         },
+        "limitations": [
+            "The ranking (AUC) carries over to a new site and unit (locked site, fresh-site check); the absolute "
+            "probability and so the zones do not: units differ in sensor gain and humidity response, and no "
+            "calibration transfer between units is applied yet. Read the locked-site zones before relying on a "
+            "zone from a unit the model has not seen.",
+        ],
         "uncertainty": f"90% percentile interval of a {len(model.bootstrap)}-model subject-bootstrap ensemble",
-        "ood": "Hotelling T² and Q residual of the log features in the training PCA space; either over its limit -> inconclusive",
+        "ood": _ood_text(report.get("ood_limits")),
         "features": list(model.feature_names),
         "clinical": list(model.clinical_names),
         "channel_layout": model.layout,
@@ -303,6 +320,8 @@ def card_markdown(card: dict) -> str:
                 "transfer of the new device and site."
             )
         lines.append("")
+    if card.get("limitations"):
+        lines += ["## Known limitations", ""] + [f"- {text}" for text in card["limitations"]] + [""]
     lines += ["## Uncertainty and out-of-distribution", "", f"- {card['uncertainty']}", f"- {card['ood']}", ""]
     lines += ["## Inputs", ""]
     if card["channel_layout"]:

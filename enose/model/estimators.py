@@ -183,6 +183,13 @@ class MahalanobisOOD(TransformerMixin, BaseEstimator):
         t2, q = self._statistics(self.scaler_.transform(X))
         return np.column_stack([t2 / self.t2_limit_, q / self.q_limit_])
 
+    def widen(self, t2_factor: float, q_factor: float) -> MahalanobisOOD:
+        """Multiply the limits by factors >= 1 (from held-out sites: see ``training.held_out_ood_factors``)."""
+        check_is_fitted(self)
+        self.t2_limit_ = float(self.t2_limit_ * max(1.0, t2_factor))
+        self.q_limit_ = float(self.q_limit_ * max(1.0, q_factor))
+        return self
+
     def is_outlier(self, X) -> np.ndarray:
         """``(n_samples,)`` bool: True when a sample lies outside the training distribution."""
         return np.any(self.transform(X) > 1.0, axis=1)

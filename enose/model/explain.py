@@ -36,8 +36,48 @@ _STAT_WORDS = {
 }
 
 
+#: Words for the stable feature names of :mod:`enose.signal` (``moxNN.<suffix>``, ``breath.*``, ``baseline.*``).
+_SIGNAL_WORDS = {
+    "dr_r0": "breath response",
+    "log_r_r0": "breath response (log scale)",
+    "et_dr_r0": "end-of-exhalation (alveolar) response",
+    "auc_dr_r0_s": "total response over the breath phase",
+    "max_rise_per_s": "fastest rise",
+    "purge_dr_r0": "level after the clean-air purge",
+    "purge_t63_s": "recovery time in clean air",
+}
+_EMA_SPEED = {"0p1": "fast", "0p01": "medium", "0p001": "slow"}
+_BREATH_WORDS = {
+    "breath.cycles": "number of valid breaths",
+    "breath.rate_per_min": "breathing rate",
+    "breath.etco2_ppm": "end-tidal CO2",
+    "breath.rh_pct": "breath humidity",
+    "baseline.rh_pct": "room humidity",
+}
+
+
+def _signal_feature_words(name: str) -> str | None:
+    """Words for an ``enose.signal`` feature name, or None when the name is not one of ours."""
+    if name in _BREATH_WORDS:
+        return _BREATH_WORDS[name]
+    match = re.match(r"^mox(\d+)\.(.+)$", name)
+    if not match:
+        return None
+    sensor, suffix = int(match.group(1)), match.group(2)
+    ema = re.match(r"^ema_a(\w+?)_(rise|decay)$", suffix)
+    if ema and ema.group(1) in _EMA_SPEED:
+        what = "onset speed" if ema.group(2) == "rise" else "clearing speed"
+        return f"gas sensor {sensor} {what} ({_EMA_SPEED[ema.group(1)]} window)"
+    if suffix in _SIGNAL_WORDS:
+        return f"gas sensor {sensor} {_SIGNAL_WORDS[suffix]}"
+    return None
+
+
 def describe_feature(name: str) -> str:
-    """A readable phrase for a feature name such as ``mox3_breath_rel`` or ``S2_T1``."""
+    """A readable phrase for a feature name: ours (``mox03.et_dr_r0``) or a table's (``mox3_breath_rel``, ``S2_T1``)."""
+    ours = _signal_feature_words(name)
+    if ours is not None:
+        return ours
     lowered = name.lower()
     match = re.match(r"^s(\d+)_t(\d+)$", lowered)
     if match:

@@ -115,3 +115,8 @@ def test_every_command_has_an_example_and_registers():
 def test_feature_names_become_words():
     assert describe_feature("S3_T2") == "gas sensor 3 response at heater temperature 2"
     assert describe_feature("mox4_breath_logratio").startswith("gas sensor 4")
+    # the signal features' own names read as clinicians' words, not as code
+    assert describe_feature("mox03.et_dr_r0") == "gas sensor 3 end-of-exhalation (alveolar) response"
+    assert describe_feature("mox00.ema_a0p001_decay") == "gas sensor 0 clearing speed (slow window)"
+    assert describe_feature("breath.cycles") == "number of valid breaths"
+    assert describe_feature("baseline.rh_pct") == "room humidity"

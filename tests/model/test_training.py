@@ -150,3 +150,20 @@ def test_locked_report_shows_zones_with_inconclusive(trained):
     locked = report["locked"]
     assert "inconclusive" in locked["zones"] and "n_out_of_distribution" in locked
     assert sum(z["n"] for z in locked["zones"].values()) == locked["n"]
+
+
+def test_ood_limits_accept_a_new_site_but_still_catch_an_odd_recording(dataset, trained):
+    """Limits widened on the held-out sites: the locked site's sessions (new air, new units) are mostly in
+    distribution, and a recording with one sensor's response blown up tenfold is still flagged."""
+    ds, _ = dataset
+    model, report = trained
+    limits = report["ood_limits"]
+    assert limits["t2_factor"] >= 1.0 and limits["q_factor"] >= 1.0
+    locked = ds.subset(ds.site == report["locked"]["site"])
+    k = len(ds.feature_names)
+    ratios = model.ood.transform(locked.X[:, :k])
+    assert np.mean(np.any(ratios > 1.0, axis=1)) <= 0.2
+    odd = locked.X[:, :k].copy()
+    sensor = [j for j, name in enumerate(ds.feature_names) if name.startswith("mox00.") and "t63" not in name]
+    odd[:, sensor] *= 10.0
+    assert np.all(np.any(model.ood.transform(odd) > 1.0, axis=1))
