@@ -1154,6 +1154,78 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Mesure respiratoire %1 plus basse que d&apos;habitude</translation>
     </message>
     <message>
+        <source>number of valid breaths</source>
+        <translation>nombre de respirations valides</translation>
+    </message>
+    <message>
+        <source>breathing rate</source>
+        <translation>fréquence respiratoire</translation>
+    </message>
+    <message>
+        <source>end-tidal CO2</source>
+        <translation>CO2 de fin d&apos;expiration</translation>
+    </message>
+    <message>
+        <source>breath humidity</source>
+        <translation>humidité de l&apos;haleine</translation>
+    </message>
+    <message>
+        <source>room humidity</source>
+        <translation>humidité de la pièce</translation>
+    </message>
+    <message>
+        <source>breath response</source>
+        <translation>réponse à l&apos;haleine</translation>
+    </message>
+    <message>
+        <source>breath response (log scale)</source>
+        <translation>réponse à l&apos;haleine (échelle log)</translation>
+    </message>
+    <message>
+        <source>end-of-exhalation response</source>
+        <translation>réponse en fin d&apos;expiration</translation>
+    </message>
+    <message>
+        <source>total response over the breath phase</source>
+        <translation>réponse totale sur la phase respiratoire</translation>
+    </message>
+    <message>
+        <source>fastest rise</source>
+        <translation>montée la plus rapide</translation>
+    </message>
+    <message>
+        <source>level after the clean-air purge</source>
+        <translation>niveau après la purge à l&apos;air propre</translation>
+    </message>
+    <message>
+        <source>recovery time in clean air</source>
+        <translation>temps de récupération à l&apos;air propre</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>rapide</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <source>slow</source>
+        <translation>lente</translation>
+    </message>
+    <message>
+        <source>onset speed</source>
+        <translation>vitesse de réponse</translation>
+    </message>
+    <message>
+        <source>clearing speed</source>
+        <translation>vitesse de nettoyage</translation>
+    </message>
+    <message>
+        <source>gas sensor %1: %2</source>
+        <translation>capteur de gaz %1 : %2</translation>
+    </message>
+    <message>
         <source>not recorded</source>
         <translation>non renseigné</translation>
     </message>

@@ -1154,6 +1154,78 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Ademmeting %1 lager dan gebruikelijk</translation>
     </message>
     <message>
+        <source>number of valid breaths</source>
+        <translation>aantal geldige ademhalingen</translation>
+    </message>
+    <message>
+        <source>breathing rate</source>
+        <translation>ademfrequentie</translation>
+    </message>
+    <message>
+        <source>end-tidal CO2</source>
+        <translation>eind-expiratoire CO2</translation>
+    </message>
+    <message>
+        <source>breath humidity</source>
+        <translation>vochtigheid van de adem</translation>
+    </message>
+    <message>
+        <source>room humidity</source>
+        <translation>vochtigheid van de kamer</translation>
+    </message>
+    <message>
+        <source>breath response</source>
+        <translation>respons op de adem</translation>
+    </message>
+    <message>
+        <source>breath response (log scale)</source>
+        <translation>respons op de adem (logschaal)</translation>
+    </message>
+    <message>
+        <source>end-of-exhalation response</source>
+        <translation>respons aan het einde van de uitademing</translation>
+    </message>
+    <message>
+        <source>total response over the breath phase</source>
+        <translation>totale respons over de ademfase</translation>
+    </message>
+    <message>
+        <source>fastest rise</source>
+        <translation>snelste stijging</translation>
+    </message>
+    <message>
+        <source>level after the clean-air purge</source>
+        <translation>niveau na het spoelen met schone lucht</translation>
+    </message>
+    <message>
+        <source>recovery time in clean air</source>
+        <translation>hersteltijd in schone lucht</translation>
+    </message>
+    <message>
+        <source>fast</source>
+        <translation>snel</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>middel</translation>
+    </message>
+    <message>
+        <source>slow</source>
+        <translation>traag</translation>
+    </message>
+    <message>
+        <source>onset speed</source>
+        <translation>aanloopsnelheid</translation>
+    </message>
+    <message>
+        <source>clearing speed</source>
+        <translation>opschoonsnelheid</translation>
+    </message>
+    <message>
+        <source>gas sensor %1: %2</source>
+        <translation>gassensor %1: %2</translation>
+    </message>
+    <message>
         <source>not recorded</source>
         <translation>niet ingevuld</translation>
     </message>
