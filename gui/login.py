@@ -25,6 +25,47 @@ from gui.widgets import heading, is_language_change
 __all__ = ["SignInDialog", "FirstAdminDialog", "AccountsDialog", "role_name", "account_error_text"]
 
 
+def password_field() -> QLineEdit:
+    """A line edit that hides what is typed."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def labelled_form(*fields: QWidget) -> QFormLayout:
+    """A form with one row per field; the labels are set by the dialog's ``retranslate``."""
+    form = QFormLayout()
+    for field in fields:
+        form.addRow(QLabel(), field)
+    return form
+
+
+def button_row(*buttons: QPushButton) -> QHBoxLayout:
+    """Buttons aligned to the right, in the order given."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
+def push_button(on_click, primary: bool = False) -> QPushButton:
+    """A button wired to ``on_click``; its text is set by the dialog's ``retranslate``."""
+    button = QPushButton()
+    if primary:
+        button.setObjectName("primary")
+    button.clicked.connect(on_click)
+    return button
+
+
+def message_label(error: bool = True) -> QLabel:
+    label = QLabel()
+    if error:
+        label.setObjectName("error")
+    label.setWordWrap(True)
+    return label
+
+
 def role_name(role: str) -> str:
     names = {
         "admin": QCoreApplication.translate("Roles", "Administrator"),
@@ -63,8 +104,7 @@ class SignInDialog(QDialog):
         self.intro.setObjectName("hint")
         self.intro.setWordWrap(True)
         self.username = QLineEdit(str(context.settings.value("signin/username", "")))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_field()
         self.workspace = QComboBox()
         for name in accounts.WORKSPACES:
             self.workspace.addItem("", name)
@@ -75,14 +115,8 @@ class SignInDialog(QDialog):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(context.languages.language)))
         self.language.currentIndexChanged.connect(self._language_changed)
-        self.message = QLabel()
-        self.message.setObjectName("error")
-        self.message.setWordWrap(True)
-        self.form = QFormLayout()
-        self.form.addRow(QLabel(), self.username)
-        self.form.addRow(QLabel(), self.password)
-        self.form.addRow(QLabel(), self.workspace)
-        self.form.addRow(QLabel(), self.language)
+        self.message = message_label()
+        self.form = labelled_form(self.username, self.password, self.workspace, self.language)
         self.buttons = QDialogButtonBox()
         self.sign_in = QPushButton()
         self.sign_in.setObjectName("primary")
@@ -163,25 +197,13 @@ class FirstAdminDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setObjectName("hint")
         self.username = QLineEdit("admin")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit()
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("error")
-        self.message.setWordWrap(True)
-        self.form = QFormLayout()
-        for widget in (self.username, self.password, self.confirm):
-            self.form.addRow(QLabel(), widget)
-        self.create = QPushButton()
-        self.create.setObjectName("primary")
-        self.create.clicked.connect(self.try_create)
-        self.cancel = QPushButton()
-        self.cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.create)
+        self.password = password_field()
+        self.confirm = password_field()
+        self.message = message_label()
+        self.form = labelled_form(self.username, self.password, self.confirm)
+        self.create = push_button(self.try_create, primary=True)
+        self.cancel = push_button(self.reject)
+        buttons = button_row(self.cancel, self.create)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(12)
@@ -236,26 +258,16 @@ class AccountsDialog(QDialog):
         self.title = heading()
         self.users = QListWidget()
         self.username = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_field()
         self.role = QComboBox()
         for role in accounts.ROLES:
             self.role.addItem("", role)
         self.role.setCurrentIndex(1)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.form = QFormLayout()
-        for widget in (self.username, self.password, self.role):
-            self.form.addRow(QLabel(), widget)
-        self.add = QPushButton()
-        self.add.setObjectName("primary")
-        self.add.clicked.connect(self.try_add)
-        self.close_button = QPushButton()
-        self.close_button.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.add)
-        buttons.addWidget(self.close_button)
+        self.message = message_label(error=False)
+        self.form = labelled_form(self.username, self.password, self.role)
+        self.add = push_button(self.try_add, primary=True)
+        self.close_button = push_button(self.accept)
+        buttons = button_row(self.add, self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.users, 1)
