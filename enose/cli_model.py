@@ -7,8 +7,10 @@ errors exit with status 2 and say what to do.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -31,8 +33,34 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print one JS
 progress_option = click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 
 
-def _table_options(fn):
+ci_rounds_option = click.option(
+    "--ci-rounds",
+    type=click.IntRange(50, 10_000),
+    default=1000,
+    show_default=True,
+    help="Bootstrap rounds for confidence intervals.",
+)
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where ``train`` and ``evaluate`` read labelled data: recorded sessions (``db``) or a researcher's table."""
+
+    db: str | None
+    features_csv: str | None
+    label: str | None
+    group: str | None
+    clinical: str | None
+    feature_columns: str | None
+    exclude: str | None
+    sep: str
+
+
+def _data_source_options(fn):
+    """Add the data options (``--db`` or ``--features`` and its columns); the command receives one ``source``."""
     options = [
+        click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True),
+                     help="Database of labelled sessions."),
         click.option("--features", "features_csv", type=click.Path(dir_okay=False), default=None,
                      help="External feature table (CSV, one row per sample) instead of --db."),
         click.option("--label", default=None, help="Label column of --features (1/0, yes/no)."),
@@ -44,30 +72,35 @@ def _table_options(fn):
         click.option("--exclude", default=None, help="Columns of --features to leave out of the default feature set."),
         click.option("--sep", default=",", show_default=True, help="Field separator of --features (e.g. ';')."),
     ]  # fmt: skip
+    fields = ("db", "features_csv", "label", "group", "clinical", "feature_columns", "exclude", "sep")
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        source = DataSource(**{name: kwargs.pop(name) for name in fields})
+        return fn(*args, source=source, **kwargs)
+
     for option in reversed(options):
-        fn = option(fn)
-    return fn
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def _load_dataset(
-    db, features_csv, label, group, clinical, feature_columns, exclude, sep, progress, clinical_default=()
-):
+def _load_dataset(source: DataSource, progress: bool, clinical_default=()):
     from enose.model import TableError, read_feature_table
 
-    if (db is None) == (features_csv is None):
+    if (source.db is None) == (source.features_csv is None):
         _fail("give exactly one of --db (recorded sessions) or --features (a CSV table)")
-    if features_csv is not None:
-        if not label:
+    if source.features_csv is not None:
+        if not source.label:
             _fail("--features needs --label COLUMN (the diagnosis column)")
         try:
             ds = read_feature_table(
-                features_csv,
-                label=label,
-                group=group,
-                clinical=clinical,
-                feature_columns=feature_columns,
-                exclude=exclude,
-                sep=sep,
+                source.features_csv,
+                label=source.label,
+                group=source.group,
+                clinical=source.clinical,
+                feature_columns=source.feature_columns,
+                exclude=source.exclude,
+                sep=source.sep,
             )
         except TableError as error:
             _fail(str(error))
@@ -75,9 +108,10 @@ def _load_dataset(
     from enose.model.features import dataset_from_store
     from enose.storage import StorageError, Store
 
+    clinical = source.clinical
     names = [c.strip() for c in clinical.split(",") if c.strip()] if clinical else list(clinical_default)
     try:
-        with Store.open(db) as store:
+        with Store.open(source.db) as store:
             return dataset_from_store(store, clinical=names, progress=progress)
     except (StorageError, ValueError, KeyError) as error:
         _fail(str(error))
@@ -154,8 +188,7 @@ def cohort(
 
 
 @click.command()
-@click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database of labelled sessions.")
-@_table_options
+@_data_source_options
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Model directory to write (models/NAME).")
 @click.option(
     "--candidates",
@@ -173,25 +206,12 @@ def cohort(
     show_default=True,
     help="Bootstrap models for the uncertainty interval.",
 )
-@click.option(
-    "--ci-rounds",
-    type=click.IntRange(50, 10_000),
-    default=1000,
-    show_default=True,
-    help="Bootstrap rounds for confidence intervals.",
-)
+@ci_rounds_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @json_option
 @progress_option
 def train(
-    db,
-    features_csv,
-    label,
-    group,
-    clinical,
-    feature_columns,
-    exclude,
-    sep,
+    source: DataSource,
     out,
     candidates,
     locked_site,
@@ -213,7 +233,7 @@ def train(
     """  # fmt: skip
     from enose.model import NotEnoughData, save_model, train_model
 
-    ds, flow = _load_dataset(db, features_csv, label, group, clinical, feature_columns, exclude, sep, not no_progress)
+    ds, flow = _load_dataset(source, not no_progress)
     names = [c.strip() for c in candidates.split(",") if c.strip()]
     use_locked = not no_locked and bool({s for s in ds.site if s})
     try:
@@ -222,7 +242,7 @@ def train(
     except (NotEnoughData, ValueError) as error:
         _fail(str(error))
     report["flow"] = flow
-    saved = save_model(model, out, report=report, simulated=db is not None)
+    saved = save_model(model, out, report=report, simulated=source.db is not None)
     summary = {
         "model_id": saved.model_id,
         "path": str(Path(out)),
@@ -257,30 +277,16 @@ def train(
 @click.option(
     "--model", "model_path", required=True, type=click.Path(exists=True), help="Model directory (models/NAME)."
 )
-@click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database of labelled sessions.")
-@_table_options
+@_data_source_options
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False), help="Report directory (PNG, report.md, report.html)."
 )
-@click.option(
-    "--ci-rounds",
-    type=click.IntRange(50, 10_000),
-    default=1000,
-    show_default=True,
-    help="Bootstrap rounds for confidence intervals.",
-)
+@ci_rounds_option
 @json_option
 @progress_option
 def evaluate(
     model_path,
-    db,
-    features_csv,
-    label,
-    group,
-    clinical,
-    feature_columns,
-    exclude,
-    sep,
+    source: DataSource,
     out,
     ci_rounds,
     as_json,
@@ -300,8 +306,9 @@ def evaluate(
         model = load_model(model_path)
     except ModelError as error:
         _fail(str(error))
-    ds, flow = _load_dataset(db, features_csv, label, group, clinical or ",".join(model.clinical_names) or None,
-                             feature_columns, exclude, sep, not no_progress, clinical_default=model.clinical_names)  # fmt: skip
+    # a table without --clinical is read with the model's own clinical columns
+    source = replace(source, clinical=source.clinical or ",".join(model.clinical_names) or None)
+    ds, flow = _load_dataset(source, not no_progress, clinical_default=model.clinical_names)
     try:
         report = evaluate_model(model, ds, out, flow=flow, n_boot=ci_rounds)
     except (ModelError, ValueError) as error:
