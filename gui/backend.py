@@ -1,15 +1,13 @@
 """Thin adapters between the screens and the core library (no Qt here).
 
-Every function calls :mod:`enose`; none computes a measurement itself. Parts of
-the core that have not landed yet (calibration maths, drift chart and breath
-cycles in :mod:`enose.signal`) are reached through :func:`signal_function`:
-when the function is missing the adapter returns ``None`` and the screen says
-so plainly; it never shows an invented result.
+Every function calls :mod:`enose`; none computes a measurement itself. When
+the core cannot answer (a live counter failing on a stretch of signal, no
+calibration yet) the adapter returns ``None`` and the screen says so plainly;
+it never shows an invented result.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sqlite3
@@ -19,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from enose.signal.config import DEFAULT_PROCESSING
 from enose.storage import StorageError, Store
 
 __all__ = [
     "ScreeningOutcome",
-    "signal_function",
     "model_dir",
     "score_recording",
     "calibration_status",
@@ -39,11 +37,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Breathing is seen in the mask when the capnogram reaches this (the quality gate's own threshold).
-try:
-    from enose.model.features import MIN_BREATH_CO2_PPM
-except ImportError:  # pragma: no cover - the model package ships with the core
-    MIN_BREATH_CO2_PPM = 5000.0
+#: Breathing is seen in the mask when the capnogram reaches the end-tidal CO2 the quality gate asks of a
+#: valid breath cycle, so the live view turns green only for breaths that will count.
+MIN_BREATH_CO2_PPM = DEFAULT_PROCESSING.cycle_min_etco2_ppm
 
 #: Calm tidal breathing of an adult at rest, breaths per minute; sets the cycle target shown live.
 RESTING_BREATHS_PER_MIN = 12.0
@@ -62,15 +58,6 @@ class ScreeningOutcome:
     started_at: str | None = None
     error: str | None = None
     score: dict = field(default_factory=dict)
-
-
-def signal_function(name: str):
-    """``enose.signal.<name>`` if that module provides it, else None (it is being written)."""
-    try:
-        module = importlib.import_module("enose.signal")
-    except ImportError:
-        return None
-    return getattr(module, name, None)
 
 
 def model_dir() -> Path | None:
@@ -148,18 +135,16 @@ def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str
     return calibrate_session(store, session_id, kind, operator, REFERENCE_TOLERANCE)
 
 
-def drift_chart(store: Store, device_serial: str) -> dict | None:
+def drift_chart(store: Store, device_serial: str) -> dict:
     """The device's EWMA drift charts and "recalibration due" from :func:`enose.signal.drift_status`.
 
     Returns ``{"times", "values", "ewma", "center", "lower", "upper", "recalibration_due", "reasons",
     "channel"}`` for the zero-air baseline chart (the channel shown is the first MOX channel with
-    limits), or None while the signal module lacks ``drift_status``.
+    limits).
     """
-    fn = signal_function("drift_status")
-    if fn is None:
-        return None
     from datetime import UTC, datetime
 
+    from enose.signal import drift_status
     from enose.storage.analysis import calibrations
 
     zeros = [c for c in calibrations(store, device_serial, "zero") if c.passed]
@@ -179,7 +164,7 @@ def drift_chart(store: Store, device_serial: str) -> dict | None:
                 responses[i, index] = [np.nan if v is None else v for v in c.values]
     newest = max(c.created_at for c in zeros + refs)
     age_days = (datetime.now(UTC) - datetime.fromisoformat(newest)).total_seconds() / 86400.0
-    status = fn(baselines, responses, max(0.0, age_days))
+    status = drift_status(baselines, responses, max(0.0, age_days))
     times = [c.created_at for c in zeros if c.channels == channels]
     out = {"times": times, "recalibration_due": bool(status.recalibration_due), "reasons": list(status.reasons),
            "channel": channels[0] if channels else None, "values": list(np.log(baselines[:, 0]))}  # fmt: skip
@@ -200,14 +185,15 @@ def calibration_history(store: Store, device_serial: str) -> list[dict]:
 def count_breath_cycles(co2: np.ndarray, t_s: np.ndarray) -> int | None:
     """Breath cycles in a capnogram ``co2`` (ppm, shape ``(n,)``) at times ``t_s`` (s), from enose.signal.
 
-    None when the function is missing or fails on this stretch of signal (logged once): the
-    counter then says it is not available rather than showing a number it does not have.
+    None when the stretch is too short or the counter fails on it (logged once): the live
+    view then keeps its last count rather than showing a number it does not have.
     """
-    fn = signal_function("count_breath_cycles")
-    if fn is None or len(t_s) < 2:
+    from enose.signal import count_breath_cycles as count
+
+    if len(t_s) < 2:
         return None
     try:
-        return int(fn(co2, t_s))
+        return int(count(co2, t_s))
     except Exception as error:  # a live display must not stop on a signal-code error
         global _cycle_error_logged
         if not _cycle_error_logged:

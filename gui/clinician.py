@@ -509,14 +509,9 @@ class RecordingPage(QWidget):
             self.phase_bar.setRange(0, 0)  # busy: warm-up has no fixed length
             self.remaining.setText("")
         target = backend.target_breath_cycles(self.breath_s)
-        if self.n_cycles is None and backend.signal_function("count_breath_cycles") is None:
-            self.cycles.setText(self.tr("Breath cycles: counter not available"))
-            self.cycles.setToolTip(self.tr("The breath-cycle detection (enose.signal) is not installed yet."))
-        else:
-            self.cycles.setText(
-                self.tr("Breath cycles: %1 of %2").replace("%1", str(self.n_cycles or 0)).replace("%2", str(target))
-            )
-            self.cycles.setToolTip("")
+        self.cycles.setText(
+            self.tr("Breath cycles: %1 of %2").replace("%1", str(self.n_cycles or 0)).replace("%2", str(target))
+        )
 
     def update_quality(self) -> None:
         """Traffic lights from the newest samples and the engine's progress (twice a second)."""

@@ -1,13 +1,10 @@
 # ruff: noqa: N806  (X: the scikit-learn naming convention for data matrices)
 """From stored sessions to model inputs: quality gate and features, through ``enose.signal``.
 
-The model never computes signal features itself when :mod:`enose.signal`
-provides its batch API (``quality_gate`` and ``batch_features`` with a
-``PROCESSING_VERSION``). Until it does, :func:`fallback_features` and
-:func:`fallback_quality` are used: a deliberately small stand-in (per MOX
-sensor: log baseline/breath resistance ratio; CO2 and humidity of the breath),
-versioned ``model-fallback-1`` so a model trained on them is refused on the
-real features.
+The model never computes signal features itself: :func:`analyse_recordings`
+runs :func:`enose.signal.quality_gate` and :func:`enose.signal.batch_features`,
+and every result carries the signal ``PROCESSING_VERSION`` so a model trained
+on one version is refused on another.
 
 Results are cached in ``qc_results`` and ``feature_cache`` under the processing
 version, so training on a database scores every session once.
@@ -27,7 +24,6 @@ from enose.model.scoring import clinical_vector
 from enose.recording import Recording
 from enose.storage.analysis import load_features, load_qc, save_features, save_qc
 from enose.storage.store import Store
-from firmware_protocol.messages import ChannelKind
 
 __all__ = [
     "SessionAnalysis",
@@ -35,14 +31,9 @@ __all__ = [
     "analyse_recordings",
     "session_features_and_qc",
     "dataset_from_store",
-    "fallback_features",
-    "fallback_quality",
 ]
 
 log = logging.getLogger(__name__)
-
-FALLBACK_VERSION = "model-fallback-1"
-MIN_BREATH_CO2_PPM = 5000.0
 
 
 @dataclass
@@ -56,94 +47,10 @@ class SessionAnalysis:
     blocked: bool
 
 
-def _signal_api():
-    """``(quality_fn, batch_features_fn, version)`` from enose.signal, or None while it lacks them."""
-    try:
-        import enose.signal as sig
-    except ImportError:
-        return None
-    needed = ("quality_gate", "batch_features", "PROCESSING_VERSION")
-    if all(hasattr(sig, n) for n in needed):
-        return sig.quality_gate, sig.batch_features, sig.PROCESSING_VERSION
-    return None
-
-
 def processing_version() -> str:
-    api = _signal_api()
-    return api[2] if api else FALLBACK_VERSION
+    from enose.signal import PROCESSING_VERSION
 
-
-def _phase_mask(rec: Recording, name: str, skip_fraction: float = 0.0) -> np.ndarray:
-    phase = rec.phase(name)
-    if phase is None:
-        return np.zeros(rec.n_samples, bool)
-    start = phase.start_s + skip_fraction * (phase.end_s - phase.start_s)
-    return (rec.t_s >= start) & (rec.t_s < phase.end_s)
-
-
-def fallback_quality(rec: Recording) -> list[dict]:
-    """Minimal quality gate: reasons as ``{code, severity, message}``; severity 'block' prevents a score."""
-    reasons = []
-    if rec.meta.get("status") not in (None, "complete"):
-        reasons.append({"code": "incomplete", "severity": "block", "message": f"the session is {rec.meta['status']}"})
-    for name in ("baseline", "breath"):
-        if not _phase_mask(rec, name).any():
-            reasons.append({"code": f"no_{name}", "severity": "block", "message": f"no {name} phase was recorded"})
-    co2 = rec.layout.index(ChannelKind.CO2)
-    breath = _phase_mask(rec, "breath")
-    if co2 is not None and breath.any():
-        level = float(np.nanpercentile(rec.values[breath, co2], 90))
-        if level < MIN_BREATH_CO2_PPM:
-            reasons.append(
-                {
-                    "code": "no_breath",
-                    "severity": "block",
-                    "message": f"breath CO2 reached only {level:.0f} ppm: the mask leaked or the subject did not breathe into it; repeat",
-                }
-            )
-    mox = rec.layout.indices(ChannelKind.MOX)
-    if mox.size and rec.n_samples:
-        dead = np.isnan(rec.values[:, mox]).mean(axis=0) > 0.5
-        if dead.any():
-            names = ", ".join(rec.layout.names[i] for i in mox[dead])
-            reasons.append({"code": "dead_sensor", "severity": "block", "message": f"sensors without data: {names}"})
-        base = _phase_mask(rec, "baseline", 0.3)
-        if base.any():
-            x = np.log(np.abs(rec.values[base][:, mox]) + 1e-9)
-            jitter = np.nanmedian(np.abs(np.diff(x, axis=0)), axis=0)
-            if np.nanmax(jitter) > 0.01:
-                reasons.append(
-                    {"code": "noisy", "severity": "warn", "message": "sensor noise is high during the baseline"}
-                )
-    return reasons
-
-
-def fallback_features(recs: list[Recording]) -> tuple[np.ndarray, list[str]]:
-    """``(n_sessions, n_features)`` stand-in features and their names (see the module docstring)."""
-    if not recs:
-        return np.empty((0, 0)), []
-    layout = recs[0].layout
-    mox = layout.indices(ChannelKind.MOX)
-    names = [f"{layout.names[i]}_breath_logratio" for i in mox] + ["co2_breath_log", "rh_breath_delta"]
-    out = np.full((len(recs), len(names)), np.nan)
-    for r, rec in enumerate(recs):
-        if rec.layout != layout:
-            raise ValueError("all recordings of a batch must share one channel layout")
-        base = _phase_mask(rec, "baseline", 0.3)
-        breath = _phase_mask(rec, "breath", 0.4)
-        if not (base.any() and breath.any()):
-            continue
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r_base = np.nanmedian(rec.values[base][:, mox], axis=0)
-            r_breath = np.nanmedian(rec.values[breath][:, mox], axis=0)
-            out[r, : mox.size] = np.log(r_base / r_breath)
-        co2 = layout.index(ChannelKind.CO2)
-        rh = layout.index(ChannelKind.HUMIDITY)
-        if co2 is not None:
-            out[r, mox.size] = np.log(max(float(np.nanmean(rec.values[breath, co2])), 1.0))
-        if rh is not None:
-            out[r, mox.size + 1] = float(np.nanmean(rec.values[breath, rh]) - np.nanmean(rec.values[base, rh]))
-    return out, names
+    return PROCESSING_VERSION
 
 
 def _reason_dicts(reasons) -> list[dict]:
@@ -160,27 +67,23 @@ def _reason_dicts(reasons) -> list[dict]:
 
 
 def analyse_recordings(recs: list[Recording]) -> list[SessionAnalysis]:
-    """Quality gate and features of a batch of recordings (one layout), with enose.signal when available."""
-    api = _signal_api()
-    if api:
-        quality_fn, features_fn, version = api
-        reasons = [_reason_dicts(quality_fn(rec)) for rec in recs]
-    else:
-        version = FALLBACK_VERSION
-        reasons = [fallback_quality(rec) for rec in recs]
+    """Quality gate and features of a batch of recordings (one layout)."""
+    from enose.signal import PROCESSING_VERSION, batch_features, quality_gate
+
+    reasons = [_reason_dicts(quality_gate(rec)) for rec in recs]
     blocked = [any(r.get("severity") == "block" for r in rs) for rs in reasons]
     keep = [rec for rec, b in zip(recs, blocked, strict=True) if not b]
     if keep:
-        X, names = features_fn(keep) if api else fallback_features(keep)
+        X, names = batch_features(keep)
         names = list(names)
     else:
         X, names = np.empty((0, 0)), []
     out, k = [], 0
     for rs, b in zip(reasons, blocked, strict=True):
         if b:
-            out.append(SessionAnalysis(None, names, version, rs, True))
+            out.append(SessionAnalysis(None, names, PROCESSING_VERSION, rs, True))
         else:
-            out.append(SessionAnalysis(np.asarray(X[k], dtype=float), names, version, rs, False))
+            out.append(SessionAnalysis(np.asarray(X[k], dtype=float), names, PROCESSING_VERSION, rs, False))
             k += 1
     return out
 

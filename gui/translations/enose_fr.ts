@@ -899,14 +899,6 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>encore %1</translation>
     </message>
     <message>
-        <source>Breath cycles: counter not available</source>
-        <translation>Cycles respiratoires : compteur indisponible</translation>
-    </message>
-    <message>
-        <source>The breath-cycle detection (enose.signal) is not installed yet.</source>
-        <translation>La détection des cycles respiratoires (enose.signal) n&apos;est pas encore installée.</translation>
-    </message>
-    <message>
         <source>Breath cycles: %1 of %2</source>
         <translation>Cycles respiratoires : %1 sur %2</translation>
     </message>

@@ -899,14 +899,6 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>nog %1</translation>
     </message>
     <message>
-        <source>Breath cycles: counter not available</source>
-        <translation>Ademcycli: teller niet beschikbaar</translation>
-    </message>
-    <message>
-        <source>The breath-cycle detection (enose.signal) is not installed yet.</source>
-        <translation>De detectie van ademcycli (enose.signal) is nog niet geïnstalleerd.</translation>
-    </message>
-    <message>
         <source>Breath cycles: %1 of %2</source>
         <translation>Ademcycli: %1 van %2</translation>
     </message>
