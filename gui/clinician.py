@@ -690,6 +690,9 @@ class ResultPage(QWidget):
                 .replace("%2", f"{100 * low:.0f}")
                 .replace("%3", f"{100 * high:.0f}")
             )
+            caution = report.caution_text(score, session.get("device_serial"), translate)
+            if caution:
+                parts.append(caution)
             factors = [report.factor_text(item, language, translate) for item in score.get("explanation", [])]
             if factors:
                 parts.append(self.tr("Main contributing factors:"))

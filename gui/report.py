@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["build_report_html", "render_pdf", "reason_text", "factor_text", "zone_title", "zone_advice"]
+__all__ = ["build_report_html", "render_pdf", "reason_text", "factor_text", "caution_text", "zone_title", "zone_advice"]
 
 Translate = Callable[[str, str], str]
 
@@ -163,6 +163,17 @@ def factor_text(item: dict, language: str, translate: Translate = _identity) -> 
         else translate("Report", "Breath measurement %1 lower than typical")
     )
     return f"{direction.replace('%1', _feature_phrase(name, translate))}: {effect}"
+
+
+def caution_text(score: dict, device_serial: str | None, translate: Translate = _identity) -> str | None:
+    """The warning that goes with a score from a unit the model never saw in training, or None."""
+    if score.get("unit_in_training") is not False:
+        return None
+    return translate(
+        "Report",
+        "Device %1 was not among the units this model was trained on: the ranking of subjects carries over to a "
+        "new unit, the absolute probability and the zone may not (see the model card, known limitations).",
+    ).replace("%1", device_serial or "-")
 
 
 def _feature_phrase(name: str, translate: Translate) -> str:
@@ -320,6 +331,9 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         )
         factors_title = _esc(translate("Report", "Main contributing factors"))
         factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
+        caution = caution_text(score, session.get("device_serial"), translate)
+        if caution:
+            factors_html = f"<p><b>{_esc(caution)}</b></p>" + factors_html
     else:
         result_rows = [row(translate("Report", "Zone"), zone_title(zone, translate))]
         why = {

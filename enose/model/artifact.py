@@ -102,6 +102,12 @@ class RiskModel:
     def processing_version(self) -> str | None:
         return self.trained.processing_version
 
+    @property
+    def training_units(self) -> list[str]:
+        """Serial numbers of the devices whose sessions trained the model (empty for an external table)."""
+        data = (self.trained.training or self.card.get("training") or {}).get("training_data") or {}
+        return list(data.get("devices") or [])
+
     # -- compatibility checks --------------------------------------------------------
 
     def check_layout(self, layout: list[dict] | None) -> None:

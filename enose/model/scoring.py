@@ -28,7 +28,7 @@ from enose.model.zones import ZONE_WORDS
 from enose.security.audit import record
 from enose.storage.store import StorageError, Store, utc_now
 
-__all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT"]
+__all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT", "UNFAMILIAR_UNIT_CAUTION"]
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,13 @@ def score_features(
         "model_sha256": model.sha256,
         "thresholds": {"rule_out": model.thresholds.rule_out, "refer": model.thresholds.refer},
     }
+
+
+#: Said with every score from a device the model never saw in training (see the model card's known limitations).
+UNFAMILIAR_UNIT_CAUTION = (
+    "Device {serial} was not among the units this model was trained on: the ranking of subjects carries over "
+    "to a new unit, the absolute probability and the zone may not (see the model card, known limitations)."
+)
 
 
 def _calibration_in_force(store: Store, device_serial: str | None, started_at: str | None) -> int | None:
@@ -206,10 +213,15 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
         }
     )
     score_id = _insert_score(store, row)
+    serial = meta.get("device_serial")
+    units = model.training_units
+    unit_known = None if not (serial and units) else serial in units
     return {
         "score_id": score_id,
         "session_id": session_id,
         **scored,
+        "unit_in_training": unit_known,
+        "caution": None if unit_known is not False else UNFAMILIAR_UNIT_CAUTION.format(serial=serial),
         "qc_reasons": result.reasons,
         "calibration_id": row["calibration_id"],
         "processing_version": result.processing_version,

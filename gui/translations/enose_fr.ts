@@ -1146,6 +1146,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Mesure respiratoire %1 plus basse que d&apos;habitude</translation>
     </message>
     <message>
+        <source>Device %1 was not among the units this model was trained on: the ranking of subjects carries over to a new unit, the absolute probability and the zone may not (see the model card, known limitations).</source>
+        <translation>L&apos;appareil %1 ne faisait pas partie des unités sur lesquelles ce modèle a été entraîné : le classement des sujets se transpose à une nouvelle unité, la probabilité absolue et la zone peut-être pas (voir la fiche du modèle, limites connues).</translation>
+    </message>
+    <message>
         <source>number of valid breaths</source>
         <translation>nombre de respirations valides</translation>
     </message>

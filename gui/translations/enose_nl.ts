@@ -1146,6 +1146,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Ademmeting %1 lager dan gebruikelijk</translation>
     </message>
     <message>
+        <source>Device %1 was not among the units this model was trained on: the ranking of subjects carries over to a new unit, the absolute probability and the zone may not (see the model card, known limitations).</source>
+        <translation>Apparaat %1 hoorde niet bij de eenheden waarop dit model is getraind: de rangorde van de personen geldt ook op een nieuwe eenheid, de absolute kans en de zone mogelijk niet (zie de modelkaart, bekende beperkingen).</translation>
+    </message>
+    <message>
         <source>number of valid breaths</source>
         <translation>aantal geldige ademhalingen</translation>
     </message>

@@ -107,6 +107,9 @@ def test_full_screening_from_first_start_to_pdf_report(qtbot, gui_context, tmp_p
         assert score["zone"] in ("green", "orange", "red", "inconclusive")
         assert "Estimated probability" in page.probability.text()
         assert score["model_id"] in page.model.text()
+        # the emulator's unit is not one the bundled model was trained on: the page says what that means
+        assert score["unit_in_training"] is False
+        assert "was not among the units this model was trained on" in page.details.text()
     else:
         assert page.probability.text() == "No score was given."
         assert page.details.text()

@@ -130,3 +130,20 @@ def test_a_session_from_another_layout_is_refused_not_scored(model_dir, tmp_path
         with pytest.raises(ModelMismatchError, match="4 \\(s0"):
             score_session(store, writer.session_id, model)
         assert store.db.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 0
+
+
+def test_a_score_from_a_unit_outside_training_carries_a_caution(model_dir, cohort_db, dataset, trained):
+    """The locked site's units were never seen in training: their scores say so; a training unit's do not."""
+    path, _ = cohort_db
+    ds, _ = dataset
+    _, report = trained
+    model = load_model(model_dir)
+    locked_units = set(report["locked"]["devices"])
+    assert locked_units and not locked_units & set(model.training_units)
+    seen = next(i for i, d in enumerate(ds.device) if d in model.training_units)
+    unseen = next(i for i, d in enumerate(ds.device) if d in locked_units)
+    with Store.open(path) as store:
+        known = score_session(store, int(ds.session_id[seen]), model)
+        new = score_session(store, int(ds.session_id[unseen]), model)
+    assert known["unit_in_training"] is True and known["caution"] is None
+    assert new["unit_in_training"] is False and ds.device[unseen] in new["caution"]
