@@ -15,7 +15,7 @@ import numpy as np
 
 from enose.model.dataset import CLINICAL_WORDS
 
-__all__ = ["contributions", "explain", "describe_feature"]
+__all__ = ["contributions", "group_contributions", "feature_groups", "explain", "describe_feature"]
 
 _EPS = 1e-6
 
@@ -124,6 +124,36 @@ def _value_text(name: str, value: float, reference: float) -> str:
     return f"{label} {value:g}{(' ' + unit) if unit else ''} (typical: {reference:g})"
 
 
+def feature_groups(names: list[str]) -> list[list[int]]:
+    """Column indices grouped by what a clinician would name: one group per gas sensor, others alone.
+
+    Why: a sensor gives a dozen strongly correlated features (levels, slopes,
+    transients); credited one at a time they split the sensor's effect and can
+    even point in opposite directions. Replaced together they tell how much the
+    sensor as a whole moved the estimate.
+    """
+    groups: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        match = re.match(r"^(mox\d+)\.", name)
+        groups.setdefault(match.group(1) if match else f"#{j}", []).append(j)
+    return list(groups.values())
+
+
+def group_contributions(predict_proba, x: np.ndarray, reference: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """``(n_groups,)`` log-odds contribution of each group of columns, replaced together by the reference."""
+    x = np.asarray(x, dtype=float).reshape(-1)
+    reference = np.asarray(reference, dtype=float).reshape(-1)
+    rows = np.repeat(x[None, :], len(groups) + 1, axis=0)
+    for g, columns in enumerate(groups):
+        rows[g + 1, columns] = reference[columns]
+    logits = _logit(predict_proba(rows))
+    out = logits[0] - logits[1:]
+    for g, columns in enumerate(groups):
+        if np.all(np.isnan(x[columns])):
+            out[g] = 0.0
+    return out
+
+
 def explain(
     predict_proba,
     x: np.ndarray,
@@ -134,18 +164,25 @@ def explain(
 ) -> list[dict]:
     """The ``top`` inputs that moved this prediction most, each with a sentence.
 
-    Each item: ``factor`` (column name), ``kind`` ('breath' or 'clinical'),
-    ``contribution`` (log-odds), ``effect`` ('raises' / 'lowers') and ``text``.
+    Gas sensors count as one input each (:func:`feature_groups`); the sentence
+    names the sensor's measure that moved the estimate most in the same
+    direction. Each item: ``factor`` (that column's name), ``group`` (``mox03``,
+    or the column name), ``kind`` ('breath' or 'clinical'), ``contribution``
+    (log-odds), ``effect`` ('raises' / 'lowers') and ``text``.
     """
     x = np.asarray(x, dtype=float).reshape(-1)
-    contrib = contributions(predict_proba, x, reference)
     names = [*feature_names, *clinical_names]
-    order = np.argsort(-np.abs(contrib))
+    single = contributions(predict_proba, x, reference)
+    groups = feature_groups(names)
+    grouped = group_contributions(predict_proba, x, reference, groups)
     out = []
-    for j in order[:top]:
-        if abs(contrib[j]) < 1e-3:
+    for g in np.argsort(-np.abs(grouped))[:top]:
+        if abs(grouped[g]) < 1e-3:
             break
-        effect = "raises" if contrib[j] > 0 else "lowers"
+        columns = groups[g]
+        same_way = [j for j in columns if np.sign(single[j]) == np.sign(grouped[g])] or columns
+        j = max(same_way, key=lambda k: abs(single[k]))
+        effect = "raises" if grouped[g] > 0 else "lowers"
         name = names[j]
         if j >= len(feature_names):
             kind = "clinical"
@@ -154,13 +191,16 @@ def explain(
             kind = "breath"
             direction = "higher" if x[j] > reference[j] else "lower"
             what = f"{describe_feature(name)} {direction} than typical"
+            if len(columns) > 1:
+                what += " (with this sensor's other measures)"
         out.append(
             {
                 "factor": name,
+                "group": name.split(".")[0] if re.match(r"^mox\d+\.", name) else name,
                 "kind": kind,
                 "value": None if np.isnan(x[j]) else float(x[j]),
                 "typical": float(reference[j]),
-                "contribution": float(contrib[j]),
+                "contribution": float(grouped[g]),
                 "effect": effect,
                 "text": f"{what}: {effect} the estimated risk",
             }

@@ -120,3 +120,26 @@ def test_feature_names_become_words():
     assert describe_feature("mox00.ema_a0p001_decay") == "gas sensor 0 clearing speed (slow window)"
     assert describe_feature("breath.cycles") == "number of valid breaths"
     assert describe_feature("baseline.rh_pct") == "room humidity"
+
+
+def test_a_gas_sensor_is_explained_as_one_input_not_as_its_correlated_features():
+    """Two measures of one sensor pulling against each other: credited one at a time they would be
+    the top two factors with opposite effects; together the sensor's net effect is small and the
+    clinical factor that really moved the estimate comes first."""
+    from enose.model.explain import explain, feature_groups
+
+    names = ["mox00.dr_r0", "mox00.et_dr_r0", "mox01.dr_r0"]
+    clinical = ["age_years"]
+
+    def predict_proba(rows):
+        logit = 4.0 * rows[:, 0] - 3.8 * rows[:, 1] + 0.1 * rows[:, 2] + 1.0 * rows[:, 3]
+        return 1 / (1 + np.exp(-logit))
+
+    x = np.array([1.0, 1.0, 1.0, 1.0])
+    reference = np.zeros(4)
+    assert feature_groups([*names, *clinical]) == [[0, 1], [2], [3]]
+    items = explain(predict_proba, x, reference, names, clinical, top=3)
+    assert [item["group"] for item in items] == ["age_years", "mox00", "mox01"]
+    assert items[1]["contribution"] == pytest.approx(0.2, abs=1e-6)
+    assert items[1]["factor"] == "mox00.dr_r0" and items[1]["effect"] == "raises"
+    assert "with this sensor's other measures" in items[1]["text"]
