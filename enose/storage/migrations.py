@@ -5,7 +5,8 @@ recorded in ``schema_version`` and ``PRAGMA user_version``; an older database
 is brought forward on open and a newer one is refused rather than misread.
 Never edit a script that has shipped: add the next number. Numbers are
 reserved per area so parallel work does not collide: 002 signal and
-calibration, 003 risk model, 004 security, audit and sync.
+calibration, 003 risk model, 004 security, audit and sync, 005 calibrations in the
+sync outbox.
 """
 
 from __future__ import annotations

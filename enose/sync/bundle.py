@@ -306,7 +306,12 @@ def read_bundle(path: str | os.PathLike, key: bytes | None = None) -> Bundle:
         sessions.append(payload)
     rows = {}
     for object_type in ROW_TABLES:
-        items = json.loads(members[f"rows/{object_type}.json"])
+        member = members.get(f"rows/{object_type}.json")
+        if member is None and object_type == "calibration":
+            member = b"[]"  # a bundle from before calibrations travelled
+        if member is None:
+            raise BundleError(f"{path.name}: rows/{object_type}.json is missing: refused")
+        items = json.loads(member)
         if object_type == "features":
             for item in items:
                 item["values"] = bytes.fromhex(item["values"])

@@ -7,8 +7,8 @@ newer than this software is refused. Each central database has an
 ``instance_uuid``; local outboxes are keyed by it, so two central databases
 (e.g. a test and the real one) never mix their sync state.
 
-Rows are keyed the same way everywhere: sessions by their UUID; labels and
-scores by ``(site_uuid, local id)``; QC and features by ``(session uuid,
+Rows are keyed the same way everywhere: sessions by their UUID; labels,
+calibrations and scores by ``(site_uuid, local id)``; QC and features by ``(session uuid,
 processing version)``. Raw samples, sessions, labels and scores are append-only
 here too (triggers). Researchers get the ``enose_researcher`` role (read-only)
 and the ``enose.session_overview`` view; the re-identification table never
@@ -233,8 +233,39 @@ EXCEPTION WHEN insufficient_privilege THEN
 END $$;
 """
 
+_V2 = """
+-- the device calibration records a score names (scores.calibration_local_id), keyed like labels and scores
+CREATE TABLE enose.calibrations (
+    site_uuid uuid NOT NULL REFERENCES enose.sites,
+    local_id bigint NOT NULL,
+    content_sha256 text NOT NULL,
+    device_serial text NOT NULL,
+    kind text NOT NULL,
+    session_uuid uuid REFERENCES enose.sessions,  -- the calibration recording, when there is one
+    operator text NOT NULL,
+    created_at timestamptz NOT NULL,
+    passed int,
+    channels jsonb NOT NULL,
+    "values" jsonb NOT NULL,
+    detail jsonb NOT NULL,
+    PRIMARY KEY (site_uuid, local_id)
+);
+CREATE INDEX calibrations_device ON enose.calibrations (device_serial, kind, created_at);
+CREATE TRIGGER calibrations_append_only BEFORE UPDATE OR DELETE ON enose.calibrations
+    FOR EACH ROW EXECUTE FUNCTION enose.refuse_change();
+DO $$
+BEGIN
+    GRANT SELECT ON enose.calibrations TO enose_researcher;
+EXCEPTION WHEN undefined_object OR insufficient_privilege THEN
+    RAISE NOTICE 'enose_researcher cannot be granted enose.calibrations: grant read access by hand';
+END $$;
+"""
+
 #: ``(version, description, sql)``; never edit a shipped entry, append the next one.
-CENTRAL_MIGRATIONS: list[tuple[int, str, str]] = [(1, "sessions, samples, labels, scores, qc, features", _V1)]
+CENTRAL_MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "sessions, samples, labels, scores, qc, features", _V1),
+    (2, "device calibration records", _V2),
+]
 
 
 def schema_version(conn: psycopg.Connection) -> int:

@@ -1,4 +1,4 @@
-"""What travels for one session, label, score, QC result or feature row, and its content hash.
+"""What travels for one session, label, calibration, score, QC result or feature row, and its content hash.
 
 The same records are read from the local SQLite store (sync, bundle export) and
 from a bundle (bundle import), so one uploader serves both. Raw sample blobs
@@ -44,6 +44,9 @@ PHASE_FIELDS = ("name", "inlet", "start_s", "end_s")
 ROW_TABLES = {
     "label": ("labels", ("id", "subject_code", "cancer", "histology", "stage", "diagnosis_date", "source",
                          "entered_by", "entered_at", "supersedes")),
+    # before the scores, which name the calibration in force
+    "calibration": ("calibrations", ("id", "device_serial", "kind", "session_id", "operator", "created_at", "passed",
+                                     "channels", "values", "detail")),
     "score": ("scores", ("id", "session_id", "created_at", "operator", "model_id", "model_sha256",
                          "software_version", "processing_version", "calibration_id", "probability", "interval_low",
                          "interval_high", "zone", "ood", "explanation", "qc_reasons")),
@@ -130,11 +133,12 @@ def row_sha256(row: dict) -> str:
 
 
 def read_rows(store: Store, object_type: str) -> list[dict]:
-    """Every local row of ``object_type`` (label, score, qc, features) with ``session_uuid`` where relevant."""
+    """Every local row of ``object_type`` (label, calibration, score, qc, features) with ``session_uuid``
+    where relevant (None for a calibration entered without a recording)."""
     table, fields = ROW_TABLES[object_type]
     cols = ", ".join(f't."{f}"' for f in fields)
     if "session_id" in fields:
-        sql = f"SELECT {cols}, s.uuid FROM {table} t JOIN sessions s ON s.id = t.session_id"
+        sql = f"SELECT {cols}, s.uuid FROM {table} t LEFT JOIN sessions s ON s.id = t.session_id"
         names = (*fields, "session_uuid")
     else:
         sql = f"SELECT {cols} FROM {table} t"
@@ -144,7 +148,7 @@ def read_rows(store: Store, object_type: str) -> list[dict]:
 
 
 def row_key(object_type: str, row: dict) -> str:
-    """The outbox key of a row: local id for labels and scores, session uuid + version for derived rows."""
-    if object_type in ("label", "score"):
+    """The outbox key of a row: local id for labels, calibrations and scores, session uuid + version for derived rows."""
+    if object_type in ("label", "calibration", "score"):
         return str(row["id"])
     return f"{row['session_uuid']}/{row['processing_version']}"

@@ -169,17 +169,28 @@ class CentralWriter:
         return "uploaded"
 
     def put_row(self, object_type: str, row: dict, content_sha256: str) -> str:
-        """Store one label, score, QC or feature row; return ``uploaded`` or ``skipped``.
+        """Store one label, calibration, score, QC or feature row; return ``uploaded`` or ``skipped``.
 
-        Labels and scores are append-only: a different central copy is a :class:`SyncConflict`.
+        Labels, calibrations and scores are append-only: a different central copy is a :class:`SyncConflict`.
         QC and feature rows are derived data and are replaced by a newer computation.
         """
         with self.conn.transaction(), self.conn.cursor() as cur:
-            if object_type in ("score", "qc", "features"):
+            if object_type in ("score", "qc", "features") or row.get("session_uuid"):
                 cur.execute("SELECT 1 FROM enose.sessions WHERE uuid = %s", (row["session_uuid"],))
                 if cur.fetchone() is None:
                     raise SyncConflict(f"its session {row['session_uuid']} is not in the central database yet")
-            if object_type == "label":
+            if object_type == "calibration":
+                cur.execute(
+                    """INSERT INTO enose.calibrations (site_uuid, local_id, content_sha256, device_serial, kind,
+                       session_uuid, operator, created_at, passed, channels, "values", detail)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb)
+                       ON CONFLICT DO NOTHING RETURNING 1""",
+                    (self.site_uuid, row["id"], content_sha256, row["device_serial"], row["kind"],
+                     row["session_uuid"], row["operator"], row["created_at"], row["passed"], row["channels"],
+                     row["values"], row["detail"]),
+                )  # fmt: skip
+                table, where = "calibrations", ("site_uuid = %s AND local_id = %s", (self.site_uuid, row["id"]))
+            elif object_type == "label":
                 cur.execute(
                     """INSERT INTO enose.labels (site_uuid, local_id, content_sha256, subject_code, cancer, histology,
                        stage, diagnosis_date, source, entered_by, entered_at, supersedes_local_id)

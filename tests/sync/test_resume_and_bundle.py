@@ -160,3 +160,19 @@ def test_a_bundle_signed_with_another_study_key_is_refused(tmp_path, study_key):
         export_bundle(store, tmp_path / "b.enose", ADMIN, key=b"k" * 32)
     with pytest.raises(BundleError, match="another study key"):
         read_bundle(tmp_path / "b.enose", study_key)
+
+
+def test_a_bundle_carries_calibration_records(tmp_path, central_dsn, study_key):
+    from tests.sync.test_sync import _calibrate
+
+    db = tmp_path / "offline.db"
+    write_sessions(db, 2)
+    bundle = tmp_path / "site.enose"
+    with Store.open(db) as store:
+        _calibrate(store, session_id=1)
+        export_bundle(store, bundle, ADMIN)
+        report = import_bundle(store, bundle, central_dsn, ADMIN)
+    assert report.rows["calibration"] == {"uploaded": 2, "skipped": 0, "failed": 0}
+    assert len(read_bundle(bundle).rows["calibration"]) == 2
+    with psycopg.connect(central_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM enose.calibrations").fetchone()[0] == 2

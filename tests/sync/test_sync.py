@@ -144,3 +144,69 @@ def test_every_sync_is_audited_and_anchored_centrally(tmp_path, central_dsn):
     assert [json.loads(d)["uploaded"] for (d,) in entries] == [1, 0]
     assert [a for a, _ in anchors] == [head_before_second - 1, head_before_second]
     assert all(local[i] == h for i, h in anchors)
+
+
+def _calibrate(store: Store, session_id: int | None) -> tuple[int, int]:
+    """A zero-air record (from a recording) and a reference record (entered without one); a score naming it."""
+    from enose.storage.analysis import add_calibration
+
+    zero = add_calibration(store, device_serial="EN-0007", kind="zero", operator="tech1", channels=["r0", "r1"],
+                           values=[10_500.0, 9_800.0], passed=True, session_id=session_id)  # fmt: skip
+    reference = add_calibration(store, device_serial="EN-0007", kind="reference", operator="tech1",
+                                channels=["r0", "r1"], values=[0.62, 0.71], passed=False,
+                                detail={"tolerance": 0.2, "per_channel_passed": [True, False]})  # fmt: skip
+    with store.conn:
+        store.conn.execute(
+            "INSERT INTO scores (session_id, created_at, software_version, processing_version, calibration_id,"
+            " probability, zone) VALUES (1, ?, '0.1.0', 'p1', ?, 0.3, 'orange')",
+            (utc_now(), zero),
+        )
+    return zero, reference
+
+
+def test_calibration_records_travel_with_the_scores_that_name_them(tmp_path, central_dsn):
+    db = tmp_path / "site.db"
+    write_sessions(db, 2)
+    with Store.open(db) as store:
+        zero, reference = _calibrate(store, session_id=2)
+        first = sync_to_central(store, central_dsn, ADMIN)
+        again = sync_to_central(store, central_dsn, ADMIN)
+        session_2 = store.session(2)["uuid"]
+    assert first.rows["calibration"] == {"uploaded": 2, "skipped": 0, "failed": 0}
+    assert again.rows["calibration"] == {"uploaded": 0, "skipped": 0, "failed": 0}
+    with psycopg.connect(central_dsn) as conn:
+        rows = conn.execute(
+            'SELECT local_id, kind, session_uuid::text, passed, "values", detail FROM enose.calibrations ORDER BY local_id'
+        ).fetchall()
+        named = conn.execute(
+            "SELECT c.kind FROM enose.scores s JOIN enose.calibrations c"
+            " ON c.site_uuid = s.site_uuid AND c.local_id = s.calibration_local_id"
+        ).fetchall()
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            conn.execute("UPDATE enose.calibrations SET passed = 1")
+    assert rows[0][:4] == (zero, "zero", session_2, 1) and rows[0][4] == [10_500.0, 9_800.0]
+    assert rows[1][:4] == (reference, "reference", None, 0) and rows[1][5]["per_channel_passed"] == [True, False]
+    assert named == [("zero",)]
+
+
+def test_a_database_from_before_calibration_sync_is_migrated_and_keeps_its_outbox(tmp_path, central_dsn):
+    """Schema 4 allowed no 'calibration' outbox rows; opening it rebuilds the outbox without losing a row."""
+    import sqlite3
+
+    db = tmp_path / "site.db"
+    write_sessions(db, 2)
+    with Store.open(db) as store:
+        sync_to_central(store, central_dsn, ADMIN)
+        before = store.conn.execute("SELECT * FROM sync_outbox ORDER BY object_type, object_key").fetchall()
+    raw = sqlite3.connect(db)
+    with raw:  # put the file back to schema 4, as an older release left it
+        raw.execute("DELETE FROM schema_version WHERE version = 5")
+        raw.execute("PRAGMA user_version = 4")
+    raw.close()
+    with Store.open(db) as store:
+        version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+        after = store.conn.execute("SELECT * FROM sync_outbox ORDER BY object_type, object_key").fetchall()
+        _calibrate(store, session_id=None)
+        report = sync_to_central(store, central_dsn, ADMIN)
+    assert version >= 5 and [tuple(r) for r in after] == [tuple(r) for r in before]
+    assert report.rows["calibration"]["uploaded"] == 2 and report.skipped == 2
