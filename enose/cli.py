@@ -120,7 +120,7 @@ def score_summary(store, session_id: int, status: str, model_dir: Path | None, o
     if result.get("probability") is None:
         return {"qc": qc, "score": {"given": False, "zone": result.get("zone"), "reason": result.get("reason")}}
     keys = ("probability", "interval", "zone", "zone_text", "model_id", "model_sha256", "ood", "explanation",
-            "calibration_id", "processing_version", "software_version", "unit_in_training", "caution")  # fmt: skip
+            "calibration_id", "processing_version", "software_version", "unit_in_training", "caution", "protocol_mismatch")  # fmt: skip
     return {"qc": qc, "score": {"given": True, **{k: result[k] for k in keys if k in result}}}
 
 
@@ -296,6 +296,8 @@ def _print_summary(summary: dict, as_json: bool) -> None:
                 click.echo("  main factors:")
                 for factor in factors[:4]:
                     click.echo(f"    - {factor.get('text', factor.get('factor'))}")
+            if score.get("protocol_mismatch"):
+                click.echo(f"  inconclusive because {score['protocol_mismatch']['text']}")
             if score.get("caution"):
                 click.echo(f"  caution: {score['caution']}")
             click.echo(

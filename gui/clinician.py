@@ -690,9 +690,12 @@ class ResultPage(QWidget):
                 .replace("%2", f"{100 * low:.0f}")
                 .replace("%3", f"{100 * high:.0f}")
             )
-            caution = report.caution_text(score, session.get("device_serial"), translate)
-            if caution:
-                parts.append(caution)
+            for warning in (
+                report.protocol_text(score, translate),
+                report.caution_text(score, session.get("device_serial"), translate),
+            ):
+                if warning:
+                    parts.append(warning)
             factors = [report.factor_text(item, language, translate) for item in score.get("explanation", [])]
             if factors:
                 parts.append(self.tr("Main contributing factors:"))

@@ -18,7 +18,16 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["build_report_html", "render_pdf", "reason_text", "factor_text", "caution_text", "zone_title", "zone_advice"]
+__all__ = [
+    "build_report_html",
+    "render_pdf",
+    "reason_text",
+    "factor_text",
+    "caution_text",
+    "protocol_text",
+    "zone_title",
+    "zone_advice",
+]
 
 Translate = Callable[[str, str], str]
 
@@ -176,6 +185,27 @@ def caution_text(score: dict, device_serial: str | None, translate: Translate = 
     ).replace("%1", device_serial or "-")
 
 
+def protocol_text(score: dict, translate: Translate = _identity) -> str | None:
+    """Why a score got no zone because a phase was shorter than the model's training sessions, or None."""
+    mismatch = score.get("protocol_mismatch")
+    if not mismatch:
+        return None
+    phases = {
+        "baseline": translate("Report", "baseline"),
+        "breath": translate("Report", "breath"),
+        "purge": translate("Report", "purge"),
+    }
+    return (
+        translate(
+            "Report",
+            "The %1 phase lasted %2 s but this model was trained on %3 s: repeat the test with the standard protocol.",
+        )
+        .replace("%1", phases.get(mismatch["phase"], mismatch["phase"]))
+        .replace("%2", f"{mismatch['seconds']:.0f}")
+        .replace("%3", f"{mismatch['expected_s']:.0f}")
+    )
+
+
 def _feature_phrase(name: str, translate: Translate) -> str:
     """A signal feature name (``mox03.et_dr_r0``, ``breath.cycles``) in the reader's language; others as they are."""
     breath = {
@@ -331,9 +361,9 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         )
         factors_title = _esc(translate("Report", "Main contributing factors"))
         factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
-        caution = caution_text(score, session.get("device_serial"), translate)
-        if caution:
-            factors_html = f"<p><b>{_esc(caution)}</b></p>" + factors_html
+        for warning in (protocol_text(score, translate), caution_text(score, session.get("device_serial"), translate)):
+            if warning:
+                factors_html = f"<p><b>{_esc(warning)}</b></p>" + factors_html
     else:
         result_rows = [row(translate("Report", "Zone"), zone_title(zone, translate))]
         why = {

@@ -103,10 +103,16 @@ class RiskModel:
         return self.trained.processing_version
 
     @property
+    def training_phase_durations(self) -> dict[str, float]:
+        """Median phase durations (s) of the training sessions (from the hashed artifact); empty for an
+        external table or a model saved before they were recorded."""
+        return dict((self.trained.scope or {}).get("phase_durations_s") or {})
+
+    @property
     def training_units(self) -> list[str]:
-        """Serial numbers of the devices whose sessions trained the model (empty for an external table)."""
-        data = (self.trained.training or self.card.get("training") or {}).get("training_data") or {}
-        return list(data.get("devices") or [])
+        """Serial numbers of the devices whose sessions trained the model (from the hashed artifact);
+        empty for an external table or a model saved before they were recorded."""
+        return list((self.trained.scope or {}).get("units") or [])
 
     # -- compatibility checks --------------------------------------------------------
 
@@ -355,6 +361,7 @@ def _payload(model: TrainedModel) -> dict:
         "candidate": model.candidate,
         "layout": model.layout,
         "processing_version": model.processing_version,
+        "scope": model.scope,
     }
 
 
@@ -476,5 +483,6 @@ def load_model(path: str | Path, *, expected_sha256: str | None = None) -> RiskM
         training=card.get("training", {}),
         layout=payload["layout"],
         processing_version=payload["processing_version"],
+        scope=payload.get("scope"),
     )
     return RiskModel(trained, directory.name, actual, card, directory)

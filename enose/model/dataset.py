@@ -54,6 +54,8 @@ class Dataset:
         source: where the rows came from (for the card).
         layout: channel layout (INFO order, as JSON) the features were computed for.
         processing_version: signal-processing version of the features.
+        phase_durations_s: median recorded duration of each protocol phase (database rows only):
+            a model refuses to zone a recording whose phases are clearly shorter.
     """
 
     X: np.ndarray
@@ -67,6 +69,7 @@ class Dataset:
     source: str = ""
     layout: list[dict] | None = None
     processing_version: str | None = None
+    phase_durations_s: dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         n = self.X.shape[0]
@@ -116,6 +119,7 @@ class Dataset:
             "devices": sorted({str(d) for d in self.device if d}),
             "n_features": len(self.feature_names),
             "clinical": list(self.clinical_names),
+            "phase_durations_s": self.phase_durations_s,
         }
 
 

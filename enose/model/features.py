@@ -108,6 +108,20 @@ def session_features_and_qc(store: Store, rec: Recording) -> SessionAnalysis:
     return result
 
 
+def _median_phase_durations(store: Store, session_ids: list[int]) -> dict[str, float]:
+    """Median duration of each screening phase over the sessions, in seconds."""
+    marks = ",".join("?" * len(session_ids))
+    rows = store.conn.execute(
+        f"SELECT name, end_s - start_s FROM phases WHERE session_id IN ({marks}) AND name IN ('baseline', 'breath', "
+        "'purge')",
+        session_ids,
+    ).fetchall()
+    by_name: dict[str, list[float]] = {}
+    for name, seconds in rows:
+        by_name.setdefault(name, []).append(float(seconds))
+    return {name: float(np.median(values)) for name, values in sorted(by_name.items())}
+
+
 def dataset_from_store(
     store: Store,
     *,
@@ -170,6 +184,7 @@ def dataset_from_store(
         ]
     )
     ds = Dataset(
+        phase_durations_s=_median_phase_durations(store, [r["id"] for r in good]),
         X=X,
         y=np.array([r["cancer"] for r in good]),
         feature_names=list(names),

@@ -111,6 +111,31 @@ def score_features(
     }
 
 
+#: A phase shorter than this share of the training sessions' median makes the features incomparable.
+PROTOCOL_TOLERANCE = 0.9
+
+
+def protocol_mismatch(model: RiskModel, recording) -> dict | None:
+    """The first screening phase recorded clearly shorter than the model's training sessions, or None.
+
+    Why: the features summarise fixed windows of each phase (e.g. 300 s of
+    breath, 120 s of purge); a shorter phase is padded with nothing, so its
+    features describe another measurement and the zone would be meaningless.
+    """
+    for name, expected in model.training_phase_durations.items():
+        phase = recording.phase(name)
+        seconds = 0.0 if phase is None else float(phase.end_s - phase.start_s)
+        if seconds < PROTOCOL_TOLERANCE * expected:
+            return {
+                "phase": name,
+                "seconds": round(seconds, 1),
+                "expected_s": round(expected, 1),
+                "text": f"the {name} phase lasted {seconds:.0f} s but this model was trained on {expected:.0f} s: "
+                "repeat the test with the standard protocol",
+            }
+    return None
+
+
 #: Said with every score from a device the model never saw in training (see the model card's known limitations).
 UNFAMILIAR_UNIT_CAUTION = (
     "Device {serial} was not among the units this model was trained on: the ranking of subjects carries over "
@@ -200,6 +225,9 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
         layout=recording.layout.to_json(),
         processing_version=result.processing_version,
     )
+    mismatch = protocol_mismatch(model, recording)
+    if mismatch is not None:  # a probability is kept for the record, but no zone is given
+        scored.update({"zone": "inconclusive", "zone_text": ZONE_WORDS["inconclusive"]})
     row.update(
         {
             "model_id": scored["model_id"],
@@ -221,6 +249,7 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
         "session_id": session_id,
         **scored,
         "unit_in_training": unit_known,
+        "protocol_mismatch": mismatch,
         "caution": None if unit_known is not False else UNFAMILIAR_UNIT_CAUTION.format(serial=serial),
         "qc_reasons": result.reasons,
         "calibration_id": row["calibration_id"],

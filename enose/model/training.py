@@ -275,6 +275,9 @@ class TrainedModel:
     training: dict
     layout: list[dict] | None = None
     processing_version: str | None = None
+    scope: dict | None = None
+    """What the model was trained on and checks at scoring: ``units`` (device serials) and
+    ``phase_durations_s`` (median per phase). Stored in the hashed artifact, not only on the card."""
 
     @property
     def columns(self) -> list[str]:
@@ -348,6 +351,8 @@ def train_model(
     best = max(eligible, key=lambda r: (round(r.auc, 3), -list(CANDIDATES).index(r.name)))
     thresholds = choose_thresholds(train.y, best.oof)
     model = _fit_final(best.name, train, thresholds, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
+    summary = train.summary()
+    model.scope = {"units": summary["devices"], "phase_durations_s": summary["phase_durations_s"] or {}}
     ood_factors = held_out_ood_factors(train, folds)
     model.ood.named_steps["distance"].widen(*ood_factors)
     report = {

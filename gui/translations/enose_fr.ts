@@ -1150,6 +1150,22 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>L&apos;appareil %1 ne faisait pas partie des unités sur lesquelles ce modèle a été entraîné : le classement des sujets se transpose à une nouvelle unité, la probabilité absolue et la zone peut-être pas (voir la fiche du modèle, limites connues).</translation>
     </message>
     <message>
+        <source>baseline</source>
+        <translation>ligne de base</translation>
+    </message>
+    <message>
+        <source>breath</source>
+        <translation>respiration</translation>
+    </message>
+    <message>
+        <source>purge</source>
+        <translation>purge</translation>
+    </message>
+    <message>
+        <source>The %1 phase lasted %2 s but this model was trained on %3 s: repeat the test with the standard protocol.</source>
+        <translation>La phase de %1 a duré %2 s, mais ce modèle a été entraîné sur %3 s : refaites le test avec le protocole standard.</translation>
+    </message>
+    <message>
         <source>number of valid breaths</source>
         <translation>nombre de respirations valides</translation>
     </message>

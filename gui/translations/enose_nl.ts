@@ -1150,6 +1150,22 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Apparaat %1 hoorde niet bij de eenheden waarop dit model is getraind: de rangorde van de personen geldt ook op een nieuwe eenheid, de absolute kans en de zone mogelijk niet (zie de modelkaart, bekende beperkingen).</translation>
     </message>
     <message>
+        <source>baseline</source>
+        <translation>basislijn</translation>
+    </message>
+    <message>
+        <source>breath</source>
+        <translation>ademhaling</translation>
+    </message>
+    <message>
+        <source>purge</source>
+        <translation>spoeling</translation>
+    </message>
+    <message>
+        <source>The %1 phase lasted %2 s but this model was trained on %3 s: repeat the test with the standard protocol.</source>
+        <translation>De fase %1 duurde %2 s, maar dit model is getraind op %3 s: herhaal de test met het standaardprotocol.</translation>
+    </message>
+    <message>
         <source>number of valid breaths</source>
         <translation>aantal geldige ademhalingen</translation>
     </message>

@@ -147,3 +147,28 @@ def test_a_score_from_a_unit_outside_training_carries_a_caution(model_dir, cohor
         new = score_session(store, int(ds.session_id[unseen]), model)
     assert known["unit_in_training"] is True and known["caution"] is None
     assert new["unit_in_training"] is False and ds.device[unseen] in new["caution"]
+
+
+def test_a_recording_shorter_than_the_training_protocol_gets_no_zone(model_dir, tmp_path):
+    """The tiny model was trained on 20-s purges; after a 12-s one the score is kept for the record but not zoned."""
+    from enose.model import CohortParams, simulate_cohort
+    from tests.model.conftest import SMALL
+
+    model = load_model(model_dir)
+    assert model.training_phase_durations["purge"] == pytest.approx(SMALL["purge_s"], rel=0.05)
+    short = {**SMALL, "purge_s": 12.0, "n_subjects": 4, "n_sites": 1, "n_devices": 1, "p_failed": 0.0}
+    summary = simulate_cohort(tmp_path / "short.db", CohortParams(seed=12, **short))
+    with Store.open(tmp_path / "short.db") as store:
+        result = score_session(store, summary["session_ids"][0], model)
+        stored = store.db.execute("SELECT zone FROM scores WHERE id = ?", [result["score_id"]]).fetchone()[0]
+    assert result["zone"] == stored == "inconclusive"
+    assert result["protocol_mismatch"]["phase"] == "purge" and result["protocol_mismatch"]["seconds"] == 12.0
+    assert result["probability"] is not None
+
+
+def test_a_recording_with_the_training_protocol_has_no_mismatch(model_dir, cohort_db, dataset):
+    path, _ = cohort_db
+    ds, _ = dataset
+    with Store.open(path) as store:
+        result = score_session(store, int(ds.session_id[0]), load_model(model_dir))
+    assert result["protocol_mismatch"] is None
