@@ -11,16 +11,27 @@ import numpy as np
 
 from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, latest_calibration, save_qc
 
-__all__ = ["REFERENCE_TOLERANCE", "calibrate_session", "device_calibration", "session_qc"]
+__all__ = ["REFERENCE_TOLERANCE", "calibrate_session", "device_calibration", "quality_reasons", "session_qc"]
 
 
-def device_calibration(store, device_serial: str | None):
-    """The device's calibration state for the signal code, from its stored records (None if never calibrated)."""
+def _latest_before(store, device_serial: str, kind: str, at: str | None) -> CalibrationRecord | None:
+    if at is None:
+        return latest_calibration(store, device_serial, kind)
+    passing = [r for r in calibrations(store, device_serial, kind) if r.passed is not False and r.created_at <= at]
+    return passing[-1] if passing else None
+
+
+def device_calibration(store, device_serial: str | None, at: str | None = None):
+    """The device's calibration state for the signal code, from its stored records (None if never calibrated).
+
+    ``at`` (ISO time, e.g. a session's ``started_at``) takes the calibration that was in force then,
+    not a later one: a session is judged against what the device knew when it was recorded.
+    """
     from enose.signal import DeviceCalibration
 
     if not device_serial:
         return None
-    zero = latest_calibration(store, device_serial, "zero")
+    zero = _latest_before(store, device_serial, "zero", at)
     if zero is None:
         return None
     channels = zero.channels
@@ -33,17 +44,46 @@ def device_calibration(store, device_serial: str | None):
 
     references = calibrations(store, device_serial, "reference")
     nominal = next((r for r in references if r.detail.get("commissioning")), None)
-    latest_ref = latest_calibration(store, device_serial, "reference")
+    latest_ref = _latest_before(store, device_serial, "reference", at)
     return DeviceCalibration(channels, aligned(zero), aligned(latest_ref), aligned(nominal))
+
+
+def quality_reasons(store, recording) -> list:
+    """The quality gate's reasons for a stored recording: the one QC policy of the CLI, GUI and scoring.
+
+    The gate compares the room air with the zero-air calibration in force when the
+    session was recorded, and a warning ``calibration_overdue`` is added when there
+    was none, or it was older than ``DriftConfig.max_age_days``.
+    """
+    from datetime import datetime
+
+    from enose.signal import quality_gate
+    from enose.signal.config import DriftConfig
+    from enose.signal.quality import Reason
+
+    serial, started = recording.meta.get("device_serial"), recording.meta.get("started_at")
+    reasons = list(quality_gate(recording, calibration=device_calibration(store, serial, at=started)))
+    if serial and started:
+        zero = _latest_before(store, serial, "zero", started)
+        max_age = DriftConfig().max_age_days
+        age_days = None
+        if zero is not None:
+            age_days = (datetime.fromisoformat(started) - datetime.fromisoformat(zero.created_at)).total_seconds()
+            age_days /= 86400.0
+        if age_days is None or age_days > max_age:
+            last = None if zero is None else zero.created_at
+            days = None if age_days is None else round(age_days, 1)
+            reasons.append(Reason.of("calibration_overdue", last_zero_air=last, age_days=days, max_age_days=max_age))
+    return reasons
 
 
 def session_qc(store, session_id: int) -> dict:
     """Run the quality gate on a stored session, store the verdict, and return it as a dictionary."""
-    from enose.signal import PROCESSING_VERSION, quality_gate
+    from enose.signal import PROCESSING_VERSION
     from enose.signal.quality import is_blocked
 
     recording = store.load_recording(session_id)
-    reasons = quality_gate(recording, calibration=device_calibration(store, recording.meta.get("device_serial")))
+    reasons = quality_reasons(store, recording)
     verdict = {"session_id": session_id, "passed": not is_blocked(reasons),
                "reasons": [r.as_dict() for r in reasons], "processing_version": PROCESSING_VERSION}  # fmt: skip
     save_qc(store, session_id, PROCESSING_VERSION, verdict["passed"], verdict["reasons"])

@@ -99,15 +99,6 @@ def zone_advice(zone: str | None, translate: Translate = _identity) -> str:
 def reason_text(reason: dict, translate: Translate = _identity) -> str:
     """A quality-gate reason in the reader's language (known codes), else the core's message."""
     known = {
-        "incomplete": translate("Report", "The recording did not run to its end."),
-        "no_baseline": translate("Report", "No baseline (room air) phase was recorded."),
-        "no_breath": translate(
-            "Report",
-            "Not enough exhaled breath reached the sensors: the mask leaked or the person did not breathe into it.",
-        ),
-        "dead_sensor": translate("Report", "One or more gas sensors gave no data."),
-        "noisy": translate("Report", "Sensor noise was high during the baseline."),
-        # codes of enose.signal's quality gate
         "missing_phase": translate("Report", "The session lacks a baseline or breath phase, or it is too short."),
         "missing_channel": translate("Report", "The device has no channel of a kind the analysis needs."),
         "warming_up": translate("Report", "The sensors were still warming up during the measurement."),
@@ -124,6 +115,9 @@ def reason_text(reason: dict, translate: Translate = _identity) -> str:
         "interrupted_other_phase": translate("Report", "The recording was interrupted outside the breath sample."),
         "device_fault": translate("Report", "The device reported a heater, pump or flow fault."),
         "no_purge": translate("Report", "The session has no purge phase; recovery features are missing."),
+        "calibration_overdue": translate(
+            "Report", "The device had no recent zero-air calibration when the session was recorded."
+        ),
     }
     text = known.get(str(reason.get("code")))
     return text if text is not None else str(reason.get("message") or reason.get("code") or "")

@@ -66,11 +66,19 @@ def _reason_dicts(reasons) -> list[dict]:
     return out
 
 
-def analyse_recordings(recs: list[Recording]) -> list[SessionAnalysis]:
-    """Quality gate and features of a batch of recordings (one layout)."""
+def analyse_recordings(recs: list[Recording], store: Store | None = None) -> list[SessionAnalysis]:
+    """Quality gate and features of a batch of recordings (one layout).
+
+    With the ``store`` they came from, the gate is :func:`enose.pipeline.quality_reasons`
+    (the calibration in force, the overdue warning): the same verdict as ``enose qc``.
+    """
+    from enose.pipeline import quality_reasons
     from enose.signal import PROCESSING_VERSION, batch_features, quality_gate
 
-    reasons = [_reason_dicts(quality_gate(rec)) for rec in recs]
+    if store is not None:
+        reasons = [_reason_dicts(quality_reasons(store, rec)) for rec in recs]
+    else:
+        reasons = [_reason_dicts(quality_gate(rec)) for rec in recs]
     blocked = [any(r.get("severity") == "block" for r in rs) for rs in reasons]
     keep = [rec for rec, b in zip(recs, blocked, strict=True) if not b]
     if keep:
@@ -100,7 +108,7 @@ def session_features_and_qc(store: Store, rec: Recording) -> SessionAnalysis:
             names, rows = load_features(store, [sid], version)
             if sid in rows:
                 return SessionAnalysis(rows[sid], list(names or []), version, qc["reasons"], False)
-    (result,) = analyse_recordings([rec])
+    (result,) = analyse_recordings([rec], store)
     if sid is not None:
         save_qc(store, sid, version, not result.blocked, result.reasons)
         if not result.blocked:
@@ -163,7 +171,7 @@ def dataset_from_store(
     for start in tqdm(range(0, len(todo), batch), desc="features", disable=not progress, leave=False):
         chunk = todo[start : start + batch]
         recs = [store.load_recording(sid) for sid in chunk]
-        results = analyse_recordings(recs)
+        results = analyse_recordings(recs, store)
         kept = [(sid, a) for sid, a in zip(chunk, results, strict=True) if not a.blocked]
         for sid, a in zip(chunk, results, strict=True):
             save_qc(store, sid, version, not a.blocked, a.reasons)

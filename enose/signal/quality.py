@@ -57,11 +57,13 @@ MESSAGES: dict[str, str] = {
     "interrupted_other_phase": "The recording was interrupted outside the breath sample.",
     "device_fault": "The device reported a heater, pump or flow fault.",
     "no_purge": "The session has no purge phase; recovery features are missing.",
+    "calibration_overdue": "The device had no recent zero-air calibration when the session was recorded.",
 }
 
 #: Severity of each code (fixed: a code means the same thing everywhere).
 SEVERITIES: dict[str, Severity] = {
-    code: Severity.WARN if code in ("interrupted_other_phase", "no_purge") else Severity.BLOCK for code in MESSAGES
+    code: Severity.WARN if code in ("interrupted_other_phase", "no_purge", "calibration_overdue") else Severity.BLOCK
+    for code in MESSAGES
 }
 
 

@@ -1010,26 +1010,6 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Aucun résultat n&apos;a pu être donné pour ce test. Votre clinicien vous dira quelle est la suite.</translation>
     </message>
     <message>
-        <source>The recording did not run to its end.</source>
-        <translation>L&apos;enregistrement n&apos;est pas allé jusqu&apos;au bout.</translation>
-    </message>
-    <message>
-        <source>No baseline (room air) phase was recorded.</source>
-        <translation>Aucune phase de référence (air ambiant) n&apos;a été enregistrée.</translation>
-    </message>
-    <message>
-        <source>Not enough exhaled breath reached the sensors: the mask leaked or the person did not breathe into it.</source>
-        <translation>Trop peu d&apos;air expiré a atteint les capteurs : le masque fuyait ou la personne n&apos;a pas respiré dedans.</translation>
-    </message>
-    <message>
-        <source>One or more gas sensors gave no data.</source>
-        <translation>Un ou plusieurs capteurs de gaz n&apos;ont fourni aucune donnée.</translation>
-    </message>
-    <message>
-        <source>Sensor noise was high during the baseline.</source>
-        <translation>Le bruit des capteurs était élevé pendant la phase de référence.</translation>
-    </message>
-    <message>
         <source>The session lacks a baseline or breath phase, or it is too short.</source>
         <translation>Il manque à la séance une phase de référence ou respiratoire, ou elle est trop courte.</translation>
     </message>
@@ -1092,6 +1072,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>The session has no purge phase; recovery features are missing.</source>
         <translation>La séance n&apos;a pas de phase de purge ; les caractéristiques de récupération manquent.</translation>
+    </message>
+    <message>
+        <source>The device had no recent zero-air calibration when the session was recorded.</source>
+        <translation>L&apos;appareil n&apos;avait pas d&apos;étalonnage récent à l&apos;air zéro lors de l&apos;enregistrement de la séance.</translation>
     </message>
     <message>
         <source>raises the estimated risk</source>

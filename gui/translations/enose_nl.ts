@@ -1010,26 +1010,6 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Voor deze test kon geen resultaat worden gegeven. Uw arts vertelt u wat er nu gebeurt.</translation>
     </message>
     <message>
-        <source>The recording did not run to its end.</source>
-        <translation>De opname is niet tot het einde gelopen.</translation>
-    </message>
-    <message>
-        <source>No baseline (room air) phase was recorded.</source>
-        <translation>Er is geen basislijnfase (kamerlucht) opgenomen.</translation>
-    </message>
-    <message>
-        <source>Not enough exhaled breath reached the sensors: the mask leaked or the person did not breathe into it.</source>
-        <translation>Te weinig uitgeademde lucht bereikte de sensoren: het masker lekte of de persoon ademde er niet in.</translation>
-    </message>
-    <message>
-        <source>One or more gas sensors gave no data.</source>
-        <translation>Een of meer gassensoren gaven geen gegevens.</translation>
-    </message>
-    <message>
-        <source>Sensor noise was high during the baseline.</source>
-        <translation>De sensorruis was hoog tijdens de basislijn.</translation>
-    </message>
-    <message>
         <source>The session lacks a baseline or breath phase, or it is too short.</source>
         <translation>De sessie mist een basislijn- of ademfase, of is te kort.</translation>
     </message>
@@ -1092,6 +1072,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>The session has no purge phase; recovery features are missing.</source>
         <translation>De sessie heeft geen spoelfase; de herstelkenmerken ontbreken.</translation>
+    </message>
+    <message>
+        <source>The device had no recent zero-air calibration when the session was recorded.</source>
+        <translation>Het apparaat had geen recente nulluchtkalibratie toen de sessie werd opgenomen.</translation>
     </message>
     <message>
         <source>raises the estimated risk</source>

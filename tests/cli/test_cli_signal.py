@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from enose.storage import Store
 from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
 
 
@@ -58,6 +59,12 @@ def test_qc_and_features_on_the_screening(calibrated_db, tmp_path):
     verdict = json.loads(result.stdout)
     assert verdict["passed"] == screening["qc"]["passed"]
     assert {r["code"] for r in verdict["reasons"]} == {r["code"] for r in screening["qc"]["reasons"]}
+    # calibrated just before: no overdue warning; and the score was judged by the very same gate
+    assert "calibration_overdue" not in {r["code"] for r in verdict["reasons"]}
+    with Store.open(db) as store:
+        scored = store.db.execute("SELECT qc_reasons FROM scores WHERE session_id = ?",
+                                  [screening["session_id"]]).fetchone()[0]  # fmt: skip
+    assert {r["code"] for r in json.loads(scored)} == {r["code"] for r in verdict["reasons"]}
     out = tmp_path / "features.csv"
     assert _enose("features", "--db", db, "--out", str(out), "--no-progress").returncode == 0
     rows = list(csv.DictReader(out.open()))

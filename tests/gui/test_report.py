@@ -19,7 +19,7 @@ SCORED = {
                                "effect": "raises"},
                               {"factor": "mox3_breath_logratio", "kind": "breath", "value": 0.4, "typical": 0.1,
                                "effect": "raises"}],
-              "qc_reasons": [{"code": "noisy", "severity": "warn", "message": "noise"}]},
+              "qc_reasons": [{"code": "calibration_overdue", "severity": "warn", "message": "overdue"}]},
     "software_version": "0.1.0",
 }  # fmt: skip
 
@@ -32,7 +32,7 @@ def test_scored_report_has_a_patient_page_and_a_clinician_page():
     assert "31\u00a0%" in clinician and "20\u00a0% to 45\u00a0%" in clinician
     assert "Age 67: raises the estimated risk" in clinician
     assert "Breath measurement mox3_breath_logratio higher than typical" in clinician
-    assert "Sensor noise was high during the baseline." in clinician
+    assert "The device had no recent zero-air calibration when the session was recorded." in clinician
     assert "demo-abc" in clinician and "Not a diagnosis." in clinician
 
 

@@ -1,0 +1,46 @@
+"""One QC policy: the calibration in force when a session was recorded, and a warning when there was none."""
+
+from __future__ import annotations
+
+import pytest
+
+from enose.model import CohortParams, simulate_cohort
+from enose.pipeline import quality_reasons
+from enose.storage import Store
+from enose.storage.analysis import add_calibration
+
+TINY = dict(n_subjects=2, n_sites=1, n_devices=1, breath_s=60.0, baseline_s=30.0, purge_s=20.0, period_ms=200,
+            p_failed=0.0, p_noisy=0.0, repeat_fraction=0.0, seed=5)  # fmt: skip
+
+
+def _codes(store: Store, session_id: int) -> dict[str, dict]:
+    return {r.code: r.detail for r in quality_reasons(store, store.load_recording(session_id))}
+
+
+@pytest.fixture()
+def store(tmp_path):
+    with Store.open(tmp_path / "qc.db") as opened:
+        yield opened
+
+
+def test_a_session_on_a_never_calibrated_device_carries_the_overdue_warning(store):
+    before = simulate_cohort(store, CohortParams(**TINY))
+    codes = _codes(store, before["session_ids"][0])
+    assert "calibration_overdue" in codes and codes["calibration_overdue"]["last_zero_air"] is None
+    # a calibration made afterwards does not count for a session recorded before it
+    serial = before["devices"][0]
+    channels = [f"mox{i}" for i in range(8)]
+    add_calibration(store, device_serial=serial, kind="zero", operator="tech", channels=channels,
+                    values=[1e5] * 8, passed=True)  # fmt: skip
+    assert "calibration_overdue" in _codes(store, before["session_ids"][0])
+    after = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"))
+    assert after["devices"] == before["devices"]
+    assert "calibration_overdue" not in _codes(store, after["session_ids"][0])
+
+
+def test_a_failed_calibration_is_not_in_force(store):
+    summary = simulate_cohort(store, CohortParams(**TINY))
+    add_calibration(store, device_serial=summary["devices"][0], kind="zero", operator="tech",
+                    channels=[f"mox{i}" for i in range(8)], values=[1e5] * 8, passed=False)  # fmt: skip
+    later = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"))
+    assert "calibration_overdue" in _codes(store, later["session_ids"][0])
