@@ -347,8 +347,13 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
          no_progress):  # fmt: skip
     """Start the built-in emulated device and run a full screening on it.
 
-    Example: ``enose demo`` (about 25 s at the default speed).
+    As at a clinic, a device without a recent zero-air calibration is calibrated first
+    (a technician's 60-s zero-air recording), so the screening is judged against it.
+
+    Example: ``enose demo`` (about 30 s at the default speed).
     """
+    from enose.cli_signal import record_calibration
+    from enose.pipeline import zero_air_due
     from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
 
     config = EmulatorConfig(speed=speed, subject=profile)
@@ -356,10 +361,21 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
         port = server.path
         if not as_json:
             click.echo(f"emulated device on {port} (speed x{speed:g}, {profile} breath profile)", err=True)
+        calibration = None
+        with _open_store(db) as store:
+            if zero_air_due(store, config.serial):
+                _, _, outcome = record_calibration(store, port, "zero", operator or "demo")
+                calibration = {"kind": "zero", "passed": outcome["passed"], "calibration_id": outcome["record_id"]}
+                if not as_json:
+                    verdict = "passed" if outcome["passed"] else "FAILED"
+                    click.echo(f"{config.serial} had no recent zero-air calibration: recorded one, {verdict} "
+                               f"(record {outcome['record_id']})", err=True)  # fmt: skip
         summary = run_screening(
             port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
             operator=operator or "demo", site=site, progress=not no_progress, model_dir=model_dir,
         )  # fmt: skip
+    if calibration is not None:
+        summary["calibration_before"] = calibration
     _print_summary(summary, as_json)
     if summary["status"] != "complete":
         sys.exit(1)

@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from enose.pipeline import calibrate_session, device_calibration, session_qc
+from enose.pipeline import REFERENCE_TOLERANCE, calibrate_session, device_calibration, session_qc
 from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, load_features, save_features
 
 __all__ = ["register"]
@@ -116,6 +116,34 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
     click.echo(f"wrote {len(table)} sessions x {len(header_names)} features ({version}) to {target}")
 
 
+def record_calibration(store, port: str, kind: str, operator: str, *, tolerance: float = REFERENCE_TOLERANCE,
+                       zero_s: float = 60.0, reference_s: float = 60.0, recovery_s: float = 30.0):  # fmt: skip
+    """Record a calibration on the device at ``port`` and judge it: ``(recording result, serial, outcome)``.
+
+    Exits with a clear message (status 2) when the device cannot be reached or the recording does
+    not complete; nothing is stored as a calibration then.
+    """
+    from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ScreeningEngine
+
+    main = _cli_helpers()
+    try:
+        protocol = CalibrationProtocol(kind, zero_s=zero_s, reference_s=reference_s, recovery_s=recovery_s)
+    except ValueError as error:
+        main._fail(str(error))
+    with ExitStack() as stack:
+        acquisition = Acquisition(port)
+        try:
+            acquisition.connect()
+        except DeviceError as error:
+            main._fail(f"{error}. Check the cable and the port (`enose devices`).")
+        stack.callback(acquisition.close)
+        result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()
+        serial = acquisition.info.serial
+    if result.status != "complete":
+        main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
+    return result, serial, calibrate_session(store, result.session_id, kind, operator, tolerance)
+
+
 @click.command()
 @click.option("--port", required=True, help="Serial port of the device.")
 @click.option("--kind", type=click.Choice(["zero", "reference"]), required=True, help="Zero air or reference gas.")
@@ -136,27 +164,11 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
 
     Example: ``enose calibrate --port /dev/ttyACM0 --kind reference --tolerance 0.2``
     """
-    from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ScreeningEngine
-
     main = _cli_helpers()
     operator = operator or getpass.getuser()
-    try:
-        protocol = CalibrationProtocol(kind, zero_s=zero_s, reference_s=reference_s, recovery_s=recovery_s)
-    except ValueError as error:
-        main._fail(str(error))
-    with ExitStack() as stack:
-        store = stack.enter_context(main._open_store(db))
-        acquisition = Acquisition(port)
-        try:
-            acquisition.connect()
-        except DeviceError as error:
-            main._fail(f"{error}. Check the cable and the port (`enose devices`).")
-        stack.callback(acquisition.close)
-        result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()
-        serial = acquisition.info.serial
-        if result.status != "complete":
-            main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
-        outcome = calibrate_session(store, result.session_id, kind, operator, tolerance)
+    with main._open_store(db) as store:
+        result, serial, outcome = record_calibration(store, port, kind, operator, tolerance=tolerance, zero_s=zero_s,
+                                                     reference_s=reference_s, recovery_s=recovery_s)  # fmt: skip
     if outcome["error"]:
         main._fail(f"the calibration recording could not be analysed: {outcome['error']}")
     record_id, passed, detail = outcome["record_id"], outcome["passed"], outcome["detail"]

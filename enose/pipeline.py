@@ -11,7 +11,15 @@ import numpy as np
 
 from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, latest_calibration, save_qc
 
-__all__ = ["REFERENCE_TOLERANCE", "calibrate_session", "device_calibration", "quality_reasons", "session_qc"]
+__all__ = [
+    "REFERENCE_TOLERANCE",
+    "calibrate_session",
+    "device_calibration",
+    "quality_reasons",
+    "session_qc",
+    "zero_air_age_days",
+    "zero_air_due",
+]
 
 
 def _latest_before(store, device_serial: str, kind: str, at: str | None) -> CalibrationRecord | None:
@@ -48,6 +56,25 @@ def device_calibration(store, device_serial: str | None, at: str | None = None):
     return DeviceCalibration(channels, aligned(zero), aligned(latest_ref), aligned(nominal))
 
 
+def zero_air_age_days(store, device_serial: str, at: str) -> float | None:
+    """Days between the device's last passing zero-air calibration before ``at`` and ``at``; None if none."""
+    from datetime import datetime
+
+    zero = _latest_before(store, device_serial, "zero", at)
+    if zero is None:
+        return None
+    return (datetime.fromisoformat(at) - datetime.fromisoformat(zero.created_at)).total_seconds() / 86400.0
+
+
+def zero_air_due(store, device_serial: str, at: str | None = None) -> bool:
+    """True when the device has no passing zero-air calibration younger than ``DriftConfig.max_age_days``."""
+    from enose.signal.config import DriftConfig
+    from enose.storage.store import utc_now
+
+    age = zero_air_age_days(store, device_serial, at or utc_now())
+    return age is None or age > DriftConfig().max_age_days
+
+
 def quality_reasons(store, recording) -> list:
     """The quality gate's reasons for a stored recording: the one QC policy of the CLI, GUI and scoring.
 
@@ -55,8 +82,6 @@ def quality_reasons(store, recording) -> list:
     session was recorded, and a warning ``calibration_overdue`` is added when there
     was none, or it was older than ``DriftConfig.max_age_days``.
     """
-    from datetime import datetime
-
     from enose.signal import quality_gate
     from enose.signal.config import DriftConfig
     from enose.signal.quality import Reason
@@ -64,13 +89,10 @@ def quality_reasons(store, recording) -> list:
     serial, started = recording.meta.get("device_serial"), recording.meta.get("started_at")
     reasons = list(quality_gate(recording, calibration=device_calibration(store, serial, at=started)))
     if serial and started:
-        zero = _latest_before(store, serial, "zero", started)
         max_age = DriftConfig().max_age_days
-        age_days = None
-        if zero is not None:
-            age_days = (datetime.fromisoformat(started) - datetime.fromisoformat(zero.created_at)).total_seconds()
-            age_days /= 86400.0
+        age_days = zero_air_age_days(store, serial, started)
         if age_days is None or age_days > max_age:
+            zero = _latest_before(store, serial, "zero", started)
             last = None if zero is None else zero.created_at
             days = None if age_days is None else round(age_days, 1)
             reasons.append(Reason.of("calibration_overdue", last_zero_air=last, age_days=days, max_age_days=max_age))
