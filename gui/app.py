@@ -29,12 +29,30 @@ ORGANIZATION = "enose"
 APPLICATION = "enose-gui"
 
 
+#: Collects Python garbage on the GUI thread (see :func:`prepare_application`); one per process.
+_gui_thread_gc = None
+
+
 def prepare_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with the app's names, style and style sheet (created once)."""
+    """The QApplication with the app's names, style and style sheet (created once).
+
+    Python's cyclic garbage collector runs in whichever thread happens to allocate
+    when a threshold is crossed, often the acquisition's reader thread; a widget
+    left in a reference cycle was then destroyed there, and Qt objects must only
+    be touched by the GUI thread (measured: "QBasicTimer::start: Timers cannot be
+    started from another thread", caught in the reader thread "Garbage-collecting").
+    pyqtgraph's :class:`GarbageCollector` turns automatic collection off and
+    collects from a timer on the GUI thread instead.
+    """
+    global _gui_thread_gc
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
     from gui import refguard
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     refguard.install()
+    if _gui_thread_gc is None:
+        _gui_thread_gc = GarbageCollector(interval=0.5)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("E-nose")

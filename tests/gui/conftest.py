@@ -123,3 +123,18 @@ def _left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _gc_back_on_after_the_gui_tests():
+    """The app moves garbage collection to a GUI-thread timer (gui.app.prepare_application); the tests
+    after this folder run without an event loop, so automatic collection is switched back on for them."""
+    import gc
+
+    yield
+    from gui import app
+
+    if app._gui_thread_gc is not None:
+        app._gui_thread_gc.timer.stop()
+        app._gui_thread_gc = None
+    gc.enable()
