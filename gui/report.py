@@ -355,9 +355,8 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         )
         factors_title = _esc(translate("Report", "Main contributing factors"))
         factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
-        for warning in (protocol_text(score, translate), caution_text(score, session.get("device_serial"), translate)):
-            if warning:
-                factors_html = f"<p><b>{_esc(warning)}</b></p>" + factors_html
+        warnings = (protocol_text(score, translate), caution_text(score, session.get("device_serial"), translate))
+        factors_html = "".join(f"<p><b>{_esc(w)}</b></p>" for w in warnings if w) + factors_html
     else:
         result_rows = [row(translate("Report", "Zone"), zone_title(zone, translate))]
         why = {
