@@ -75,7 +75,7 @@ def zero_air_due(store, device_serial: str, at: str | None = None) -> bool:
     return age is None or age > DriftConfig().max_age_days
 
 
-def quality_reasons(store, recording) -> list:
+def quality_reasons(store, recording, grids=None) -> list:
     """The quality gate's reasons for a stored recording: the one QC policy of the CLI, GUI and scoring.
 
     The gate compares the room air with the zero-air calibration in force when the
@@ -87,7 +87,7 @@ def quality_reasons(store, recording) -> list:
     from enose.signal.quality import Reason
 
     serial, started = recording.meta.get("device_serial"), recording.meta.get("started_at")
-    reasons = list(quality_gate(recording, calibration=device_calibration(store, serial, at=started)))
+    reasons = list(quality_gate(recording, calibration=device_calibration(store, serial, at=started), grids=grids))
     if serial and started:
         max_age = DriftConfig().max_age_days
         age_days = zero_air_age_days(store, serial, started)

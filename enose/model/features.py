@@ -73,16 +73,27 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
     (the calibration in force, the overdue warning): the same verdict as ``enose qc``.
     """
     from enose.pipeline import quality_reasons
-    from enose.signal import PROCESSING_VERSION, batch_features, quality_gate
+    from enose.signal import PROCESSING_VERSION, SignalError, batch_features, quality_gate, session_grids
 
+    def grids_of(rec: Recording):
+        try:
+            return session_grids(rec)
+        except SignalError:  # e.g. a missing phase: the gate reports it
+            return None
+
+    # resampled once, for the gate and the features alike
+    grids = [grids_of(rec) for rec in recs]
     if store is not None:
-        reasons = [_reason_dicts(quality_reasons(store, rec)) for rec in recs]
+        reasons = [_reason_dicts(quality_reasons(store, rec, g)) for rec, g in zip(recs, grids, strict=True)]
     else:
-        reasons = [_reason_dicts(quality_gate(rec)) for rec in recs]
+        reasons = [_reason_dicts(quality_gate(rec, grids=g)) for rec, g in zip(recs, grids, strict=True)]
     blocked = [any(r.get("severity") == "block" for r in rs) for rs in reasons]
-    keep = [rec for rec, b in zip(recs, blocked, strict=True) if not b]
-    if keep:
-        X, names = batch_features(keep)
+    keep = [(rec, g) for rec, g, b in zip(recs, grids, blocked, strict=True) if not b]
+    if keep and all(g is not None for _, g in keep):
+        X, names = batch_features([rec for rec, _ in keep], grids=[g for _, g in keep])
+        names = list(names)
+    elif keep:
+        X, names = batch_features([rec for rec, _ in keep])
         names = list(names)
     else:
         X, names = np.empty((0, 0)), []

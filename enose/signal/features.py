@@ -164,9 +164,13 @@ def session_grids(rec: Recording, config: ProcessingConfig = DEFAULT_PROCESSING)
 
 
 def stack_grids(
-    recs: Sequence[Recording], config: ProcessingConfig = DEFAULT_PROCESSING
+    recs: Sequence[Recording],
+    config: ProcessingConfig = DEFAULT_PROCESSING,
+    grids: Sequence[SessionGrids] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(baseline, breath, purge)``, each ``(n_sessions, n_channels, n_window)``, for one layout.
+
+    ``grids``: the recordings' :func:`session_grids` under ``config`` when already computed.
 
     Raises:
         LayoutMismatchError: the recordings do not share one channel layout.
@@ -180,7 +184,10 @@ def stack_grids(
                 f"session {rec.session_id} has channels {rec.layout.names}, the batch has {layout.names}: "
                 "compute features per device layout"
             )
-    grids = [session_grids(rec, config) for rec in recs]
+    if grids is None:
+        grids = [session_grids(rec, config) for rec in recs]
+    elif len(grids) != len(recs):
+        raise ShapeError(f"grids must give one entry per recording: {len(grids)} != {len(recs)}")
     return (
         np.stack([g.baseline for g in grids]),
         np.stack([g.breath for g in grids]),
@@ -397,6 +404,7 @@ def batch_features(
     calibrations: Sequence[DeviceCalibration | None] | None = None,
     compensation: str | CompensationCoefficients = "none",
     config: ProcessingConfig = DEFAULT_PROCESSING,
+    grids: Sequence[SessionGrids] | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """Features of a batch of sessions: ``(X, names)`` with ``X`` ``(n_sessions, n_features)`` float64.
 
@@ -412,13 +420,15 @@ def batch_features(
         compensation: ``"none"`` (default, the cached ``PROCESSING_VERSION``), ``"session"`` or
             coefficients from a humidity calibration; see :mod:`~enose.signal.compensation`.
         config: processing parameters (defaults = ``PROCESSING_VERSION``).
+        grids: the recordings' :func:`session_grids` under ``config`` when the caller already has
+            them (e.g. from the quality gate): not resampled twice.
 
     Raises:
         LayoutMismatchError, MissingPhaseError, MissingChannelError.
     """
     if len(recs) == 0:
         return np.empty((0, 0)), []
-    baseline, breath, purge = stack_grids(recs, config)
+    baseline, breath, purge = stack_grids(recs, config, grids)
     layout = recs[0].layout
     X = compute_features(  # noqa: N806 (the scikit-learn name)
         baseline,

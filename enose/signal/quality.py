@@ -25,7 +25,7 @@ from enose.signal._stats import nanmedian
 from enose.signal.breath import breath_cycles
 from enose.signal.calibration import DeviceCalibration
 from enose.signal.config import DEFAULT_PROCESSING, DEFAULT_QUALITY, ProcessingConfig, QualityConfig
-from enose.signal.features import preprocess, session_grids
+from enose.signal.features import SessionGrids, preprocess, session_grids
 from enose.signal.grid import lost_sample_count
 from firmware_protocol.messages import ChannelKind, Inlet, SampleFlag
 
@@ -123,6 +123,7 @@ def quality_gate(
     calibration: DeviceCalibration | None = None,
     config: QualityConfig = DEFAULT_QUALITY,
     processing: ProcessingConfig = DEFAULT_PROCESSING,
+    grids: SessionGrids | None = None,
 ) -> list[Reason]:
     """Every quality finding of one session (empty list: clean).
 
@@ -133,6 +134,8 @@ def quality_gate(
             ambient check compares the baseline with the session's own purge tail.
         config: thresholds.
         processing: grid and breath-cycle definition (shared with the features).
+        grids: the session's :func:`session_grids` under ``processing``, when the caller already has
+            them (the features need the same ones): not resampled twice.
 
     Returns:
         Reasons in a fixed order; block reasons mean no score may be given.
@@ -261,7 +264,7 @@ def quality_gate(
 
     # breath cycles on the common grid (the same definition as the features)
     if i_co2 is not None and not bad[i_co2]:
-        grids = session_grids(rec, processing)
+        grids = grids if grids is not None else session_grids(rec, processing)
         pick = [i_co2] + ([i_p] if i_p is not None and not bad[i_p] else [])
         breath = preprocess(grids.breath[pick], processing)
         cycles = breath_cycles(breath[0], processing.grid_period_s, breath[1] if len(pick) > 1 else None, processing)

@@ -76,3 +76,22 @@ def test_sessions_are_reproducible_and_failed_ones_get_almost_no_breath():
     co2 = list(default_layout(8).names).index("co2")
     breath = (a.t_s >= a.phases[2][2]) & (a.t_s < a.phases[2][3])
     assert np.percentile(session_signals(leaky, 0).values[breath, co2], 90) < 5000 < np.max(a.values[breath, co2])
+
+
+def test_features_from_the_shared_grids_equal_the_features_computed_alone(cohort_db):
+    """analyse_recordings resamples each session once for the gate and the features: same numbers."""
+    import numpy as np
+
+    from enose.model.features import analyse_recordings
+    from enose.signal import batch_features
+    from enose.storage import Store
+
+    path, summary = cohort_db
+    with Store.open(path) as store:
+        recs = [store.load_recording(sid) for sid in summary["session_ids"][:6]]
+        analysed = analyse_recordings(recs, store)
+    kept = [rec for rec, a in zip(recs, analysed, strict=True) if not a.blocked]
+    expected, names = batch_features(kept)
+    got = np.stack([a.features for a in analysed if not a.blocked])
+    assert kept and analysed[0].names == names
+    np.testing.assert_array_equal(got, expected)
