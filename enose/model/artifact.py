@@ -284,6 +284,16 @@ def card_markdown(card: dict) -> str:
         f"- cross-validation: {tr['cv']['design']}; calibration inside each training fold: {tr['cv']['inner_calibration_cv']}",
         f"- locked validation: site {locked.get('site') or 'none'} with devices {', '.join(locked.get('devices', [])) or '-'} "
         "(never seen by training, model choice, calibration or thresholds)",
+    ]
+    per_block = [(", ".join(f["test_sites"]) or "block", f.get("chosen_auc")) for f in tr["cv"].get("folds", [])]
+    per_block = [(name, auc) for name, auc in per_block if auc is not None]
+    if per_block:
+        aucs = [auc for _, auc in per_block]
+        lines.append(
+            f"- chosen model's AUC on each held-out block, {min(aucs):.3f}-{max(aucs):.3f} (the spread between sites "
+            "that a single site's CI does not show): " + ", ".join(f"{name} {auc:.3f}" for name, auc in per_block)
+        )
+    lines += [
         "",
         "## Model comparison (out-of-fold, training sites)",
         "",

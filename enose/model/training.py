@@ -366,6 +366,8 @@ def train_model(
                     "test_devices": sorted({str(d) for d in train.device[test] if d}),
                     "n_train": int(train_idx.size),
                     "n_test": int(test.size),
+                    # the chosen model's AUC on this held-out block: how much a new site can differ
+                    "chosen_auc": _fold_auc(train.y[test], best.oof[test]),
                 }
                 for train_idx, test in folds
             ],
@@ -401,6 +403,16 @@ def train_model(
         )
         report["locked"]["data"] = locked.summary()
     return model, report
+
+
+def _fold_auc(y: np.ndarray, p: np.ndarray) -> float | None:
+    """AUC of one held-out block, None when it holds one class only (or no prediction)."""
+    from sklearn.metrics import roc_auc_score
+
+    ok = np.isfinite(p)
+    if ok.sum() < 2 or np.unique(y[ok]).size < 2:
+        return None
+    return float(roc_auc_score(y[ok], p[ok]))
 
 
 def _clinical_only(ds: Dataset) -> Dataset:

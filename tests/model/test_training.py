@@ -167,3 +167,12 @@ def test_ood_limits_accept_a_new_site_but_still_catch_an_odd_recording(dataset, 
     sensor = [j for j, name in enumerate(ds.feature_names) if name.startswith("mox00.") and "t63" not in name]
     odd[:, sensor] *= 10.0
     assert np.all(np.any(model.ood.transform(odd) > 1.0, axis=1))
+
+
+def test_the_card_shows_the_chosen_models_auc_on_each_held_out_site(trained, model_dir):
+    _, report = trained
+    aucs = [fold["chosen_auc"] for fold in report["cv"]["folds"]]
+    assert len(aucs) == report["cv"]["n_folds"] and all(a is None or 0.0 <= a <= 1.0 for a in aucs)
+    assert any(a is not None for a in aucs)
+    card = (model_dir / "card.md").read_text()
+    assert "chosen model's AUC on each held-out block" in card
