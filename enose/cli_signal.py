@@ -184,7 +184,9 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
         for i, name in enumerate(channels):
             extra = ""
             if "deviation" in detail and detail["deviation"][i] is not None:
-                extra = f"  deviation {100 * detail['deviation'][i]:+.1f} %"
+                extra = f"  response deviation {100 * detail['deviation'][i]:+.1f} %"
+            elif "assessable" in detail and not detail["assessable"][i]:
+                extra = "  not assessable (the reference gas barely moves this sensor)"
             click.echo(f"  {name:>8}: {values[i]:.6g}{extra}")
     if not passed:
         sys.exit(1)

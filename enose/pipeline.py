@@ -12,9 +12,11 @@ import numpy as np
 from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, latest_calibration, save_qc
 
 __all__ = [
+    "REFERENCE_RESPONSE_FLOOR",
     "REFERENCE_TOLERANCE",
     "calibrate_session",
     "device_calibration",
+    "judge_reference",
     "quality_reasons",
     "session_qc",
     "zero_air_age_days",
@@ -112,8 +114,34 @@ def session_qc(store, session_id: int) -> dict:
     return verdict
 
 
-#: Relative tolerance of a reference-gas check against the device's commissioning response.
+#: Relative tolerance of a reference-gas check: of each sensor's response ln(R(zero air)/R(reference)),
+#: against the response the device had when it was commissioned.
 REFERENCE_TOLERANCE = 0.20
+
+#: A sensor whose commissioning response is below this (|ln ratio| < 0.05: the reference gas moves it by
+#: less than 5 %) cannot be judged by the reference gas; it is reported "not assessable", not "passed".
+REFERENCE_RESPONSE_FLOOR = 0.05
+
+
+def judge_reference(
+    ratios: np.ndarray, expected_ratios: np.ndarray, tolerance: float = REFERENCE_TOLERANCE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Judge reference-gas ratios R(ref)/R(zero) on the sensors' responses: ``(ok, assessable, deviation)``.
+
+    ``deviation`` is the relative change of the response ``ln(R(zero)/R(ref))`` against the
+    expected one (NaN where not assessable); a sensor with an expected response under
+    :data:`REFERENCE_RESPONSE_FLOOR` is not assessable and counts as ok; a missing
+    measurement is not ok.
+    """
+    from enose.signal import reference_check
+
+    values = np.asarray(ratios, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        response, expected_response = -np.log(values), -np.log(np.asarray(expected_ratios, dtype=float))
+    assessable = np.isfinite(expected_response) & (np.abs(expected_response) >= REFERENCE_RESPONSE_FLOOR)
+    check = reference_check(response, np.where(assessable, expected_response, np.nan), tolerance)
+    ok = np.asarray(check.passed, bool) & np.isfinite(values)
+    return ok, assessable, np.asarray(check.deviation, dtype=float)
 
 
 def calibrate_session(store, session_id: int, kind: str, operator: str, tolerance: float = REFERENCE_TOLERANCE) -> dict:
@@ -121,17 +149,22 @@ def calibrate_session(store, session_id: int, kind: str, operator: str, toleranc
 
     * ``zero``: the zero-air resistance of every gas sensor; a sensor without a finite
       positive level fails (aux channels are not calibrated here).
-    * ``reference``: each gas sensor's R(reference)/R(zero air). The device's first reference
-      check *commissions* it (its responses become the expected values, stored with
-      ``detail.commissioning``); later checks pass when every sensor is within ``tolerance``.
+    * ``reference``: each gas sensor's ratio R(reference)/R(zero air). The device's first
+      reference check *commissions* it (its ratios become the expected values, stored with
+      ``detail.commissioning``). A later check judges each sensor's *response*
+      ``ln(R(zero air)/R(reference))`` against the commissioned one, within ``tolerance``.
+      Why the response and not the ratio: a ratio near 1 is within ±20 % whatever the sensor
+      does, and for a strong sensor ±20 % of the ratio lets half its response go. A sensor
+      whose commissioned response is under :data:`REFERENCE_RESPONSE_FLOOR` is not judged
+      (``detail.assessable`` False): the reference gas barely moves it.
 
     Returns ``passed``, ``channels``, ``values``, ``expected``, ``tolerance``,
-    ``per_channel_passed``, ``record_id``, ``detail`` and ``error``. A recording that cannot
-    be analysed (a missing phase) gives ``passed`` False with ``error`` and stores nothing.
+    ``per_channel_passed`` (None for a sensor that is not assessable), ``record_id``,
+    ``detail`` and ``error``. A recording that cannot be analysed (a missing phase) gives
+    ``passed`` False with ``error`` and stores nothing.
     """
     from enose.signal import (
         SignalError,
-        reference_check,
         reference_response_from_recording,
         zero_air_from_recording,
     )
@@ -160,14 +193,17 @@ def calibrate_session(store, session_id: int, kind: str, operator: str, toleranc
                 detail = {"commissioning": True}
             else:
                 expected = np.array([np.nan if v is None else v for v in nominal.values], dtype=float)
-                check = reference_check(values, expected, tolerance)
-                ok = np.asarray(check.passed, bool) & np.isfinite(values)
-                detail = {"commissioned_by": nominal.id, "deviation": json_numbers(check.deviation)}
+                ok, assessable, deviation = judge_reference(values, expected, tolerance)
+                detail = {"commissioned_by": nominal.id, "judged_on": "response ln(R(zero air)/R(reference))",
+                          "assessable": [bool(a) for a in assessable], "deviation": json_numbers(deviation),
+                          "response_floor": REFERENCE_RESPONSE_FLOOR}  # fmt: skip
     except SignalError as error:
         return {"passed": False, "error": str(error), "channels": [], "values": [], "expected": None,
                 "tolerance": tolerance, "per_channel_passed": [], "record_id": None, "detail": {}}  # fmt: skip
     passed = bool(ok.all())
-    detail.update({"tolerance": tolerance, "per_channel_passed": [bool(x) for x in ok],
+    assessable = detail.get("assessable") or [True] * len(ok)
+    per_channel = [bool(x) if judged else None for x, judged in zip(ok, assessable, strict=True)]
+    detail.update({"tolerance": tolerance, "per_channel_passed": per_channel,
                    "expected": None if expected is None else json_numbers(expected)})  # fmt: skip
     record_id = add_calibration(store, device_serial=serial, kind=kind, operator=operator, channels=channels,
                                 values=values, passed=passed, detail=detail, session_id=session_id)  # fmt: skip

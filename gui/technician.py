@@ -585,16 +585,26 @@ class CalibrationWizard(QWidget):
         expected = evaluation.get("expected", [None] * len(channels))
         tolerance = evaluation.get("tolerance", [None] * len(channels))
         ok = evaluation.get("per_channel_passed", [None] * len(channels))
+        assessable = (evaluation.get("detail") or {}).get("assessable") or [True] * len(channels)
         self.table.setRowCount(len(channels))
         for row, name in enumerate(channels):
             exp = expected[row] if isinstance(expected, list) else expected
             tol = tolerance[row] if isinstance(tolerance, list) else tolerance
-            cells = [
-                name,
-                _fmt(values[row] if row < len(values) else None),
-                f"{_fmt(exp)} \u00b1 {_fmt(100 * tol)} %" if exp is not None and tol is not None else "-",
-                "-" if ok[row] is None else (self.tr("pass") if ok[row] else self.tr("fail")),
-            ]
+            if exp is None or tol is None:
+                expected_text = "-"
+            elif not assessable[row]:
+                expected_text = self.tr("%1 (not assessable: the gas barely moves this sensor)").replace(
+                    "%1", _fmt(exp)
+                )
+            else:
+                expected_text = (
+                    self.tr("%1 (response \u00b1 %2 %)").replace("%1", _fmt(exp)).replace("%2", _fmt(100 * tol))
+                )
+            if ok[row] is None:
+                result_text = "-" if assessable[row] else self.tr("not assessable")
+            else:
+                result_text = self.tr("pass") if ok[row] else self.tr("fail")
+            cells = [name, _fmt(values[row] if row < len(values) else None), expected_text, result_text]
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
 

@@ -44,3 +44,21 @@ def test_a_failed_calibration_is_not_in_force(store):
                     channels=[f"mox{i}" for i in range(8)], values=[1e5] * 8, passed=False)  # fmt: skip
     later = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"))
     assert "calibration_overdue" in _codes(store, later["session_ids"][0])
+
+
+def test_a_reference_check_judges_each_sensors_response_not_its_ratio():
+    """Commissioned ratios 0.68 (a strong sensor), 0.98 (barely moved) and 0.90.
+
+    The strong sensor now reads 0.80: its ratio is only 18 % off, but it lost 42 % of its
+    response, so it fails. The barely-moved one cannot be judged. The third is 4 % off: it passes.
+    """
+    import numpy as np
+
+    from enose.pipeline import judge_reference
+
+    ok, assessable, deviation = judge_reference(np.array([0.80, 1.02, 0.904]), np.array([0.68, 0.98, 0.90]), 0.2)
+    assert ok.tolist() == [False, True, True]
+    assert assessable.tolist() == [True, False, True]
+    assert deviation[0] == pytest.approx(np.log(0.80) / np.log(0.68) - 1) and np.isnan(deviation[1])
+    missing, _, _ = judge_reference(np.array([np.nan, 1.0, 0.9]), np.array([0.68, 0.98, 0.90]), 0.2)
+    assert missing.tolist() == [False, True, True]

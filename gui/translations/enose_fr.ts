@@ -217,6 +217,18 @@
         <translation>Enregistré comme séance %1 ; fiche d&apos;étalonnage %2.</translation>
     </message>
     <message>
+        <source>%1 (not assessable: the gas barely moves this sensor)</source>
+        <translation>%1 (non évaluable : le gaz fait à peine réagir ce capteur)</translation>
+    </message>
+    <message>
+        <source>%1 (response ± %2 %)</source>
+        <translation>%1 (réponse ± %2 %)</translation>
+    </message>
+    <message>
+        <source>not assessable</source>
+        <translation>non évaluable</translation>
+    </message>
+    <message>
         <source>pass</source>
         <translation>conforme</translation>
     </message>

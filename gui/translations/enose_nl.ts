@@ -217,6 +217,18 @@
         <translation>Opgenomen als sessie %1; kalibratiegegeven %2.</translation>
     </message>
     <message>
+        <source>%1 (not assessable: the gas barely moves this sensor)</source>
+        <translation>%1 (niet te beoordelen: het gas beïnvloedt deze sensor nauwelijks)</translation>
+    </message>
+    <message>
+        <source>%1 (response ± %2 %)</source>
+        <translation>%1 (respons ± %2 %)</translation>
+    </message>
+    <message>
+        <source>not assessable</source>
+        <translation>niet te beoordelen</translation>
+    </message>
+    <message>
         <source>pass</source>
         <translation>in orde</translation>
     </message>
