@@ -14,14 +14,14 @@ import os
 import sys
 from collections import defaultdict
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 import numpy as np
 
-from enose.pipeline import REFERENCE_TOLERANCE, calibrate_session, device_calibration, session_qc
-from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, load_features, save_features
+from enose.pipeline import REFERENCE_TOLERANCE, calibrate_session, device_calibration, device_drift, session_qc
+from enose.storage.analysis import CalibrationRecord, json_numbers, load_features, save_features
 
 __all__ = ["register"]
 
@@ -202,26 +202,13 @@ def drift(serial: str, db: str | None, plot: str | None, as_json: bool) -> None:
 
     Example: ``enose drift --device EMU-000001 --plot drift.png``
     """
-    from enose.signal import drift_status
-
     main = _cli_helpers()
     with main._open_store(db) as store:
-        zeros = calibrations(store, serial, "zero")
-        refs = calibrations(store, serial, "reference")
-    if not zeros:
-        main._fail(f"device {serial} has no zero-air calibration yet; run `enose calibrate --kind zero`")
-    channels = list(zeros[-1].channels)
-
-    def matrix(records: list[CalibrationRecord]) -> np.ndarray:
-        rows = []
-        for record in records:
-            by_name = dict(zip(record.channels, record.values, strict=True))
-            rows.append([np.nan if by_name.get(c) is None else by_name[c] for c in channels])
-        return np.array(rows, dtype=float).reshape(len(records), len(channels))
-
-    newest = max(r.created_at for r in zeros + refs)
-    age_days = (datetime.now(UTC) - datetime.fromisoformat(newest)).total_seconds() / 86400
-    status = drift_status(matrix(zeros), matrix(refs) if refs else None, age_days)
+        history = device_drift(store, serial)
+    if history is None:
+        main._fail(f"device {serial} has no passing zero-air calibration yet; run `enose calibrate --kind zero`")
+    channels, zeros, refs, age_days, status = (list(history.channels), history.zeros, history.references,
+                                              history.age_days, history.status)  # fmt: skip
     summary = {"device_serial": serial, "recalibration_due": status.recalibration_due, "reasons": list(status.reasons),
                "age_days": round(age_days, 2), "channels": channels, "n_zero": len(zeros), "n_reference": len(refs),
                "channels_out_of_control": [c for c, out in zip(channels, status.channels_out, strict=True) if out],

@@ -7,6 +7,8 @@ result, for the CLI, the screening summary and the GUI alike.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, latest_calibration, save_qc
@@ -15,7 +17,9 @@ __all__ = [
     "REFERENCE_RESPONSE_FLOOR",
     "REFERENCE_TOLERANCE",
     "calibrate_session",
+    "DeviceDrift",
     "device_calibration",
+    "device_drift",
     "judge_reference",
     "quality_reasons",
     "session_qc",
@@ -75,6 +79,61 @@ def zero_air_due(store, device_serial: str, at: str | None = None) -> bool:
 
     age = zero_air_age_days(store, device_serial, at or utc_now())
     return age is None or age > DriftConfig().max_age_days
+
+
+@dataclass(frozen=True)
+class DeviceDrift:
+    """A device's calibration history as control charts: what ``enose drift`` and the technician's Drift tab show.
+
+    Attributes:
+        serial: the device.
+        channels: channel names of the newest passing zero-air record; the charts' columns.
+        zeros, references: the passing zero-air and reference records, oldest first.
+        baselines_ohm: ``(len(zeros), len(channels))``, aligned by channel name (NaN where a record lacks one).
+        responses: ``(len(references), len(channels))`` or None.
+        age_days: days from the newest passing record to ``now``.
+        status: :class:`enose.signal.DriftStatus` (EWMA charts, ``recalibration_due`` and reasons).
+    """
+
+    serial: str
+    channels: tuple[str, ...]
+    zeros: tuple[CalibrationRecord, ...]
+    references: tuple[CalibrationRecord, ...]
+    baselines_ohm: np.ndarray
+    responses: np.ndarray | None
+    age_days: float
+    status: object
+
+
+def device_drift(store, device_serial: str, now: str | None = None) -> DeviceDrift | None:
+    """The device's drift charts from its passing calibrations; None when it has no passing zero-air record.
+
+    Why passing records only: a failed calibration is a failed procedure as often as a
+    changed sensor, and the chart must not learn its limits from it.
+    """
+    from datetime import datetime
+
+    from enose.signal import drift_status
+    from enose.storage.store import utc_now
+
+    zeros = tuple(r for r in calibrations(store, device_serial, "zero") if r.passed is not False)
+    refs = tuple(r for r in calibrations(store, device_serial, "reference") if r.passed is not False)
+    if not zeros:
+        return None
+    channels = tuple(zeros[-1].channels)
+
+    def matrix(records: tuple[CalibrationRecord, ...]) -> np.ndarray:
+        rows = []
+        for record in records:
+            by_name = dict(zip(record.channels, record.values, strict=True))
+            rows.append([np.nan if by_name.get(c) is None else by_name[c] for c in channels])
+        return np.array(rows, dtype=float).reshape(len(records), len(channels))
+
+    newest = max(r.created_at for r in zeros + refs)
+    age_days = (datetime.fromisoformat(now or utc_now()) - datetime.fromisoformat(newest)).total_seconds() / 86400
+    baselines, responses = matrix(zeros), (matrix(refs) if refs else None)
+    status = drift_status(baselines, responses, max(0.0, age_days))
+    return DeviceDrift(device_serial, channels, zeros, refs, baselines, responses, age_days, status)
 
 
 def quality_reasons(store, recording, grids=None) -> list:

@@ -142,30 +142,13 @@ def drift_chart(store: Store, device_serial: str) -> dict:
     "channel"}`` for the zero-air baseline chart (the channel shown is the first MOX channel with
     limits).
     """
-    from datetime import UTC, datetime
+    from enose.pipeline import device_drift
 
-    from enose.signal import drift_status
-    from enose.storage.analysis import calibrations
-
-    zeros = [c for c in calibrations(store, device_serial, "zero") if c.passed]
-    refs = [c for c in calibrations(store, device_serial, "reference") if c.passed]
-    if not zeros:
+    history = device_drift(store, device_serial)
+    if history is None:
         return {"times": [], "values": [], "ewma": [], "recalibration_due": True, "reasons": ["never_calibrated"]}
-    channels = zeros[-1].channels
-    rows = [[np.nan if v is None else v for v in c.values] for c in zeros if c.channels == channels]
-    baselines = np.array(rows, dtype=float)
-    responses = None
-    if refs:
-        names = refs[-1].channels
-        index = [channels.index(n) for n in names if n in channels]
-        if len(index) == len(names):
-            responses = np.full((len(refs), len(channels)), np.nan)
-            for i, c in enumerate(r for r in refs if r.channels == names):
-                responses[i, index] = [np.nan if v is None else v for v in c.values]
-    newest = max(c.created_at for c in zeros + refs)
-    age_days = (datetime.now(UTC) - datetime.fromisoformat(newest)).total_seconds() / 86400.0
-    status = drift_status(baselines, responses, max(0.0, age_days))
-    times = [c.created_at for c in zeros if c.channels == channels]
+    channels, status, baselines = history.channels, history.status, history.baselines_ohm
+    times = [c.created_at for c in history.zeros]
     out = {"times": times, "recalibration_due": bool(status.recalibration_due), "reasons": list(status.reasons),
            "channel": channels[0] if channels else None, "values": list(np.log(baselines[:, 0]))}  # fmt: skip
     chart = status.baseline_chart

@@ -62,3 +62,19 @@ def test_a_reference_check_judges_each_sensors_response_not_its_ratio():
     assert deviation[0] == pytest.approx(np.log(0.80) / np.log(0.68) - 1) and np.isnan(deviation[1])
     missing, _, _ = judge_reference(np.array([np.nan, 1.0, 0.9]), np.array([0.68, 0.98, 0.90]), 0.2)
     assert missing.tolist() == [False, True, True]
+
+
+def test_drift_charts_learn_from_passing_calibrations_only(store):
+    from enose.pipeline import device_drift
+
+    serial = simulate_cohort(store, CohortParams(**TINY))["devices"][0]
+    channels = [f"mox{i}" for i in range(8)]
+    assert device_drift(store, serial) is None  # never calibrated
+    for i, passed in enumerate([True, True, False, True, True, True]):
+        value = 1e6 if not passed else 1e5 * (1 + 0.001 * i)  # the failed one is wildly off
+        add_calibration(store, device_serial=serial, kind="zero", operator="tech", channels=channels,
+                        values=[value] * 8, passed=passed)  # fmt: skip
+    history = device_drift(store, serial)
+    assert len(history.zeros) == 5 and history.baselines_ohm.shape == (5, 8)
+    assert float(history.baselines_ohm.max()) < 2e5
+    assert not history.status.recalibration_due and history.age_days < 1
