@@ -17,7 +17,7 @@ from enose.sync.payload import ROW_TABLES, read_rows, row_key, row_sha256
 
 __all__ = ["OBJECT_TYPES", "site_uuid", "enqueue", "pending", "mark", "session_status", "counts"]
 
-OBJECT_TYPES = ("session", "label", "score", "qc", "features")
+OBJECT_TYPES = ("session", "label", "calibration", "score", "qc", "features")
 
 
 def site_uuid(store: Store) -> str:
