@@ -28,11 +28,16 @@ __all__ = [
 ]
 
 
-def _latest_before(store, device_serial: str, kind: str, at: str | None) -> CalibrationRecord | None:
-    if at is None:
-        return latest_calibration(store, device_serial, kind)
-    passing = [r for r in calibrations(store, device_serial, kind) if r.passed is not False and r.created_at <= at]
-    return passing[-1] if passing else None
+def _aligned(record: CalibrationRecord, channels: tuple[str, ...]) -> np.ndarray:
+    """A record's values in the order of ``channels`` (NaN where the record lacks one)."""
+    by_name = dict(zip(record.channels, record.values, strict=True))
+    return np.array([np.nan if by_name.get(c) is None else by_name[c] for c in channels], dtype=float)
+
+
+def _age_days(record: CalibrationRecord, at: str) -> float:
+    from datetime import datetime
+
+    return (datetime.fromisoformat(at) - datetime.fromisoformat(record.created_at)).total_seconds() / 86400.0
 
 
 def device_calibration(store, device_serial: str | None, at: str | None = None):
@@ -45,31 +50,22 @@ def device_calibration(store, device_serial: str | None, at: str | None = None):
 
     if not device_serial:
         return None
-    zero = _latest_before(store, device_serial, "zero", at)
+    zero = latest_calibration(store, device_serial, "zero", before=at)
     if zero is None:
         return None
     channels = zero.channels
-
-    def aligned(record: CalibrationRecord | None) -> np.ndarray | None:
-        if record is None:
-            return None
-        by_name = dict(zip(record.channels, record.values, strict=True))
-        return np.array([np.nan if by_name.get(c) is None else by_name[c] for c in channels], dtype=float)
-
     references = calibrations(store, device_serial, "reference")
     nominal = next((r for r in references if r.detail.get("commissioning")), None)
-    latest_ref = _latest_before(store, device_serial, "reference", at)
-    return DeviceCalibration(channels, aligned(zero), aligned(latest_ref), aligned(nominal))
+    latest_ref = latest_calibration(store, device_serial, "reference", before=at)
+    return DeviceCalibration(channels, _aligned(zero, channels),
+                             None if latest_ref is None else _aligned(latest_ref, channels),
+                             None if nominal is None else _aligned(nominal, channels))  # fmt: skip
 
 
 def zero_air_age_days(store, device_serial: str, at: str) -> float | None:
     """Days between the device's last passing zero-air calibration before ``at`` and ``at``; None if none."""
-    from datetime import datetime
-
-    zero = _latest_before(store, device_serial, "zero", at)
-    if zero is None:
-        return None
-    return (datetime.fromisoformat(at) - datetime.fromisoformat(zero.created_at)).total_seconds() / 86400.0
+    zero = latest_calibration(store, device_serial, "zero", before=at)
+    return None if zero is None else _age_days(zero, at)
 
 
 def zero_air_due(store, device_serial: str, at: str | None = None) -> bool:
@@ -111,8 +107,6 @@ def device_drift(store, device_serial: str, now: str | None = None) -> DeviceDri
     Why passing records only: a failed calibration is a failed procedure as often as a
     changed sensor, and the chart must not learn its limits from it.
     """
-    from datetime import datetime
-
     from enose.signal import drift_status
     from enose.storage.store import utc_now
 
@@ -123,14 +117,9 @@ def device_drift(store, device_serial: str, now: str | None = None) -> DeviceDri
     channels = tuple(zeros[-1].channels)
 
     def matrix(records: tuple[CalibrationRecord, ...]) -> np.ndarray:
-        rows = []
-        for record in records:
-            by_name = dict(zip(record.channels, record.values, strict=True))
-            rows.append([np.nan if by_name.get(c) is None else by_name[c] for c in channels])
-        return np.array(rows, dtype=float).reshape(len(records), len(channels))
+        return np.array([_aligned(r, channels) for r in records], dtype=float).reshape(len(records), len(channels))
 
-    newest = max(r.created_at for r in zeros + refs)
-    age_days = (datetime.fromisoformat(now or utc_now()) - datetime.fromisoformat(newest)).total_seconds() / 86400
+    age_days = _age_days(max(zeros + refs, key=lambda r: r.created_at), now or utc_now())
     baselines, responses = matrix(zeros), (matrix(refs) if refs else None)
     status = drift_status(baselines, responses, max(0.0, age_days))
     return DeviceDrift(device_serial, channels, zeros, refs, baselines, responses, age_days, status)
@@ -151,9 +140,9 @@ def quality_reasons(store, recording, grids=None) -> list:
     reasons = list(quality_gate(recording, calibration=device_calibration(store, serial, at=started), grids=grids))
     if serial and started:
         max_age = DriftConfig().max_age_days
-        age_days = zero_air_age_days(store, serial, started)
+        zero = latest_calibration(store, serial, "zero", before=started)
+        age_days = None if zero is None else _age_days(zero, started)
         if age_days is None or age_days > max_age:
-            zero = _latest_before(store, serial, "zero", started)
             last = None if zero is None else zero.created_at
             days = None if age_days is None else round(age_days, 1)
             reasons.append(Reason.of("calibration_overdue", last_zero_air=last, age_days=days, max_age_days=max_age))

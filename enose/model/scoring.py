@@ -26,6 +26,7 @@ from enose.model.artifact import RiskModel
 from enose.model.explain import explain
 from enose.model.zones import ZONE_WORDS
 from enose.security.audit import record
+from enose.storage.analysis import latest_calibration
 from enose.storage.store import StorageError, Store, utc_now
 
 __all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT", "UNFAMILIAR_UNIT_CAUTION"]
@@ -148,16 +149,9 @@ def _calibration_in_force(store: Store, device_serial: str | None, started_at: s
     if not device_serial:
         return None
     for kind in ("reference", "zero"):
-        rows = list(
-            store.db.query(
-                """SELECT id FROM calibrations WHERE device_serial = ? AND kind = ?
-                   AND (passed IS NULL OR passed = 1) AND created_at <= ?
-                   ORDER BY created_at DESC, id DESC LIMIT 1""",
-                [device_serial, kind, started_at or "9999"],
-            )
-        )
-        if rows:
-            return int(rows[0]["id"])
+        record = latest_calibration(store, device_serial, kind, before=started_at)
+        if record is not None:
+            return record.id
     return None
 
 

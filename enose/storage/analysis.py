@@ -132,13 +132,21 @@ def calibrations(store: Store, device_serial: str, kind: str | None = None) -> l
 
 
 def latest_calibration(
-    store: Store, device_serial: str, kind: str, passed_only: bool = True
+    store: Store, device_serial: str, kind: str, passed_only: bool = True, before: str | None = None
 ) -> CalibrationRecord | None:
-    """The newest calibration of ``kind`` for a device (by default the newest one that passed)."""
+    """The newest calibration of ``kind`` for a device (by default the newest one that passed).
+
+    ``before`` (ISO time, e.g. a session's ``started_at``): the newest one made at or before it,
+    i.e. the calibration in force then.
+    """
     sql = "SELECT * FROM calibrations WHERE device_serial = ? AND kind = ?"
+    params: list[Any] = [device_serial, kind]
     if passed_only:
         sql += " AND (passed IS NULL OR passed = 1)"
-    rows = list(store.db.query(sql + " ORDER BY created_at DESC, id DESC LIMIT 1", [device_serial, kind]))
+    if before is not None:
+        sql += " AND created_at <= ?"
+        params.append(before)
+    rows = list(store.db.query(sql + " ORDER BY created_at DESC, id DESC LIMIT 1", params))
     return _record(rows[0]) if rows else None
 
 
