@@ -14,7 +14,6 @@ collects them; the app passes :meth:`QCoreApplication.translate`.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -202,19 +201,20 @@ def protocol_text(score: dict, translate: Translate = _identity) -> str | None:
 
 def _feature_phrase(name: str, translate: Translate) -> str:
     """A signal feature name (``mox03.et_dr_r0``, ``breath.cycles``) in the reader's language; others as they are."""
-    breath = {
-        "breath.cycles": translate("Report", "number of valid breaths"),
-        "breath.rate_per_min": translate("Report", "breathing rate"),
-        "breath.etco2_ppm": translate("Report", "end-tidal CO2"),
-        "breath.rh_pct": translate("Report", "breath humidity"),
-        "baseline.rh_pct": translate("Report", "room humidity"),
-    }
-    if name in breath:
-        return f"({breath[name]})"
-    match = re.match(r"^mox(\d+)\.(.+)$", name)
-    if not match:
+    from enose.model.explain import feature_parts
+
+    parts = feature_parts(name)
+    if parts is None:
         return name
-    sensor, suffix = str(int(match.group(1))), match.group(2)
+    if parts.sensor is None:
+        breath = {
+            "breath.cycles": translate("Report", "number of valid breaths"),
+            "breath.rate_per_min": translate("Report", "breathing rate"),
+            "breath.etco2_ppm": translate("Report", "end-tidal CO2"),
+            "breath.rh_pct": translate("Report", "breath humidity"),
+            "baseline.rh_pct": translate("Report", "room humidity"),
+        }
+        return f"({breath[parts.measure]})"
     words = {
         "dr_r0": translate("Report", "breath response"),
         "log_r_r0": translate("Report", "breath response (log scale)"),
@@ -223,16 +223,15 @@ def _feature_phrase(name: str, translate: Translate) -> str:
         "max_rise_per_s": translate("Report", "fastest rise"),
         "purge_dr_r0": translate("Report", "level after the clean-air purge"),
         "purge_t63_s": translate("Report", "recovery time in clean air"),
+        "ema_rise": translate("Report", "onset speed"),
+        "ema_decay": translate("Report", "clearing speed"),
     }
-    ema = re.match(r"^ema_a(0p1|0p01|0p001)_(rise|decay)$", suffix)
-    if ema:
-        speed = {"0p1": translate("Report", "fast"), "0p01": translate("Report", "medium"),
-                 "0p001": translate("Report", "slow")}[ema.group(1)]  # fmt: skip
-        kind = translate("Report", "onset speed") if ema.group(2) == "rise" else translate("Report", "clearing speed")
-        what = f"{kind}, {speed}"
-    else:
-        what = words.get(suffix, suffix)
-    return "(" + translate("Report", "gas sensor %1: %2").replace("%1", sensor).replace("%2", what) + ")"
+    what = words.get(parts.measure, parts.measure)
+    if parts.speed:
+        speed = {"fast": translate("Report", "fast"), "medium": translate("Report", "medium"),
+                 "slow": translate("Report", "slow")}[parts.speed]  # fmt: skip
+        what = f"{what}, {speed}"
+    return "(" + translate("Report", "gas sensor %1: %2").replace("%1", str(parts.sensor)).replace("%2", what) + ")"
 
 
 def _yes_no_unknown(value, translate: Translate) -> str:

@@ -10,12 +10,21 @@ one batch prediction of ``n_columns + 1`` rows, and is exact for a linear model.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from enose.model.dataset import CLINICAL_WORDS
 
-__all__ = ["contributions", "group_contributions", "feature_groups", "explain", "describe_feature"]
+__all__ = [
+    "FeatureParts",
+    "contributions",
+    "group_contributions",
+    "feature_groups",
+    "feature_parts",
+    "explain",
+    "describe_feature",
+]
 
 _EPS = 1e-6
 
@@ -36,17 +45,23 @@ _STAT_WORDS = {
 }
 
 
-#: Words for the stable feature names of :mod:`enose.signal` (``moxNN.<suffix>``, ``breath.*``, ``baseline.*``).
-_SIGNAL_WORDS = {
-    "dr_r0": "breath response",
-    "log_r_r0": "breath response (log scale)",
-    "et_dr_r0": "end-of-exhalation (alveolar) response",
-    "auc_dr_r0_s": "total response over the breath phase",
-    "max_rise_per_s": "fastest rise",
-    "purge_dr_r0": "level after the clean-air purge",
-    "purge_t63_s": "recovery time in clean air",
-}
-_EMA_SPEED = {"0p1": "fast", "0p01": "medium", "0p001": "slow"}
+@dataclass(frozen=True)
+class FeatureParts:
+    """What an :mod:`enose.signal` feature name says, as codes a reader's words are chosen from.
+
+    Attributes:
+        sensor: MOX position (``mox03`` -> 3), None for a breath-level feature.
+        measure: the suffix (``et_dr_r0``, ``purge_t63_s``...), ``ema_rise`` / ``ema_decay`` for the
+            transients, or the whole name for a breath-level feature (``breath.cycles``).
+        speed: ``fast`` / ``medium`` / ``slow`` for the transients (alpha 0.1 / 0.01 / 0.001), else None.
+    """
+
+    sensor: int | None
+    measure: str
+    speed: str | None = None
+
+
+#: Breath-level features of :mod:`enose.signal`, and their words.
 _BREATH_WORDS = {
     "breath.cycles": "number of valid breaths",
     "breath.rate_per_min": "breathing rate",
@@ -54,23 +69,56 @@ _BREATH_WORDS = {
     "breath.rh_pct": "breath humidity",
     "baseline.rh_pct": "room humidity",
 }
+#: Per-sensor measures (``FeatureParts.measure``) and their words.
+_MEASURE_WORDS = {
+    "dr_r0": "breath response",
+    "log_r_r0": "breath response (log scale)",
+    "et_dr_r0": "end-of-exhalation (alveolar) response",
+    "auc_dr_r0_s": "total response over the breath phase",
+    "max_rise_per_s": "fastest rise",
+    "purge_dr_r0": "level after the clean-air purge",
+    "purge_t63_s": "recovery time in clean air",
+    "ema_rise": "onset speed",
+    "ema_decay": "clearing speed",
+}
+_EMA_SPEED = {"0p1": "fast", "0p01": "medium", "0p001": "slow"}
 
 
-def _signal_feature_words(name: str) -> str | None:
-    """Words for an ``enose.signal`` feature name, or None when the name is not one of ours."""
+def feature_parts(name: str) -> FeatureParts | None:
+    """The parts of an :mod:`enose.signal` feature name (``mox03.ema_a0p001_decay``), or None for another name.
+
+    Why codes and not a sentence: the GUI words them in the reader's language, the core in
+    English (:func:`describe_feature`); both read the name the same way.
+    """
     if name in _BREATH_WORDS:
-        return _BREATH_WORDS[name]
+        return FeatureParts(None, name)
     match = re.match(r"^mox(\d+)\.(.+)$", name)
     if not match:
         return None
     sensor, suffix = int(match.group(1)), match.group(2)
     ema = re.match(r"^ema_a(\w+?)_(rise|decay)$", suffix)
     if ema and ema.group(1) in _EMA_SPEED:
-        what = "onset speed" if ema.group(2) == "rise" else "clearing speed"
-        return f"gas sensor {sensor} {what} ({_EMA_SPEED[ema.group(1)]} window)"
-    if suffix in _SIGNAL_WORDS:
-        return f"gas sensor {sensor} {_SIGNAL_WORDS[suffix]}"
-    return None
+        return FeatureParts(sensor, f"ema_{ema.group(2)}", _EMA_SPEED[ema.group(1)])
+    return FeatureParts(sensor, suffix)
+
+
+def _sensor_group(name: str) -> str | None:
+    """``mox03`` for any feature of that gas sensor, None for the others."""
+    parts = feature_parts(name)
+    return name.split(".", 1)[0] if parts is not None and parts.sensor is not None else None
+
+
+def _signal_feature_words(name: str) -> str | None:
+    """English words for an ``enose.signal`` feature name, or None when the name is not one of ours."""
+    parts = feature_parts(name)
+    if parts is None:
+        return None
+    if parts.sensor is None:
+        return _BREATH_WORDS[parts.measure]
+    if parts.measure not in _MEASURE_WORDS:
+        return None
+    what = _MEASURE_WORDS[parts.measure]
+    return f"gas sensor {parts.sensor} {what}" + (f" ({parts.speed} window)" if parts.speed else "")
 
 
 def describe_feature(name: str) -> str:
@@ -134,8 +182,7 @@ def feature_groups(names: list[str]) -> list[list[int]]:
     """
     groups: dict[str, list[int]] = {}
     for j, name in enumerate(names):
-        match = re.match(r"^(mox\d+)\.", name)
-        groups.setdefault(match.group(1) if match else f"#{j}", []).append(j)
+        groups.setdefault(_sensor_group(name) or f"#{j}", []).append(j)
     return list(groups.values())
 
 
@@ -196,7 +243,7 @@ def explain(
         out.append(
             {
                 "factor": name,
-                "group": name.split(".")[0] if re.match(r"^mox\d+\.", name) else name,
+                "group": _sensor_group(name) or name,
                 "kind": kind,
                 "value": None if np.isnan(x[j]) else float(x[j]),
                 "typical": float(reference[j]),
