@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import click
@@ -72,11 +72,10 @@ def _data_source_options(fn):
         click.option("--exclude", default=None, help="Columns of --features to leave out of the default feature set."),
         click.option("--sep", default=",", show_default=True, help="Field separator of --features (e.g. ';')."),
     ]  # fmt: skip
-    fields = ("db", "features_csv", "label", "group", "clinical", "feature_columns", "exclude", "sep")
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        source = DataSource(**{name: kwargs.pop(name) for name in fields})
+        source = DataSource(**{f.name: kwargs.pop(f.name) for f in fields(DataSource)})
         return fn(*args, source=source, **kwargs)
 
     for option in reversed(options):

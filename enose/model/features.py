@@ -89,11 +89,9 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
         reasons = [_reason_dicts(quality_gate(rec, grids=g)) for rec, g in zip(recs, grids, strict=True)]
     blocked = [any(r.get("severity") == "block" for r in rs) for rs in reasons]
     keep = [(rec, g) for rec, g, b in zip(recs, grids, blocked, strict=True) if not b]
-    if keep and all(g is not None for _, g in keep):
-        X, names = batch_features([rec for rec, _ in keep], grids=[g for _, g in keep])
-        names = list(names)
-    elif keep:
-        X, names = batch_features([rec for rec, _ in keep])
+    if keep:
+        kept_grids = [g for _, g in keep]
+        X, names = batch_features([rec for rec, _ in keep], grids=None if None in kept_grids else kept_grids)
         names = list(names)
     else:
         X, names = np.empty((0, 0)), []

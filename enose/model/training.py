@@ -351,8 +351,8 @@ def train_model(
     best = max(eligible, key=lambda r: (round(r.auc, 3), -list(CANDIDATES).index(r.name)))
     thresholds = choose_thresholds(train.y, best.oof)
     model = _fit_final(best.name, train, thresholds, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
-    summary = train.summary()
-    model.scope = {"units": summary["devices"], "phase_durations_s": summary["phase_durations_s"] or {}}
+    training_data = train.summary()
+    model.scope = {"units": training_data["devices"], "phase_durations_s": training_data["phase_durations_s"] or {}}
     ood_factors = held_out_ood_factors(train, folds)
     model.ood.named_steps["distance"].widen(*ood_factors)
     report = {
@@ -388,7 +388,7 @@ def train_model(
             "why": "limits widened so the held-out sites of the cross-validation (new sites, new units) fall "
             f"within them {OOD_HELD_OUT_QUANTILE:.1%} of the time",
         },
-        "training_data": train.summary(),
+        "training_data": training_data,
         "locked": locked_info,
     }
     model.training = report
