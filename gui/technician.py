@@ -590,12 +590,12 @@ class CalibrationWizard(QWidget):
         for row, name in enumerate(channels):
             exp = expected[row] if isinstance(expected, list) else expected
             tol = tolerance[row] if isinstance(tolerance, list) else tolerance
+            why = ""
             if exp is None or tol is None:
                 expected_text = "-"
-            elif not assessable[row]:
-                expected_text = self.tr("%1 (not assessable: the gas barely moves this sensor)").replace(
-                    "%1", _fmt(exp)
-                )
+            elif not assessable[row]:  # the reason goes in a tooltip: the column is too narrow for it
+                expected_text = _fmt(exp)
+                why = self.tr("%1 (not assessable: the gas barely moves this sensor)").replace("%1", _fmt(exp))
             else:
                 expected_text = (
                     self.tr("%1 (response \u00b1 %2 %)").replace("%1", _fmt(exp)).replace("%2", _fmt(100 * tol))
@@ -606,7 +606,10 @@ class CalibrationWizard(QWidget):
                 result_text = self.tr("pass") if ok[row] else self.tr("fail")
             cells = [name, _fmt(values[row] if row < len(values) else None), expected_text, result_text]
             for col, text in enumerate(cells):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if why and col >= 2:
+                    item.setToolTip(why)
+                self.table.setItem(row, col, item)
 
     def shutdown(self) -> None:
         if self.running and self.job is not None and self.task is not None:
