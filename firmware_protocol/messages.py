@@ -86,6 +86,7 @@ class Inlet(IntEnum):
     MASK = 1
     ZERO_AIR = 2
     REFERENCE = 3
+    HUMID_ZERO_AIR = 4  # ICD revision 1.1: zero air through the calibration humidifier
 
 
 class HeaterProfile(IntEnum):

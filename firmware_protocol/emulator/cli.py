@@ -118,6 +118,11 @@ def _dead_channel(value: str) -> int | str:
     default=None,
     help="Stable symlink to create for the port (default: in a temporary directory).",
 )
+@click.option(
+    "--old-firmware",
+    is_flag=True,
+    help="Play firmware older than ICD revision 1.1: no calibration humidifier (SET_INLET 4 is refused).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Log emulator events to stderr.")
 def emulate(
     speed,
@@ -136,6 +141,7 @@ def emulate(
     vanish_for_s,
     junk,
     link_path,
+    old_firmware,
     verbose,
 ) -> None:
     """Serve an emulated e-nose on a pseudo-terminal; print its port path, run until Ctrl-C.
@@ -156,6 +162,7 @@ def emulate(
             warmup_s=warmup_s,
             speed=speed,
             link_path=link_path,
+            humidifier=not old_firmware,
             faults=FaultConfig(
                 corrupt_rate=corrupt_rate,
                 drop_rate=drop_rate,
@@ -176,7 +183,8 @@ def emulate(
         click.echo(path)
         sys.stdout.flush()
         click.echo(
-            f"emulating {config.model} {config.serial} ({n_mox} MOX, {order}, {subject}) at x{speed:g}; Ctrl-C to stop",
+            f"emulating {config.model} {config.serial} firmware {config.firmware} ({n_mox} MOX, {order}, {subject}) "
+            f"at x{speed:g}; Ctrl-C to stop",
             err=True,
         )
         while not stop.wait(0.2):

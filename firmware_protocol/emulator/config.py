@@ -10,11 +10,13 @@ from firmware_protocol.emulator.faults import FaultConfig
 from firmware_protocol.emulator.physics import AUX_KINDS, Environment, SubjectProfile
 from firmware_protocol.messages import ChannelInfo, ChannelKind
 
-__all__ = ["ORDERS", "MIN_MOX", "MAX_MOX", "EmulatorConfig", "channel_layout"]
+__all__ = ["ORDERS", "MIN_MOX", "MAX_MOX", "FIRMWARE_REV_1_0", "FIRMWARE_REV_1_1", "EmulatorConfig", "channel_layout"]
 
 #: Channel orders the emulator can present in INFO.
 ORDERS = ("aux-last", "aux-first", "shuffled")
 MIN_MOX, MAX_MOX = 4, 32
+#: Firmware strings of the emulated device: revision 1.1 has the calibration humidifier (inlet 4).
+FIRMWARE_REV_1_1, FIRMWARE_REV_1_0 = "emu-1.1.0", "emu-1.0.0"
 #: Name and unit of each channel kind in INFO (names <= 11 ASCII chars, units <= 4).
 _AUX_NAMES = {
     ChannelKind.TEMPERATURE: ("temp", "degC"),
@@ -30,7 +32,10 @@ class EmulatorConfig:
 
     Attributes:
         model, serial, firmware: INFO strings (ASCII, <= 16 bytes). The serial fixes
-            the unit's sensors (:meth:`UnitProfile.from_serial`).
+            the unit's sensors (:meth:`UnitProfile.from_serial`). The firmware string
+            follows ``humidifier`` unless given.
+        humidifier: the firmware implements ICD revision 1.1 (inlet 4 HUMID_ZERO_AIR); False
+            plays older firmware, which answers ``SET_INLET 4`` with ``NAK OUT_OF_RANGE``.
         n_mox: number of MOX sensors, 4..32.
         aux: auxiliary channels present, any subset of TEMPERATURE, HUMIDITY, PRESSURE, CO2.
         order: channel order in INFO: ``aux-last``, ``aux-first`` or ``shuffled`` (by ``seed``).
@@ -53,7 +58,8 @@ class EmulatorConfig:
 
     model: str = "ENOSE-EMU"
     serial: str = "EMU-000001"
-    firmware: str = "emu-1.0.0"
+    firmware: str = ""
+    humidifier: bool = True
     n_mox: int = 8
     aux: tuple[ChannelKind, ...] = AUX_KINDS
     order: str = "aux-last"
@@ -72,6 +78,8 @@ class EmulatorConfig:
     tick_s: float = 0.004
 
     def __post_init__(self) -> None:
+        if not self.firmware:  # frozen: set the default the dataclass way
+            object.__setattr__(self, "firmware", FIRMWARE_REV_1_1 if self.humidifier else FIRMWARE_REV_1_0)
         for name in ("model", "serial", "firmware"):
             text = getattr(self, name)
             if not text.isascii() or len(text) > 16:

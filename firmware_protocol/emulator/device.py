@@ -308,7 +308,8 @@ class EmulatedDevice:
                 self._next_status_ms = self._now_ms + self.config.status_interval_ms
             self._ack(frame)
         elif isinstance(message, SetInlet):
-            if message.inlet > Inlet.REFERENCE:
+            newest = Inlet.HUMID_ZERO_AIR if self.config.humidifier else Inlet.REFERENCE
+            if message.inlet > newest:  # firmware before ICD revision 1.1 has no inlet 4
                 self._nak(frame, NakCode.OUT_OF_RANGE)
                 return
             if message.inlet == Inlet.MASK and self.model.inlet != Inlet.MASK:

@@ -17,6 +17,11 @@ Gas at the cell
     ``ZERO_AIR``: charcoal-filtered purge, no VOC, dry. ``REFERENCE``: the
     calibration gas :data:`REFERENCE_GAS_PPB` (1 ppm ethanol, an alcohol, in dry
     synthetic air), whose steady response per channel is fixed by the unit.
+    ``HUMID_ZERO_AIR`` (ICD revision 1.1): the same zero air through the unit's
+    calibration humidifier, no VOC, at the humidifier's level
+    (:attr:`UnitProfile.humidifier_rh_pct`, 78-88 % RH at the cell); the cell
+    humidity reaches it with the humidity sensor's own time constant, and each
+    sensor responds through its own humidity coefficient, as to any other gas.
     Gas reaches the cell :data:`LINE_DELAY_S` after it entered the mask. With the
     pump off no gas is drawn: the cell stagnates, the hot sensors burn off what
     they adsorbed (VOC load decays) and the cell humidity drifts to the room's.
@@ -77,6 +82,8 @@ __all__ = [
     "LINE_DELAY_S",
     "INLET_SWITCHING_S",
     "LOW_FLOW_SCCM",
+    "HUMIDIFIER_RH_RANGE_PCT",
+    "MAX_INLET",
     "Environment",
     "SubjectProfile",
     "UnitProfile",
@@ -103,6 +110,10 @@ AMBIENT_PPB = np.array([20.0, 2.0, 3.0, 10.0, 1.5, 0.5, 60.0])
 REFERENCE_GAS_PPB = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1000.0])
 REFERENCE_GAS_RH_PCT = 2.0
 ZERO_AIR_RH_PCT = 3.0
+#: Range of the level a unit's calibration humidifier brings zero air to, at the cell, % RH (ICD: 75-90 %).
+HUMIDIFIER_RH_RANGE_PCT = (78.0, 88.0)
+#: Highest inlet code of the physics (HUMID_ZERO_AIR, ICD revision 1.1).
+MAX_INLET = int(Inlet.HUMID_ZERO_AIR)
 #: Auxiliary channels, in canonical order after the MOX sensors.
 AUX_KINDS: tuple[ChannelKind, ...] = (
     ChannelKind.TEMPERATURE,
@@ -305,6 +316,8 @@ class UnitProfile:
         cell_setpoint_c: heater set-point of the cell, degC.
         rh_tau_s / co2_tau_s: humidity and CO2 sensor time constants, s.
         co2_gain: CO2 sensor calibration factor (1 +- 0.5 %).
+        humidifier_rh_pct: cell humidity the unit's calibration humidifier reaches on
+            ``HUMID_ZERO_AIR``, % (78-88).
     """
 
     serial: str
@@ -323,6 +336,7 @@ class UnitProfile:
     rh_tau_s: float
     co2_tau_s: float
     co2_gain: float
+    humidifier_rh_pct: float = 83.0
 
     @classmethod
     def from_serial(cls, serial: str, n_mox: int) -> UnitProfile:
@@ -367,6 +381,10 @@ class UnitProfile:
             rh_tau_s=float(rng.uniform(0.8, 1.5)),
             co2_tau_s=float(rng.uniform(0.08, 0.12)),
             co2_gain=float(1.0 + rng.uniform(-0.005, 0.005)),
+            # its own stream, so the humidifier leaves every other constant of an existing unit unchanged
+            humidifier_rh_pct=float(
+                np.random.default_rng([_seed_from_serial(serial), 0x4D1D]).uniform(*HUMIDIFIER_RH_RANGE_PCT)
+            ),
         )
 
     def load(self, voc_ppb: np.ndarray) -> np.ndarray:
@@ -454,9 +472,11 @@ class SensorModel:
         self._t_last: float | None = None
         self._switch_t = -np.inf
         self._gas = np.stack(
-            [env.ambient_ppb, env.ambient_ppb, np.zeros(_N_VOC), REFERENCE_GAS_PPB]
+            [env.ambient_ppb, env.ambient_ppb, np.zeros(_N_VOC), REFERENCE_GAS_PPB, np.zeros(_N_VOC)]
         )  # indexed by Inlet code
-        self._rh_base = np.array([env.room_rh_pct, env.room_rh_pct, ZERO_AIR_RH_PCT, REFERENCE_GAS_RH_PCT])
+        self._rh_base = np.array(
+            [env.room_rh_pct, env.room_rh_pct, ZERO_AIR_RH_PCT, REFERENCE_GAS_RH_PCT, unit.humidifier_rh_pct]
+        )
 
     @property
     def n_channels(self) -> int:
@@ -620,9 +640,12 @@ class SensorModel:
         return values, flags
 
 
+_INLETS_TEXT = "0 AMBIENT, 1 MASK, 2 ZERO_AIR, 3 REFERENCE or 4 HUMID_ZERO_AIR"
+
+
 def _check_inlet(inlet: int) -> None:
-    if not 0 <= int(inlet) <= 3:
-        raise ValueError(f"inlet {inlet} is not one of 0 AMBIENT, 1 MASK, 2 ZERO_AIR, 3 REFERENCE")
+    if not 0 <= int(inlet) <= MAX_INLET:
+        raise ValueError(f"inlet {inlet} is not one of {_INLETS_TEXT}")
 
 
 def inlet_per_sample(
@@ -639,8 +662,8 @@ def inlet_per_sample(
         starts = np.array([s for s, _ in steps])
         table = np.array([initial] + [c for _, c in steps], dtype=np.int8)
         codes = table[np.searchsorted(starts, t, side="right")]
-    if codes.size and (codes.min() < 0 or codes.max() > 3):
-        raise ValueError("inlet codes must be 0 AMBIENT, 1 MASK, 2 ZERO_AIR or 3 REFERENCE")
+    if codes.size and (codes.min() < 0 or codes.max() > MAX_INLET):
+        raise ValueError(f"inlet codes must be {_INLETS_TEXT}")
     return codes
 
 

@@ -133,7 +133,7 @@ def _raw_command(host: MemoryHost, msg_type: int, payload: bytes) -> int:
         (0x02, Start(9, 0).pack(), NakCode.OUT_OF_RANGE),  # below min_period_ms
         (0x02, Start(1001, 0).pack(), NakCode.OUT_OF_RANGE),
         (0x02, Start(100, 2).pack(), NakCode.OUT_OF_RANGE),
-        (0x04, SetInlet(4).pack(), NakCode.OUT_OF_RANGE),
+        (0x04, SetInlet(5).pack(), NakCode.OUT_OF_RANGE),
         (0x05, SetPump(1).pack(), NakCode.OUT_OF_RANGE),
         (0x05, SetPump(49).pack(), NakCode.OUT_OF_RANGE),
         (0x05, SetPump(501).pack(), NakCode.OUT_OF_RANGE),
@@ -156,6 +156,7 @@ def test_nak(msg_type, payload, code):
         SetPump(0),
         SetPump(50),
         SetPump(500),
+        SetInlet(4),  # HUMID_ZERO_AIR, ICD revision 1.1
         SetInlet(3),
         SetInlet(0),
         SetHeater(1),
@@ -166,6 +167,20 @@ def test_ack_at_the_limits(command):
     host = _host(min_period_ms=10)
     seq = host.send(command)
     assert [r.message for r in host.collect()] == [Ack(seq, command.TYPE)]
+
+
+def test_firmware_before_revision_1_1_refuses_the_humidified_inlet_and_keeps_its_inlet():
+    host = _host(min_period_ms=10, humidifier=False)
+    assert host.device.info.firmware == "emu-1.0.0"
+    host.send(SetInlet(2))
+    host.collect()
+    seq = _raw_command(host, 0x04, SetInlet(4).pack())
+    assert [r.message for r in host.collect()] == [Nak(seq, 0x04, int(NakCode.OUT_OF_RANGE))]
+    assert host.device.inlet == 2
+
+
+def test_revision_1_1_firmware_is_the_default():
+    assert _host().device.info.firmware == "emu-1.1.0"
 
 
 def test_bad_state_while_streaming_then_ok_after_stop():

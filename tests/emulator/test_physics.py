@@ -156,6 +156,27 @@ def test_reference_gas_response_is_a_unit_constant(unit):
     assert REFERENCE_GAS_PPB[VOC_CLASSES.index("alcohols")] == 1000
 
 
+def test_humidified_zero_air_wets_the_cell_and_each_sensor_answers_with_its_own_coefficient(unit):
+    """Inlet 4 (ICD revision 1.1): no VOC, the unit's humidifier level, the same physics as any gas."""
+    t = np.arange(1, 2401) * DT_S  # 120 s
+    values, _ = simulate(unit, None, t, [(0.0, Inlet.ZERO_AIR), (60.0, Inlet.HUMID_ZERO_AIR)], seed=3, warmup_s=5)
+    dry, humid = (t > 40) & (t < 60), t > 90
+    rh_dry, rh_humid = values[dry, RH].mean(), values[humid, RH].mean()
+    assert rh_dry < 6 and rh_humid == pytest.approx(unit.humidifier_rh_pct, abs=0.5)
+    assert 78 <= unit.humidifier_rh_pct <= 88
+    # within 30 s of the switch the cell is within 1 % RH of the humidifier's level (the ICD's promise)
+    assert abs(values[(t > 90) & (t < 91), RH].mean() - unit.humidifier_rh_pct) < 1.0
+    step = np.log(values[humid, :N_MOX].mean(axis=0) / values[dry, :N_MOX].mean(axis=0))
+    np.testing.assert_allclose(step, -unit.humidity_coeff * (rh_humid - rh_dry) / 100, atol=0.006)
+
+
+def test_the_humidifier_draw_leaves_every_other_unit_constant_unchanged():
+    """A known unit (the demo's EMU-000001) keeps the constants it had before revision 1.1 existed."""
+    unit = UnitProfile.from_serial("EMU-000001", 8)
+    assert unit.humidity_coeff[:3].round(6).tolist() == [0.567052, 0.336503, 0.356216]
+    assert unit.r0_ohm[0] == pytest.approx(15394.8977, rel=1e-8)
+
+
 def test_pump_off_raises_low_flow_and_starves_the_cell(unit):
     t = np.arange(1, 1201) * DT_S
     model = SensorModel(unit, warmup_s=0, inlet=Inlet.MASK)
