@@ -98,7 +98,10 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
                     batch = todo[start : start + 64]
                     recordings = [store.load_recording(r["id"]) for r in batch]
                     calib = [device_calibration(store, r["device_serial"]) for r in batch] if drift_correct else None
-                    matrix, names = batch_features(recordings, calibrations=calib)
+                    # compensated with the humidity calibration in force when each session was recorded
+                    in_force = [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
+                                for rec in recordings]  # fmt: skip
+                    matrix, names = batch_features(recordings, calibrations=calib, humidity_calibrations=in_force)
                     save_features(store, [r["id"] for r in batch], version, names, matrix)
                     cached.update({r["id"]: matrix[i] for i, r in enumerate(batch)})
                     bar.update(len(batch))
@@ -117,7 +120,8 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
 
 
 def record_calibration(store, port: str, kind: str, operator: str, *, tolerance: float = REFERENCE_TOLERANCE,
-                       zero_s: float = 60.0, reference_s: float = 60.0, recovery_s: float = 30.0):  # fmt: skip
+                       zero_s: float = 60.0, humid_s: float = 60.0, reference_s: float = 60.0,
+                       recovery_s: float = 30.0):  # fmt: skip
     """Record a calibration on the device at ``port`` and judge it: ``(recording result, serial, outcome)``.
 
     Exits with a clear message (status 2) when the device cannot be reached or the recording does
@@ -127,7 +131,8 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
 
     main = _cli_helpers()
     try:
-        protocol = CalibrationProtocol(kind, zero_s=zero_s, reference_s=reference_s, recovery_s=recovery_s)
+        protocol = CalibrationProtocol(kind, zero_s=zero_s, humid_s=humid_s, reference_s=reference_s,
+                                       recovery_s=recovery_s)  # fmt: skip
     except ValueError as error:
         main._fail(str(error))
     with ExitStack() as stack:
@@ -152,15 +157,21 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
 @click.option("--tolerance", type=float, default=0.2, show_default=True,
               help="Relative tolerance of the reference check (0.2 = +/-20 %).")  # fmt: skip
 @click.option("--zero-s", type=float, default=60.0, show_default=True, help="Zero-air duration (s).")
+@click.option("--humid-s", type=float, default=60.0, show_default=True,
+              help="Humidified zero-air duration after the dry zero air (s; --kind zero; 0 skips it).")  # fmt: skip
 @click.option("--reference-s", type=float, default=60.0, show_default=True, help="Reference-gas duration (s).")
 @click.option("--recovery-s", type=float, default=30.0, show_default=True, help="Recovery duration (s).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery_s, as_json) -> None:
+def calibrate(port, kind, db, operator, tolerance, zero_s, humid_s, reference_s, recovery_s, as_json) -> None:
     """Record a zero-air baseline or a reference-gas check and store it with pass or fail.
 
-    The first reference check of a device commissions it (its responses become
-    the expected values); later checks pass when every channel is within the
-    tolerance of them.
+    ``--kind zero`` records dry zero air, then humidified zero air (ICD revision 1.1), and
+    stores each gas sensor's zero-air resistance and humidity sensitivity; a sensor whose
+    humidity response is implausible fails. A device whose firmware has no humidifier
+    still gets its dry calibration, marked "humidity not measured" (its screenings then
+    get no risk zone). The first reference check of a device commissions it (its
+    responses become the expected values); later checks pass when every channel is
+    within the tolerance of them.
 
     Example: ``enose calibrate --port /dev/ttyACM0 --kind reference --tolerance 0.2``
     """
@@ -168,7 +179,8 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
     operator = operator or getpass.getuser()
     with main._open_store(db) as store:
         result, serial, outcome = record_calibration(store, port, kind, operator, tolerance=tolerance, zero_s=zero_s,
-                                                     reference_s=reference_s, recovery_s=recovery_s)  # fmt: skip
+                                                     humid_s=humid_s, reference_s=reference_s,
+                                                     recovery_s=recovery_s)  # fmt: skip
     if outcome["error"]:
         main._fail(f"the calibration recording could not be analysed: {outcome['error']}")
     record_id, passed, detail = outcome["record_id"], outcome["passed"], outcome["detail"]
@@ -181,15 +193,45 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, reference_s, recovery
     else:
         verdict = "PASS" if passed else "FAIL"
         click.echo(f"{kind} calibration of {serial}: {verdict} (record {record_id}, session {result.session_id})")
+        humidity = detail.get("humidity") or {}
+        if humidity:
+            click.echo(_humidity_headline(humidity))
         for i, name in enumerate(channels):
             extra = ""
             if "deviation" in detail and detail["deviation"][i] is not None:
                 extra = f"  response deviation {100 * detail['deviation'][i]:+.1f} %"
             elif "assessable" in detail and not detail["assessable"][i]:
                 extra = "  not assessable (the reference gas barely moves this sensor)"
+            extra += _humidity_cell(humidity, i)
             click.echo(f"  {name:>8}: {values[i]:.6g}{extra}")
     if not passed:
         sys.exit(1)
+
+
+_HUMIDITY_REASON_WORDS = {
+    "humidity_step_too_small": "the humidified step was too small to measure",
+    "no_signal": "no signal",
+    "humidity_response_too_low": "humidity response implausibly low",
+    "humidity_response_too_high": "humidity response implausibly high",
+}
+
+
+def _humidity_headline(humidity: dict) -> str:
+    if humidity["status"] == "not_measured":
+        return f"  humidity response NOT MEASURED: {humidity.get('reason')}; screenings on this unit get no risk zone"
+    limits = humidity["limits"]
+    return (f"  humidity response {humidity['status']}: dry {humidity['rh_dry_pct']:.0f} % RH -> humidified "
+            f"{humidity['rh_humid_pct']:.0f} % RH; plausible sensitivity {limits['min_sensitivity_per_pct']:g}-"
+            f"{limits['max_sensitivity_per_pct']:g} per % RH")  # fmt: skip
+
+
+def _humidity_cell(humidity: dict, i: int) -> str:
+    values = humidity.get("sensitivity_per_pct")
+    if not values:
+        return ""
+    value, reason = values[i], humidity["per_channel_reason"][i]
+    text = "-" if value is None else f"{value:.4f}"
+    return f"  humidity {text} per % RH" + (f" FAIL: {_HUMIDITY_REASON_WORDS.get(reason, reason)}" if reason else "")
 
 
 @click.command()
@@ -212,7 +254,8 @@ def drift(serial: str, db: str | None, plot: str | None, as_json: bool) -> None:
     summary = {"device_serial": serial, "recalibration_due": status.recalibration_due, "reasons": list(status.reasons),
                "age_days": round(age_days, 2), "channels": channels, "n_zero": len(zeros), "n_reference": len(refs),
                "channels_out_of_control": [c for c, out in zip(channels, status.channels_out, strict=True) if out],
-               "latest_zero_ohm": json_numbers(zeros[-1].values)}  # fmt: skip
+               "latest_zero_ohm": json_numbers(zeros[-1].values), "n_humidity": len(history.humidity_records),
+               "latest_humidity_per_pct": None if history.humidity is None else json_numbers(history.humidity[-1])}  # fmt: skip
     if plot:
         _plot_drift(Path(plot), serial, channels, zeros, status)
         summary["plot"] = plot
@@ -231,7 +274,10 @@ def drift(serial: str, db: str | None, plot: str | None, as_json: bool) -> None:
         if chart is not None and np.isfinite(chart.center[i]):
             limits = f"  EWMA limits {np.exp(chart.lower[i]):.4g}..{np.exp(chart.upper[i]):.4g} ohm"
         flag = "  OUT" if status.channels_out[i] else ""
-        click.echo(f"  {name:>8}: zero air {value if value is None else f'{value:.4g}'} ohm{limits}{flag}")
+        humidity = "" if history.humidity is None else f", humidity {history.humidity[-1, i]:.4f} per % RH"
+        click.echo(f"  {name:>8}: zero air {value if value is None else f'{value:.4g}'} ohm{humidity}{limits}{flag}")
+    if history.humidity is None:
+        click.echo("  no humidity response measured yet: screenings on this unit get no risk zone")
 
 
 def _plot_drift(path: Path, serial: str, channels: list[str], zeros: list[CalibrationRecord], status) -> None:

@@ -14,6 +14,12 @@ import numpy as np
 from enose.storage.analysis import CalibrationRecord, calibrations, json_numbers, latest_calibration, save_qc
 
 __all__ = [
+    "HUMIDITY_FAILED",
+    "HUMIDITY_MEASURED",
+    "HUMIDITY_NOT_MEASURED",
+    "HumidityInForce",
+    "humidity_in_force",
+    "humidity_sensitivity",
     "REFERENCE_RESPONSE_FLOOR",
     "REFERENCE_TOLERANCE",
     "calibrate_session",
@@ -59,7 +65,62 @@ def device_calibration(store, device_serial: str | None, at: str | None = None):
     latest_ref = latest_calibration(store, device_serial, "reference", before=at)
     return DeviceCalibration(channels, _aligned(zero, channels),
                              None if latest_ref is None else _aligned(latest_ref, channels),
-                             None if nominal is None else _aligned(nominal, channels))  # fmt: skip
+                             None if nominal is None else _aligned(nominal, channels),
+                             humidity_sensitivity(zero))  # fmt: skip
+
+
+def humidity_sensitivity(record: CalibrationRecord) -> np.ndarray | None:
+    """The humidity sensitivity per channel of a zero-air record (its ``channels`` order), or None.
+
+    None unless the record measured the humidity response and it passed: a unit without it
+    has no humidity calibration in force, and its scores get no zone.
+    """
+    humidity = record.detail.get("humidity") or {}
+    if humidity.get("status") != HUMIDITY_MEASURED:
+        return None
+    return np.array([np.nan if v is None else v for v in humidity["sensitivity_per_pct"]], dtype=float)
+
+
+#: Status of a zero-air record's humidity step: measured and plausible, refused by the device's
+#: firmware or not recorded, or measured and failed (then the whole record fails).
+HUMIDITY_MEASURED, HUMIDITY_NOT_MEASURED, HUMIDITY_FAILED = "measured", "not_measured", "failed"
+
+
+@dataclass(frozen=True)
+class HumidityInForce:
+    """Whether a session's unit had a humidity calibration in force when it was recorded.
+
+    Attributes:
+        in_force: a passing zero-air calibration with a measured humidity response was in force.
+        calibration_id: the zero-air record in force (None when there was none).
+        code: ``None`` when in force, else ``no_calibration`` or ``humidity_not_measured``.
+        text: why not, in words (English; the GUI translates by ``code``).
+    """
+
+    in_force: bool
+    calibration_id: int | None
+    code: str | None
+    text: str | None
+
+    def as_dict(self) -> dict:
+        return {"in_force": self.in_force, "calibration_id": self.calibration_id, "code": self.code,
+                "text": self.text}  # fmt: skip
+
+
+def humidity_in_force(store, device_serial: str | None, at: str | None) -> HumidityInForce:
+    """The humidity calibration in force for a session of ``device_serial`` started at ``at``."""
+    zero = latest_calibration(store, device_serial, "zero", before=at) if device_serial else None
+    if zero is None:
+        return HumidityInForce(False, None, "no_calibration",
+                               f"device {device_serial or '?'} had no passing zero-air calibration when this session "
+                               "was recorded, so its humidity response is unknown: calibrate it "
+                               "(enose calibrate --kind zero) before the next screening")  # fmt: skip
+    if humidity_sensitivity(zero) is None:
+        return HumidityInForce(False, zero.id, "humidity_not_measured",
+                               f"the calibration in force (record {zero.id}) did not measure the humidity response of "
+                               f"device {device_serial} (its firmware has no humidified zero air, ICD revision 1.1): "
+                               "update the firmware and calibrate again")  # fmt: skip
+    return HumidityInForce(True, zero.id, None, None)
 
 
 def zero_air_age_days(store, device_serial: str, at: str) -> float | None:
@@ -89,6 +150,8 @@ class DeviceDrift:
         responses: ``(len(references), len(channels))`` or None.
         age_days: days from the newest passing record to ``now``.
         status: :class:`enose.signal.DriftStatus` (EWMA charts, ``recalibration_due`` and reasons).
+        humidity_records: the zero-air records that measured the humidity response, oldest first.
+        humidity: ``(len(humidity_records), len(channels))`` humidity sensitivities per % RH, or None.
     """
 
     serial: str
@@ -99,6 +162,8 @@ class DeviceDrift:
     responses: np.ndarray | None
     age_days: float
     status: object
+    humidity_records: tuple[CalibrationRecord, ...] = ()
+    humidity: np.ndarray | None = None
 
 
 def device_drift(store, device_serial: str, now: str | None = None) -> DeviceDrift | None:
@@ -121,8 +186,14 @@ def device_drift(store, device_serial: str, now: str | None = None) -> DeviceDri
 
     age_days = _age_days(max(zeros + refs, key=lambda r: r.created_at), now or utc_now())
     baselines, responses = matrix(zeros), (matrix(refs) if refs else None)
-    status = drift_status(baselines, responses, max(0.0, age_days))
-    return DeviceDrift(device_serial, channels, zeros, refs, baselines, responses, age_days, status)
+    humid_records = tuple(r for r in zeros if humidity_sensitivity(r) is not None)
+    humidity = None
+    if humid_records:
+        humidity = np.array([[dict(zip(r.channels, humidity_sensitivity(r), strict=True)).get(c, np.nan)
+                              for c in channels] for r in humid_records], dtype=float)  # fmt: skip
+    status = drift_status(baselines, responses, max(0.0, age_days), humidity=humidity)
+    return DeviceDrift(device_serial, channels, zeros, refs, baselines, responses, age_days, status, humid_records,
+                       humidity)  # fmt: skip
 
 
 def quality_reasons(store, recording, grids=None) -> list:
@@ -192,11 +263,58 @@ def judge_reference(
     return ok, assessable, np.asarray(check.deviation, dtype=float)
 
 
+def humidity_detail(recording, channels: tuple[str, ...]) -> dict:
+    """The humidity part of a zero-air calibration record, for the sensors ``channels``.
+
+    ``status`` is ``measured`` (every sensor plausible), ``failed`` (the step was too small
+    or a sensor is implausible: ``per_channel_reason`` says which and why) or
+    ``not_measured`` (no humidified step: ``reason`` says why).
+    """
+    from enose.acquisition.protocol import HUMIDIFIER_UNAVAILABLE
+    from enose.signal import (
+        DEFAULT_HUMIDITY,
+        HumidityResponse,
+        SignalError,
+        humidity_response_from_recording,
+        judge_humidity,
+    )
+
+    config = DEFAULT_HUMIDITY
+    limits = {"min_sensitivity_per_pct": config.min_sensitivity_per_pct,
+              "max_sensitivity_per_pct": config.max_sensitivity_per_pct,
+              "min_humid_rh_pct": config.min_humid_rh_pct, "min_step_rh_pct": config.min_step_rh_pct}  # fmt: skip
+    if HUMIDIFIER_UNAVAILABLE in recording.meta.get("event_kinds", ()):
+        return {"status": HUMIDITY_NOT_MEASURED, "limits": limits,
+                "reason": "the device refused the humidified zero-air inlet (firmware before ICD revision 1.1)"}  # fmt: skip
+    try:
+        response = humidity_response_from_recording(recording, config)
+    except SignalError as error:
+        return {"status": HUMIDITY_NOT_MEASURED, "limits": limits, "reason": str(error)}
+    by_name = dict(zip(response.channels, response.sensitivity_per_pct, strict=True))
+    response_values = np.array([by_name.get(c, np.nan) for c in channels], dtype=float)
+    passed, reasons = judge_humidity(
+        HumidityResponse(tuple(channels), response_values, response.rh_dry_pct, response.rh_humid_pct), config
+    )
+    return {
+        "status": HUMIDITY_MEASURED if passed.all() else HUMIDITY_FAILED,
+        "sensitivity_per_pct": json_numbers(response_values),
+        "per_channel_passed": [bool(p) for p in passed],
+        "per_channel_reason": reasons,
+        "rh_dry_pct": round(response.rh_dry_pct, 2),
+        "rh_humid_pct": round(response.rh_humid_pct, 2),
+        "limits": limits,
+    }
+
+
 def calibrate_session(store, session_id: int, kind: str, operator: str, tolerance: float = REFERENCE_TOLERANCE) -> dict:
     """Judge a calibration recording and store it as a calibration record (one policy for CLI and GUI).
 
     * ``zero``: the zero-air resistance of every gas sensor; a sensor without a finite
-      positive level fails (aux channels are not calibrated here).
+      positive level fails (aux channels are not calibrated here). When the recording has
+      the humidified step (ICD revision 1.1), each sensor's humidity sensitivity too, in
+      ``detail.humidity`` (:func:`humidity_detail`); an implausible one fails the record. A
+      device that refused the humidified step still gets its dry calibration, marked
+      ``not_measured``: its screenings then get no zone.
     * ``reference``: each gas sensor's ratio R(reference)/R(zero air). The device's first
       reference check *commissions* it (its ratios become the expected values, stored with
       ``detail.commissioning``). A later check judges each sensor's *response*
@@ -231,7 +349,9 @@ def calibrate_session(store, session_id: int, kind: str, operator: str, toleranc
             keep = [i for i, name in enumerate(channels) if name in mox]
             channels, values = tuple(channels[i] for i in keep), np.asarray(values, dtype=float)[keep]
             ok = np.isfinite(values) & (values > 0)
-            detail: dict = {}
+            detail: dict = {"humidity": humidity_detail(recording, channels)}
+            if detail["humidity"]["status"] == HUMIDITY_FAILED:
+                ok = ok & np.array([p is not False for p in detail["humidity"]["per_channel_passed"]], bool)
         else:
             channels, values = reference_response_from_recording(recording)
             values = np.asarray(values, dtype=float)

@@ -4,6 +4,7 @@ from enose.acquisition.acquisition import Acquisition, AcquisitionEvent, DeviceS
 from enose.acquisition.client import DeviceClient
 from enose.acquisition.errors import DeviceDisconnected, DeviceError, DeviceNak, DeviceNotResponding, LayoutChanged
 from enose.acquisition.protocol import (
+    HUMIDIFIER_UNAVAILABLE,
     CalibrationProtocol,
     Progress,
     ScreeningEngine,
@@ -16,6 +17,7 @@ __all__ = [
     "Acquisition",
     "AcquisitionEvent",
     "CalibrationProtocol",
+    "HUMIDIFIER_UNAVAILABLE",
     "DeviceClient",
     "DeviceDisconnected",
     "DeviceError",

@@ -175,9 +175,17 @@ class Acquisition(DeviceListener):
                 self.state = LinkState.IDLE
 
     def set_inlet(self, inlet: int) -> None:
-        """Switch the inlet; if the device is unreachable now, recovery will apply it."""
-        self.settings.inlet = inlet
-        self._best_effort(SetInlet(inlet))
+        """Switch the inlet; if the device is unreachable now, recovery will apply it.
+
+        Raises :class:`DeviceNak` when the device refuses the inlet (e.g. inlet 4 on firmware
+        before ICD revision 1.1); the inlet in force stays the previous one, also for recovery.
+        """
+        previous, self.settings.inlet = self.settings.inlet, inlet
+        try:
+            self._best_effort(SetInlet(inlet))
+        except DeviceNak:
+            self.settings.inlet = previous
+            raise
 
     def set_pump(self, flow_sccm: int) -> None:
         self.settings.flow_sccm = flow_sccm

@@ -26,12 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from enose.acquisition.acquisition import Acquisition, LinkState
-from enose.acquisition.errors import DeviceError
+from enose.acquisition.errors import DeviceError, DeviceNak
 from enose.storage.paths import default_data_dir
 from enose.storage.store import SessionWriter, StorageError, Store
-from firmware_protocol.messages import HeaterProfile, Inlet, SampleFlag
+from firmware_protocol.messages import HeaterProfile, Inlet, NakCode, SampleFlag
 
 __all__ = [
+    "HUMIDIFIER_UNAVAILABLE",
     "CalibrationProtocol",
     "Progress",
     "ScreeningEngine",
@@ -43,6 +44,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Event recorded when the device refuses the humidified zero-air inlet (firmware before ICD revision 1.1).
+HUMIDIFIER_UNAVAILABLE = "humidifier_unavailable"
 FLUSH_INTERVAL_S = 0.5
 WAIT_SLICE_S = 0.1
 #: The engine wakes about this often (host time) while samples stream, not once per sample.
@@ -56,6 +59,7 @@ class Step(enum.StrEnum):
     BREATH = "breath"
     PURGE = "purge"
     ZERO_AIR = "zero_air"
+    HUMID_ZERO_AIR = "humid_zero_air"
     REFERENCE = "reference"
     RECOVERY = "recovery"
     DONE = "done"
@@ -123,17 +127,24 @@ class ScreeningProtocol(_TimedProtocol):
 
 @dataclass(frozen=True)
 class CalibrationProtocol(_TimedProtocol):
-    """A technician's calibration recording: zero air alone, or reference gas between zero-air phases.
+    """A technician's calibration recording: zero air (dry, then humidified), or reference gas between zero air.
+
+    Why the humidified step: a MOX sensor's resistance also falls with humidity, by an amount
+    that differs from unit to unit; dry zero air then the same zero air humidified (inlet 4,
+    ICD revision 1.1) measure it. A device whose firmware refuses inlet 4 still gets its dry
+    zero-air calibration; the recording then says the humidity response was not measured.
 
     Attributes:
-        kind: ``zero`` (zero-air baseline) or ``reference`` (reference-gas check).
+        kind: ``zero`` (zero-air baseline and humidity response) or ``reference`` (reference-gas check).
         zero_s: zero-air duration before the reference gas (or alone), session seconds.
+        humid_s: humidified zero-air duration after the dry zero air (``zero`` only; 0 skips it), session seconds.
         reference_s: reference-gas duration, session seconds.
         recovery_s: zero-air recovery after the reference gas, session seconds.
     """
 
     kind: str = "zero"
     zero_s: float = 60.0
+    humid_s: float = 60.0
     reference_s: float = 60.0
     recovery_s: float = 30.0
     period_ms: int = 100
@@ -145,10 +156,13 @@ class CalibrationProtocol(_TimedProtocol):
         if self.kind not in ("zero", "reference"):
             raise ValueError(f"calibration kind must be 'zero' or 'reference', got {self.kind!r}")
         self._check_durations("zero_s", "reference_s", "recovery_s")
+        if not (math.isfinite(self.humid_s) and self.humid_s >= 0):
+            raise ValueError(f"humid_s must be 0 (no humidified step) or a positive number of seconds, got {self.humid_s}")
 
     def steps(self) -> list[tuple[Step, int, float]]:
         if self.kind == "zero":
-            return [(Step.ZERO_AIR, int(Inlet.ZERO_AIR), self.zero_s)]
+            humid = [(Step.HUMID_ZERO_AIR, int(Inlet.HUMID_ZERO_AIR), self.humid_s)] if self.humid_s > 0 else []
+            return [(Step.ZERO_AIR, int(Inlet.ZERO_AIR), self.zero_s), *humid]
         return [
             (Step.ZERO_AIR, int(Inlet.ZERO_AIR), self.zero_s),
             (Step.REFERENCE, int(Inlet.REFERENCE), self.reference_s),
@@ -312,7 +326,16 @@ class ScreeningEngine:
         yield from self.protocol.steps()
 
     def _run_step(self, step: Step, inlet: int, duration_s: float) -> None:
-        self.acq.set_inlet(inlet)
+        try:
+            self.acq.set_inlet(inlet)
+        except DeviceNak as refusal:
+            if inlet != Inlet.HUMID_ZERO_AIR or refusal.code != NakCode.OUT_OF_RANGE:
+                raise
+            # firmware before ICD revision 1.1: no humidifier. The dry part stands; say so and go on.
+            now_s = self._now_s()
+            self._record(lambda: self.writer.event(HUMIDIFIER_UNAVAILABLE, now_s, inlet=int(inlet)))
+            log.warning("the device refused inlet %d (firmware before ICD revision 1.1): humidity not measured", inlet)
+            return
         self._enter(step, duration_s, self._now_s())
         while (remaining_s := duration_s - (self._now_s() - self._step_started_s)) > 0:
             self._wait_and_flush(remaining_s)

@@ -39,7 +39,8 @@ from scipy import signal as sps
 from enose.recording import Recording
 from enose.signal._checks import as_float_array, check_positive
 from enose.signal._stats import nanmedian
-from enose.signal.config import DEFAULT_DRIFT, DriftConfig
+from enose.signal.compensation import fit_compensation
+from enose.signal.config import DEFAULT_DRIFT, DEFAULT_HUMIDITY, DriftConfig, HumidityConfig
 from enose.signal.errors import MissingPhaseError, ShapeError, SignalError
 from firmware_protocol.messages import ChannelKind, Inlet
 
@@ -51,6 +52,9 @@ __all__ = [
     "zero_air_baseline",
     "zero_air_from_recording",
     "reference_response_from_recording",
+    "HumidityResponse",
+    "humidity_response_from_recording",
+    "judge_humidity",
     "reference_check",
     "ewma_chart",
     "drift_status",
@@ -68,16 +72,20 @@ class DeviceCalibration:
         zero_air_ohm: ``(n_channels,)`` latest zero-air baseline, ohm.
         reference_response: ``(n_channels,)`` latest R(ref)/R(zero), or None.
         nominal_reference_response: ``(n_channels,)`` R(ref)/R(zero) when commissioned, or None.
+        humidity_sensitivity_per_pct: ``(n_channels,)`` measured ``-d ln R / d RH`` per % RH
+            (dry and humidified zero air), or None when the humidity response was not measured.
     """
 
     channels: tuple[str, ...]
     zero_air_ohm: np.ndarray
     reference_response: np.ndarray | None = None
     nominal_reference_response: np.ndarray | None = None
+    humidity_sensitivity_per_pct: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.channels)
-        for name in ("zero_air_ohm", "reference_response", "nominal_reference_response"):
+        for name in ("zero_air_ohm", "reference_response", "nominal_reference_response",
+                     "humidity_sensitivity_per_pct"):  # fmt: skip
             value = getattr(self, name)
             if value is not None and np.shape(value) != (n,):
                 raise ShapeError(
@@ -159,6 +167,102 @@ def reference_response_from_recording(
     with np.errstate(invalid="ignore", divide="ignore"):
         response = ref / np.where(zero > 0, zero, np.nan)
     return tuple(rec.layout.names[i] for i in mox), response
+
+
+@dataclass(frozen=True, eq=False)
+class HumidityResponse:
+    """Each MOX sensor's humidity sensitivity from dry then humidified zero air.
+
+    Attributes:
+        channels: MOX channel names (INFO order).
+        sensitivity_per_pct: ``(n_mox,)`` ``-d ln R / d RH`` per % RH (positive: R falls with humidity);
+            NaN for a dead channel.
+        rh_dry_pct, rh_humid_pct: median cell humidity over the settled dry and humidified steps, %.
+    """
+
+    channels: tuple[str, ...]
+    sensitivity_per_pct: np.ndarray
+    rh_dry_pct: float
+    rh_humid_pct: float
+
+
+def _settled(mask: np.ndarray, fraction: float) -> np.ndarray:
+    """The last ``fraction`` of the samples selected by ``mask``."""
+    index = np.flatnonzero(mask)
+    keep = np.zeros_like(mask)
+    keep[index[index.size - max(2, int(round(fraction * index.size))) :]] = True
+    return keep & mask
+
+
+def humidity_response_from_recording(rec: Recording, config: HumidityConfig = DEFAULT_HUMIDITY) -> HumidityResponse:
+    """Humidity sensitivity of every MOX sensor from a zero-air calibration with a humidified step.
+
+    Needs a ``zero_air`` phase and a ``humid_zero_air`` phase after it (ICD revision 1.1). The
+    slope of ln R against the cell humidity the HUMIDITY channel reports is fitted by least
+    squares over the settled end of both steps (:func:`~enose.signal.compensation.fit_compensation`):
+    the gas is the same zero air, so only humidity moves the resistance.
+
+    Raises:
+        MissingPhaseError: no humidified step (e.g. firmware before revision 1.1), or too few samples.
+        MissingChannelError: the layout has no HUMIDITY channel.
+    """
+    from enose.signal.errors import MissingChannelError
+
+    humid_phase = next((p for p in reversed(rec.phases) if p.name == "humid_zero_air"), None)
+    dry_phase = None if humid_phase is None else next(
+        (p for p in reversed(rec.phases) if p.name == "zero_air" and p.start_s < humid_phase.start_s), None
+    )
+    if humid_phase is None or dry_phase is None:
+        raise MissingPhaseError(
+            f"a humidity calibration needs a 'zero_air' then a 'humid_zero_air' phase, the recording has "
+            f"{[p.name for p in rec.phases]}"
+        )
+    rh_index = rec.layout.indices(ChannelKind.HUMIDITY)
+    if len(rh_index) == 0:
+        raise MissingChannelError("the device has no HUMIDITY channel: its humidity response cannot be measured")
+    mox = rec.layout.indices(ChannelKind.MOX)
+    dry = _settled(dry_phase.mask(rec.t_s), config.settle_fraction)
+    humid = _settled(humid_phase.mask(rec.t_s), config.settle_fraction)
+    if dry.sum() < 2 or humid.sum() < 2:
+        raise MissingPhaseError("the dry or humidified zero-air step holds fewer than two samples; record it again")
+    use = dry | humid
+    rh = rec.values[use, rh_index[0]].astype(np.float64)
+    r = rec.values[use][:, mox].astype(np.float64).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_r = np.log(np.where(r > 0, r, np.nan))
+    # the span rule of the fit is judged by judge_humidity, with its own reason: fit any span here
+    coefficients = fit_compensation(log_r, rh, min_rh_span_pct=1e-9)
+    rh_dry, rh_humid = (float(np.nanmedian(rec.values[m, rh_index[0]])) for m in (dry, humid))
+    names = tuple(rec.layout.names[i] for i in mox)
+    return HumidityResponse(names, -np.asarray(coefficients.humidity_per_pct, dtype=float), rh_dry, rh_humid)
+
+
+def judge_humidity(
+    response: HumidityResponse, config: HumidityConfig = DEFAULT_HUMIDITY
+) -> tuple[np.ndarray, list[str | None]]:
+    """Pass/fail of each sensor's humidity sensitivity: ``(passed (n_mox,) bool, reason per sensor)``.
+
+    Reasons (stable codes, ``None`` for a pass): ``humidity_step_too_small`` (every sensor:
+    the humidifier did not reach :attr:`HumidityConfig.min_humid_rh_pct` or the step was
+    under :attr:`HumidityConfig.min_step_rh_pct`, so nothing can be judged), ``no_signal``
+    (dead channel), ``humidity_response_too_low`` / ``humidity_response_too_high`` (outside
+    the plausible range of :class:`HumidityConfig`).
+    """
+    s = np.asarray(response.sensitivity_per_pct, dtype=float)
+    step = response.rh_humid_pct - response.rh_dry_pct
+    if not (response.rh_humid_pct >= config.min_humid_rh_pct and step >= config.min_step_rh_pct):
+        return np.zeros(s.shape, bool), ["humidity_step_too_small"] * s.size
+    reasons: list[str | None] = []
+    for value in s:
+        if not np.isfinite(value):
+            reasons.append("no_signal")
+        elif value < config.min_sensitivity_per_pct:
+            reasons.append("humidity_response_too_low")
+        elif value > config.max_sensitivity_per_pct:
+            reasons.append("humidity_response_too_high")
+        else:
+            reasons.append(None)
+    return np.array([r is None for r in reasons], bool), reasons
 
 
 @dataclass(frozen=True, eq=False)
@@ -272,8 +376,10 @@ class DriftStatus:
         response_chart: EWMA chart of ln(reference response), or None.
         recalibration_due: True when any reason applies.
         reasons: stable codes: ``baseline_out_of_control``, ``response_out_of_control``,
-            ``calibration_too_old``, ``channel_missing`` (no value at the latest calibration).
+            ``humidity_out_of_control``, ``calibration_too_old``, ``channel_missing`` (no value
+            at the latest calibration).
         channels_out: ``(n_channels,)`` bool, channels out of control at the latest point.
+        humidity_chart: EWMA chart of ln(humidity sensitivity), or None.
     """
 
     baseline_chart: EwmaChart | None
@@ -281,6 +387,7 @@ class DriftStatus:
     recalibration_due: bool
     reasons: tuple[str, ...]
     channels_out: np.ndarray
+    humidity_chart: EwmaChart | None = None
 
     def as_dict(self) -> dict:
         def chart(c: EwmaChart | None) -> dict | None:
@@ -294,6 +401,7 @@ class DriftStatus:
             "channels_out": self.channels_out.tolist(),
             "baseline_chart": chart(self.baseline_chart),
             "response_chart": chart(self.response_chart),
+            "humidity_chart": chart(self.humidity_chart),
         }
 
 
@@ -302,6 +410,7 @@ def drift_status(
     responses: np.ndarray | None,
     age_days: float,
     config: DriftConfig = DEFAULT_DRIFT,
+    humidity: np.ndarray | None = None,
 ) -> DriftStatus:
     """EWMA charts of a device's calibrations and the "recalibration due" flag.
 
@@ -310,6 +419,7 @@ def drift_status(
         responses: ``(n_reference_checks, n_channels)`` reference responses in time order, or None.
         age_days: days since the newest calibration.
         config: chart and age parameters.
+        humidity: ``(n_humidity_calibrations, n_channels)`` humidity sensitivities in time order, or None.
 
     Returns:
         :class:`DriftStatus`; a chart with fewer than ``n_in_control`` points is None (no limits yet),
@@ -320,13 +430,13 @@ def drift_status(
     reasons: list[str] = []
     charts: list[EwmaChart | None] = []
     out = np.zeros(base.shape[-1], bool)
-    for name, series in (("baseline", base), ("response", responses)):
+    for name, series in (("baseline", base), ("response", responses), ("humidity", humidity)):
         if series is None:
             charts.append(None)
             continue
         s = as_float_array(series, name, min_ndim=2)
         if s.shape[-1] != base.shape[-1]:
-            raise ShapeError(f"responses must have {base.shape[-1]} channels like baselines_ohm, got {s.shape}")
+            raise ShapeError(f"{name} must have {base.shape[-1]} channels like baselines_ohm, got {s.shape}")
         if s.shape[0] and np.any(np.isnan(s[-1])) and "channel_missing" not in reasons:
             reasons.append("channel_missing")
         if s.shape[0] < config.n_in_control:
@@ -341,7 +451,7 @@ def drift_status(
             out |= latest
     if base.shape[0] == 0 or age > config.max_age_days:
         reasons.append("calibration_too_old")
-    return DriftStatus(charts[0], charts[1], bool(reasons), tuple(reasons), out)
+    return DriftStatus(charts[0], charts[1], bool(reasons), tuple(reasons), out, charts[2])
 
 
 def drift_gain(calibration: DeviceCalibration, channels: Sequence[str]) -> np.ndarray:

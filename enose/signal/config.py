@@ -15,7 +15,16 @@ from dataclasses import dataclass, fields
 
 from enose.signal.errors import SignalError
 
-__all__ = ["ProcessingConfig", "QualityConfig", "DriftConfig", "DEFAULT_PROCESSING", "DEFAULT_QUALITY", "DEFAULT_DRIFT"]
+__all__ = [
+    "ProcessingConfig",
+    "QualityConfig",
+    "DriftConfig",
+    "HumidityConfig",
+    "DEFAULT_PROCESSING",
+    "DEFAULT_QUALITY",
+    "DEFAULT_DRIFT",
+    "DEFAULT_HUMIDITY",
+]
 
 
 def _check_fields(obj, *, allow_zero: tuple[str, ...] = ()) -> None:
@@ -64,6 +73,9 @@ class ProcessingConfig:
     half of the phase), s."""
     recovery_fraction: float = 0.63
     """Purge recovery time: when the response has covered this fraction of its way back (t63)."""
+    load_floor: float = 1e-3
+    """Smallest surface load ``R(zero air) / R - 1`` taken as measured: a load under 0.1 % of the clean-air
+    resistance is within the sensor's noise, and its logarithm would only amplify that noise."""
     ema_alphas: tuple[float, ...] = (0.1, 0.01, 0.001)
     """Smoothing factors of the exponential moving average of the derivative (Vergara et al. 2012)."""
     co2_high_fraction: float = 0.5
@@ -178,6 +190,39 @@ class DriftConfig:
             raise SignalError("n_in_control must be >= 2 (a sigma needs two points)")
 
 
+@dataclass(frozen=True)
+class HumidityConfig:
+    """Pass/fail limits of a humidity calibration (dry then humidified zero air, ICD revision 1.1).
+
+    The measured quantity per MOX sensor is its humidity sensitivity ``-d ln R / d RH``
+    (per % RH) between the settled dry and humidified zero air. An n-type metal-oxide
+    sensor's resistance falls with humidity (water vapour donates electrons at the
+    surface): from 10 to 90 % RH typically by 5 % to 3x, a sensitivity of about 0.0006 to
+    0.014 per % RH. A value outside the plausible range means a damaged or wrongly fitted
+    element, a leak in the humidifier line, or a broken humidity sensor: the sensor
+    fails, with that reason.
+    """
+
+    min_sensitivity_per_pct: float = 0.0005
+    """Least plausible fall of ln R per % RH (flatter, or rising with humidity, fails)."""
+    max_sensitivity_per_pct: float = 0.015
+    """Steepest plausible fall of ln R per % RH (steeper fails as implausibly humidity-sensitive)."""
+    min_humid_rh_pct: float = 60.0
+    """The humidified step must reach at least this cell humidity (the ICD promises 75-90 %), %."""
+    min_step_rh_pct: float = 40.0
+    """... and differ from the dry step by at least this much, so the slope spans a real range, %."""
+    settle_fraction: float = 0.5
+    """Only the last this-fraction of each step is used: the first part is the cell and sensors settling."""
+
+    def __post_init__(self) -> None:
+        _check_fields(self)
+        if not self.min_sensitivity_per_pct < self.max_sensitivity_per_pct:
+            raise SignalError("min_sensitivity_per_pct must be below max_sensitivity_per_pct")
+        if not 0 < self.settle_fraction <= 1:
+            raise SignalError(f"settle_fraction must be within (0, 1], got {self.settle_fraction}")
+
+
 DEFAULT_PROCESSING = ProcessingConfig()
 DEFAULT_QUALITY = QualityConfig()
 DEFAULT_DRIFT = DriftConfig()
+DEFAULT_HUMIDITY = HumidityConfig()

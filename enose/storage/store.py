@@ -298,6 +298,7 @@ class Store:
             "started_at": row["started_at"],
             "lost_samples": row["lost_samples"],
             "interruptions": [e["t_s"] for e in events if e["kind"] == "interruption"],
+            "event_kinds": sorted({e["kind"] for e in events}),
             "protocol": json.loads(row["protocol"]),
             "software_version": row["software_version"],
         }
