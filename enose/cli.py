@@ -120,7 +120,8 @@ def score_summary(store, session_id: int, status: str, model_dir: Path | None, o
     if result.get("probability") is None:
         return {"qc": qc, "score": {"given": False, "zone": result.get("zone"), "reason": result.get("reason")}}
     keys = ("probability", "interval", "zone", "zone_text", "model_id", "model_sha256", "ood", "explanation",
-            "calibration_id", "processing_version", "software_version", "unit_in_training", "caution", "protocol_mismatch")  # fmt: skip
+            "calibration_id", "processing_version", "software_version", "unit_in_training", "caution", "protocol_mismatch",
+            "humidity_calibration", "no_zone")  # fmt: skip
     return {"qc": qc, "score": {"given": True, **{k: result[k] for k in keys if k in result}}}
 
 
@@ -146,6 +147,32 @@ def _protocol_options(fn):
     return fn
 
 
+def _risk_factor_options(fn):
+    """The subject's risk factors, as a clinician registers them (the model uses age, pack-years and COPD)."""
+    for option in reversed(
+        [
+            click.option("--age", "age_years", type=click.IntRange(18, 110), default=None, help="Age, years."),
+            click.option("--sex", type=click.Choice(["F", "M", "X"]), default=None, help="Sex."),
+            click.option("--smoking", type=click.Choice(["never", "former", "current"]), default=None,
+                         help="Smoking status."),  # fmt: skip
+            click.option("--pack-years", type=click.FloatRange(0, 200), default=None, help="Smoking history."),
+            click.option("--copd/--no-copd", default=None, help="Diagnosed COPD (default: not recorded)."),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def risk_factors(age_years=None, sex=None, smoking=None, pack_years=None, copd=None) -> dict:
+    """The risk factors given, checked for consistency (unknown ones stay unknown: the model imputes them)."""
+    if smoking == "never" and pack_years:
+        _fail(f"--smoking never contradicts --pack-years {pack_years:g}")
+    if smoking == "never" and pack_years is None:
+        pack_years = 0.0
+    return {"age_years": age_years, "sex": sex, "smoking": smoking, "pack_years": pack_years,
+            "copd": None if copd is None else int(copd)}  # fmt: skip
+
+
 def run_screening(
     port: str,
     subject: str,
@@ -159,8 +186,12 @@ def run_screening(
     site: str | None,
     progress: bool,
     model_dir: str | None = None,
+    risk: dict | None = None,
 ) -> dict:
-    """Run the screening protocol on ``port`` and return the summary dictionary."""
+    """Run the screening protocol on ``port`` and return the summary dictionary.
+
+    ``risk`` holds the subject's risk factors (:func:`risk_factors`); the ones given are recorded.
+    """
     from enose.acquisition import Acquisition, DeviceError, ScreeningEngine, ScreeningProtocol
     from enose.subjects import InvalidSubjectCode, validate_subject_code
 
@@ -180,7 +211,7 @@ def run_screening(
         except DeviceError as error:
             _fail(f"{error}. Check the cable and the port (`enose devices`).")
         stack.callback(acquisition.close)
-        store.ensure_subject(subject, site=site)
+        store.ensure_subject(subject, site=site, **(risk or {}))
         bar = _ProgressBar() if progress else None
         if bar is not None:
             stack.callback(bar.close)
@@ -296,8 +327,8 @@ def _print_summary(summary: dict, as_json: bool) -> None:
                 click.echo("  main factors:")
                 for factor in factors[:4]:
                     click.echo(f"    - {factor.get('text', factor.get('factor'))}")
-            if score.get("protocol_mismatch"):
-                click.echo(f"  inconclusive because {score['protocol_mismatch']['text']}")
+            for reason in score.get("no_zone") or []:
+                click.echo(f"  no zone (probability for the record only) because {reason['text']}")
             if score.get("caution"):
                 click.echo(f"  caution: {score['caution']}")
             click.echo(
@@ -317,17 +348,21 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 @click.option("--subject", required=True, help="Pseudonymous subject code, e.g. LIL-0042.")
 @db_option
 @_protocol_options
+@_risk_factor_options
 @json_option
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, as_json,
-           no_progress) -> None:  # fmt: skip
+def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, age_years, sex,
+           smoking, pack_years, copd, as_json, no_progress) -> None:  # fmt: skip
     """Run a breath screening on a device and store the session.
 
-    Example: ``enose screen --port /dev/ttyACM0 --subject LIL-0042``
+    Risk factors that are not given stay unknown (the model then assumes its training cohort's median).
+
+    Example: ``enose screen --port /dev/ttyACM0 --subject LIL-0042 --age 63 --smoking former --pack-years 30``
     """
     summary = run_screening(
         port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
         operator=operator, site=site, progress=not no_progress, model_dir=model_dir,
+        risk=risk_factors(age_years, sex, smoking, pack_years, copd),
     )  # fmt: skip
     _print_summary(summary, as_json)
     if summary["status"] != "complete":
@@ -341,38 +376,45 @@ def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator
               help="Breath profile of the emulated subject.")  # fmt: skip
 @db_option
 @_protocol_options
+@_risk_factor_options
 @json_option
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, as_json,
-         no_progress):  # fmt: skip
+def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, age_years,
+         sex, smoking, pack_years, copd, as_json, no_progress):  # fmt: skip
     """Start the built-in emulated device and run a full screening on it.
 
-    As at a clinic, a device without a recent zero-air calibration is calibrated first
-    (a technician's 60-s zero-air recording), so the screening is judged against it.
+    As at a clinic, a device without a recent zero-air calibration with its humidity response
+    is calibrated first (a technician's dry then humidified zero air), so the screening is
+    judged and compensated against it. The emulated subject of either profile is a never
+    smoker without COPD, and is registered so unless told otherwise.
 
     Example: ``enose demo`` (about 30 s at the default speed).
     """
     from enose.cli_signal import record_calibration
-    from enose.pipeline import zero_air_due
+    from enose.pipeline import humidity_in_force, zero_air_due
+    from enose.storage.store import utc_now
     from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
 
     config = EmulatorConfig(speed=speed, subject=profile)
+    preset = config.subject_profile()  # what the emulated person is: the presets never smoked and have no COPD
+    risk = risk_factors(age_years, sex, smoking or ("current" if preset.smoker else "never"), pack_years,
+                        bool(preset.copd) if copd is None else copd)  # fmt: skip
     with EmulatorServer(config) as server:
         port = server.path
         if not as_json:
             click.echo(f"emulated device on {port} (speed x{speed:g}, {profile} breath profile)", err=True)
         calibration = None
         with _open_store(db) as store:
-            if zero_air_due(store, config.serial):
+            if zero_air_due(store, config.serial) or not humidity_in_force(store, config.serial, utc_now()).in_force:
                 _, _, outcome = record_calibration(store, port, "zero", operator or "demo")
                 calibration = {"kind": "zero", "passed": outcome["passed"], "calibration_id": outcome["record_id"]}
                 if not as_json:
                     verdict = "passed" if outcome["passed"] else "FAILED"
-                    click.echo(f"{config.serial} had no recent zero-air calibration: recorded one, {verdict} "
-                               f"(record {outcome['record_id']})", err=True)  # fmt: skip
+                    click.echo(f"{config.serial} had no recent zero-air calibration with its humidity response: "
+                               f"recorded one, {verdict} (record {outcome['record_id']})", err=True)  # fmt: skip
         summary = run_screening(
             port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
-            operator=operator or "demo", site=site, progress=not no_progress, model_dir=model_dir,
+            operator=operator or "demo", site=site, progress=not no_progress, model_dir=model_dir, risk=risk,
         )  # fmt: skip
     if calibration is not None:
         summary["calibration_before"] = calibration

@@ -24,7 +24,7 @@ def store(tmp_path):
 
 
 def test_a_session_on_a_never_calibrated_device_carries_the_overdue_warning(store):
-    before = simulate_cohort(store, CohortParams(**TINY))
+    before = simulate_cohort(store, CohortParams(**TINY), calibrate=False)
     codes = _codes(store, before["session_ids"][0])
     assert "calibration_overdue" in codes and codes["calibration_overdue"]["last_zero_air"] is None
     # a calibration made afterwards does not count for a session recorded before it
@@ -33,16 +33,16 @@ def test_a_session_on_a_never_calibrated_device_carries_the_overdue_warning(stor
     add_calibration(store, device_serial=serial, kind="zero", operator="tech", channels=channels,
                     values=[1e5] * 8, passed=True)  # fmt: skip
     assert "calibration_overdue" in _codes(store, before["session_ids"][0])
-    after = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"))
+    after = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"), calibrate=False)
     assert after["devices"] == before["devices"]
     assert "calibration_overdue" not in _codes(store, after["session_ids"][0])
 
 
 def test_a_failed_calibration_is_not_in_force(store):
-    summary = simulate_cohort(store, CohortParams(**TINY))
+    summary = simulate_cohort(store, CohortParams(**TINY), calibrate=False)
     add_calibration(store, device_serial=summary["devices"][0], kind="zero", operator="tech",
                     channels=[f"mox{i}" for i in range(8)], values=[1e5] * 8, passed=False)  # fmt: skip
-    later = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"))
+    later = simulate_cohort(store, CohortParams(**TINY, subject_prefix="LATER"), calibrate=False)
     assert "calibration_overdue" in _codes(store, later["session_ids"][0])
 
 
@@ -67,7 +67,7 @@ def test_a_reference_check_judges_each_sensors_response_not_its_ratio():
 def test_drift_charts_learn_from_passing_calibrations_only(store):
     from enose.pipeline import device_drift
 
-    serial = simulate_cohort(store, CohortParams(**TINY))["devices"][0]
+    serial = simulate_cohort(store, CohortParams(**TINY), calibrate=False)["devices"][0]
     channels = [f"mox{i}" for i in range(8)]
     assert device_drift(store, serial) is None  # never calibrated
     for i, passed in enumerate([True, True, False, True, True, True]):

@@ -132,27 +132,28 @@ class RiskModel:
                 f"this device reports {len(theirs)} ({got}). Use a model trained for this device's layout."
             )
 
-    def check_features(self, names: list[str], processing_version: str | None = None) -> None:
-        """Refuse a feature vector whose names (or processing version) differ from the model's."""
-        if list(names) != list(self.feature_names):
-            missing = [n for n in self.feature_names if n not in names]
-            extra = [n for n in names if n not in self.feature_names]
-            detail = []
-            if missing:
-                detail.append(f"missing {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
-            if extra:
-                detail.append(f"unexpected {', '.join(extra[:5])}{' ...' if len(extra) > 5 else ''}")
-            if not detail:
-                detail.append("same names in another order")
+    def check_features(self, names: list[str], processing_version: str | None = None) -> np.ndarray:
+        """Refuse features that lack one of the model's (or come from another processing version).
+
+        A model may use a subset of the computed features (e.g. those that transfer between
+        units); returns the column index of each of the model's features in ``names``, in the
+        model's order.
+        """
+        names = list(names)
+        missing = [n for n in self.feature_names if n not in names]
+        if missing or len(set(names)) != len(names):
+            detail = (f"missing {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}" if missing
+                      else "repeated feature names")  # fmt: skip
             raise ModelMismatchError(
-                f"model {self.model_id} expects {len(self.feature_names)} features; got {len(names)} "
-                f"({'; '.join(detail)})"
+                f"model {self.model_id} expects {len(self.feature_names)} features; got {len(names)} ({detail})"
             )
         if processing_version and self.processing_version and processing_version != self.processing_version:
             raise ModelMismatchError(
                 f"model {self.model_id} was trained on features of processing version {self.processing_version}; "
                 f"these are version {processing_version}. Retrain the model or use the matching software."
             )
+        position = {name: i for i, name in enumerate(names)}
+        return np.array([position[n] for n in self.feature_names], dtype=np.intp)
 
     # -- prediction --------------------------------------------------------------------
 
@@ -342,6 +343,12 @@ def card_markdown(card: dict) -> str:
                 "transfer of the new device and site."
             )
         lines.append("")
+    if card.get("transfer"):
+        lines += ["## Calibration transfer between units", ""] + [f"- {text}" for text in card["transfer"]] + [""]
+    for key, title in (("unit_check", "Zones on units never seen in training"),
+                       ("fresh_site_check", "Check on a fresh simulated site")):  # fmt: skip
+        if card.get(key, {}).get("text"):
+            lines += [f"## {title}", ""] + [f"- {text}" for text in card[key]["text"]] + [""]
     if card.get("limitations"):
         lines += ["## Known limitations", ""] + [f"- {text}" for text in card["limitations"]] + [""]
     lines += ["## Uncertainty and out-of-distribution", "", f"- {card['uncertainty']}", f"- {card['ood']}", ""]

@@ -63,6 +63,13 @@ Sampling
     noisy (the unit's noise x ``noisy_factor`` and electrical spikes on 0.2 % of
     MOX samples, added here on top of the physics); ``repeat_fraction`` of
     subjects come back for a second session (grouped CV keeps them together).
+Technician calibration
+    before its first session each unit gets the technician's zero-air calibration as
+    ``enose calibrate --kind zero`` records it (:class:`~enose.acquisition.protocol.CalibrationProtocol`:
+    dry zero air, then humidified zero air, ICD revision 1.1), simulated with the same
+    physics and judged by :func:`enose.pipeline.calibrate_session`: the humidity
+    sensitivity each session is compensated with is *measured*, with the unit's noise,
+    never read from the physics. ``calibrate=False`` leaves the units uncalibrated.
 Session timeline
     as :class:`enose.acquisition.protocol.ScreeningEngine` records it: streaming
     starts a few seconds after power-up (uniform 2-6 s), on zero air while the
@@ -95,6 +102,9 @@ __all__ = [
     "SessionSignals",
     "default_layout",
     "make_world",
+    "simulate_world",
+    "world_on_unit",
+    "calibration_signals",
     "session_signals",
     "simulate_cohort",
 ]
@@ -432,17 +442,92 @@ def session_signals(world: World, sid: int, units: dict[str, UnitProfile] | None
     return SessionSignals(t, device_ms.astype(np.uint32), values[:, source], flags, phases)
 
 
+def calibration_signals(unit: UnitProfile, *, seed: int, period_ms: int = 100, warmup_s: float = 30.0,
+                        zero_s: float = 60.0, humid_s: float = 60.0, boot_s: float = 3.0) -> SessionSignals:  # fmt: skip
+    """A technician's zero-air calibration of ``unit`` as the host records it: warm-up, dry, humidified zero air.
+
+    The timeline and phase names are those of ``CalibrationProtocol("zero")`` on the screening engine.
+    """
+    dt = period_ms / 1000
+    warm = max(0.0, float(np.ceil(round((warmup_s - boot_s) / dt, 9))) * dt)
+    phases = [("warmup", int(Inlet.ZERO_AIR), 0.0, warm), ("zero_air", int(Inlet.ZERO_AIR), warm, warm + zero_s),
+              ("humid_zero_air", int(Inlet.HUMID_ZERO_AIR), warm + zero_s, warm + zero_s + humid_s)]  # fmt: skip
+    t = np.arange(int(round((warm + zero_s + humid_s) / dt)) + 1) * dt
+    values, flags = physics.simulate(
+        unit, None, boot_s + t, [(boot_s + start, inlet) for _, inlet, start, _ in phases],
+        seed=np.random.SeedSequence([seed, 0xCA1B]), warmup_s=warmup_s,
+    )  # fmt: skip
+    _, source = channel_layout(emulator_config(unit.n_mox))
+    device_ms = np.round((boot_s + t) * 1000).astype(np.int64) % 2**32
+    return SessionSignals(t, device_ms.astype(np.uint32), values[:, source], flags, phases)
+
+
+def _store_signals(writer, signals: SessionSignals) -> None:
+    n_t = signals.t_s.size
+    writer.append(SampleBlock(t_s=signals.t_s, device_seq=(np.arange(n_t) % 65536).astype(np.uint16),
+                              device_t_ms=signals.device_t_ms, flags=signals.flags, values=signals.values))  # fmt: skip
+    for name, inlet, start, end in signals.phases:
+        writer.phase(name, inlet, start, end)
+    writer.finish("complete")
+
+
+def calibrate_units(store: Store, world: World, units: dict[str, UnitProfile], operator: str) -> dict[str, int | None]:
+    """Record and judge each unit's zero-air calibration (dry + humidified); ``{serial: record id}``."""
+    from enose.acquisition.protocol import CalibrationProtocol
+    from enose.pipeline import calibrate_session
+
+    p = world.params
+    config, layout = emulator_config(p.n_mox), default_layout(p.n_mox)
+    protocol = CalibrationProtocol("zero", period_ms=p.period_ms).as_dict()
+    records: dict[str, int | None] = {}
+    for i, serial in enumerate(world.devices):
+        unit = units.setdefault(serial, UnitProfile.from_serial(serial, p.n_mox))
+        writer = store.create_session(operator=operator, layout=layout, period_ms=p.period_ms, protocol=protocol,
+                                      subject_code=None, device_serial=serial, firmware=config.firmware,
+                                      site=world.sites[world.device_site[i]], kind="calibration")  # fmt: skip
+        _store_signals(writer, calibration_signals(unit, seed=p.seed * 1000 + i, period_ms=p.period_ms,
+                                                   warmup_s=p.warmup_s))  # fmt: skip
+        records[serial] = calibrate_session(store, writer.session_id, "zero", operator)["record_id"]
+    return records
+
+
 def simulate_cohort(
     db: str | Path | Store,
     params: CohortParams = CohortParams(),
     *,
     progress: bool = False,
     operator: str = "simulator",
+    calibrate: bool = True,
 ) -> dict:
-    """Simulate a cohort and write it to the database; return a summary (counts, sites, devices, session ids)."""
+    """Simulate a cohort and write it to the database; return a summary (counts, sites, devices, session ids).
+
+    With ``calibrate`` (the default) each unit first gets its technician's zero-air calibration
+    with the humidified step, as a clinic would have it before screening.
+    """
+    return simulate_world(db, make_world(params), progress=progress, operator=operator, calibrate=calibrate)
+
+
+def world_on_unit(world: World, serial: str, environment: Environment | None = None) -> World:
+    """The same subjects and sessions recorded on another unit (every session on ``serial``).
+
+    Why: the between-unit spread of a model's output is measured on the *same* people
+    breathing into every unit, so no subject-sampling noise is mistaken for a unit effect.
+    ``environment`` also moves them to another site's air (default: the world's first site).
+    """
+    environments = [environment or world.environments[0]]
+    n = world.session_subject.size
+    return dataclasses.replace(world, devices=[serial], device_site=np.zeros(1, dtype=int), environments=environments,
+                               sites=[world.sites[0]], device_drift=world.device_drift[:1],
+                               session_device=np.zeros(n, dtype=int))  # fmt: skip
+
+
+def simulate_world(
+    db: str | Path | Store, world: World, *, progress: bool = False, operator: str = "simulator", calibrate: bool = True
+) -> dict:
+    """Write a drawn :class:`World` to the database (see :func:`simulate_cohort`)."""
+    params = world.params
     store = db if isinstance(db, Store) else Store.open(db)
     try:
-        world = make_world(params)
         config = emulator_config(params.n_mox)
         layout = default_layout(params.n_mox)
         protocol = ScreeningProtocol(
@@ -465,13 +550,13 @@ def simulate_cohort(
                     (s["code"], int(world.cancer[i]), world.histology[i], world.stage[i], None, "simulated", operator, now),
                 )  # fmt: skip
         units: dict[str, UnitProfile] = {}
+        calibrations = calibrate_units(store, world, units, operator) if calibrate else {}
         session_ids: list[int] = []
         n_sessions = world.session_subject.size
         for sid in tqdm(range(n_sessions), desc="simulating sessions", unit="session", disable=not progress):
             subject = world.subjects[world.session_subject[sid]]
             dev = int(world.session_device[sid])
             signals = session_signals(world, sid, units)
-            n_t = signals.t_s.size
             writer = store.create_session(
                 operator=operator,
                 layout=layout,
@@ -486,18 +571,7 @@ def simulate_cohort(
                 site=world.sites[world.device_site[dev]],
                 kind="screening",
             )
-            writer.append(
-                SampleBlock(
-                    t_s=signals.t_s,
-                    device_seq=(np.arange(n_t) % 65536).astype(np.uint16),
-                    device_t_ms=signals.device_t_ms,
-                    flags=signals.flags,
-                    values=signals.values,
-                )
-            )
-            for name, inlet, start, end in signals.phases:
-                writer.phase(name, inlet, start, end)
-            writer.finish("complete")
+            _store_signals(writer, signals)
             session_ids.append(writer.session_id)
         return {
             "db": str(store.path),
@@ -510,6 +584,7 @@ def simulate_cohort(
             "n_failed": int(world.session_failed.sum()),
             "n_noisy": int(world.session_noisy.sum()),
             "session_ids": session_ids,
+            "calibrations": calibrations,
             "params": params.as_dict(),
         }
     finally:

@@ -103,6 +103,21 @@ class Dataset:
             session_id=self.session_id[mask],
         )
 
+    def select_features(self, names) -> Dataset:
+        """Only the e-nose feature columns ``names``, in that order (clinical columns kept).
+
+        Raises:
+            KeyError: a name that is not one of the feature columns.
+        """
+        names = list(names)
+        position = {name: i for i, name in enumerate(self.feature_names)}
+        unknown = [n for n in names if n not in position]
+        if unknown:
+            raise KeyError(f"not feature columns of this data set: {', '.join(unknown[:5])}")
+        k = len(self.feature_names)
+        columns = [position[n] for n in names] + list(range(k, self.X.shape[1]))
+        return replace(self, X=self.X[:, columns], feature_names=names)
+
     def without_clinical(self) -> Dataset:
         k = len(self.feature_names)
         return replace(self, X=self.X[:, :k], clinical_names=[])

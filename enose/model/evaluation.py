@@ -336,7 +336,7 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
     """
     if ds.layout is not None:
         model.check_layout(ds.layout)
-    model.check_features(ds.feature_names, ds.processing_version)
+    ds = ds.select_features(ds.feature_names[i] for i in model.check_features(ds.feature_names, ds.processing_version))
     if list(ds.clinical_names) != list(model.clinical_names):
         raise ValueError(
             f"the model uses clinical variables {model.clinical_names}; the data provide {ds.clinical_names}"

@@ -70,9 +70,11 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
     """Quality gate and features of a batch of recordings (one layout).
 
     With the ``store`` they came from, the gate is :func:`enose.pipeline.quality_reasons`
-    (the calibration in force, the overdue warning): the same verdict as ``enose qc``.
+    (the calibration in force, the overdue warning): the same verdict as ``enose qc``; and
+    the features are compensated with the humidity sensitivity of the calibration in force
+    when each session was recorded (without a store, or a calibration, uncompensated).
     """
-    from enose.pipeline import quality_reasons
+    from enose.pipeline import device_calibration, quality_reasons
     from enose.signal import PROCESSING_VERSION, SignalError, batch_features, quality_gate, session_grids
 
     def grids_of(rec: Recording):
@@ -91,7 +93,12 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
     keep = [(rec, g) for rec, g, b in zip(recs, grids, blocked, strict=True) if not b]
     if keep:
         kept_grids = [g for _, g in keep]
-        X, names = batch_features([rec for rec, _ in keep], grids=None if None in kept_grids else kept_grids)
+        humidity = None
+        if store is not None:
+            humidity = [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
+                        for rec, _ in keep]  # fmt: skip
+        X, names = batch_features([rec for rec, _ in keep], grids=None if None in kept_grids else kept_grids,
+                                  humidity_calibrations=humidity)  # fmt: skip
         names = list(names)
     else:
         X, names = np.empty((0, 0)), []

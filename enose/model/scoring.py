@@ -24,9 +24,8 @@ import numpy as np
 from enose import __version__
 from enose.model.artifact import RiskModel
 from enose.model.explain import explain
-from enose.model.zones import ZONE_WORDS
+from enose.model.zones import NO_ZONE_TEXT, ZONE_WORDS
 from enose.security.audit import record
-from enose.storage.analysis import latest_calibration
 from enose.storage.store import StorageError, Store, utc_now
 
 __all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT", "UNFAMILIAR_UNIT_CAUTION"]
@@ -87,9 +86,9 @@ def score_features(
         ModelMismatchError: another channel layout, feature set or processing version.
     """
     model.check_layout(layout)
-    model.check_features(list(feature_names), processing_version)
+    columns = model.check_features(list(feature_names), processing_version)
     clinical = np.full(len(model.clinical_names), np.nan) if clinical is None else np.asarray(clinical, float)
-    x = np.concatenate([np.asarray(features, dtype=float).reshape(-1), clinical.reshape(-1)])
+    x = np.concatenate([np.asarray(features, dtype=float).reshape(-1)[columns], clinical.reshape(-1)])
     p = float(model.predict_proba(x)[0])
     low, high = model.predict_interval(x)
     ratios = model.ood_ratios(x)[0]
@@ -144,17 +143,6 @@ UNFAMILIAR_UNIT_CAUTION = (
 )
 
 
-def _calibration_in_force(store: Store, device_serial: str | None, started_at: str | None) -> int | None:
-    """Id of the newest passing calibration of the device made before the session (reference, else zero)."""
-    if not device_serial:
-        return None
-    for kind in ("reference", "zero"):
-        record = latest_calibration(store, device_serial, kind, before=started_at)
-        if record is not None:
-            return record.id
-    return None
-
-
 def _insert_score(store: Store, row: dict[str, Any]) -> int:
     columns = ", ".join(row)
     marks = ", ".join("?" * len(row))
@@ -181,18 +169,21 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
             set-up error, not a result about the person).
     """
     from enose.model.features import session_features_and_qc
+    from enose.pipeline import humidity_in_force
 
     recording = store.load_recording(session_id)
     model.check_layout(recording.layout.to_json())
     result = session_features_and_qc(store, recording)
     meta = recording.meta
+    # the zero-air record in force: the quality gate's clean-air reference and the humidity compensation
+    humidity = humidity_in_force(store, meta.get("device_serial"), meta.get("started_at"))
     row: dict[str, Any] = {
         "session_id": session_id,
         "created_at": utc_now(),
         "operator": operator,
         "software_version": __version__,
         "processing_version": result.processing_version,
-        "calibration_id": _calibration_in_force(store, meta.get("device_serial"), meta.get("started_at")),
+        "calibration_id": humidity.calibration_id,
         "qc_reasons": json.dumps(result.reasons, default=str),
     }
     if result.blocked:
@@ -220,8 +211,11 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
         processing_version=result.processing_version,
     )
     mismatch = protocol_mismatch(model, recording)
-    if mismatch is not None:  # a probability is kept for the record, but no zone is given
-        scored.update({"zone": "inconclusive", "zone_text": ZONE_WORDS["inconclusive"]})
+    no_zone = [] if mismatch is None else [{"code": "protocol_mismatch", "text": mismatch["text"]}]
+    if not humidity.in_force:
+        no_zone.append({"code": humidity.code, "text": humidity.text})
+    if no_zone:  # a probability is kept for the record, but no zone is given
+        scored.update({"zone": "inconclusive", "zone_text": NO_ZONE_TEXT})
     row.update(
         {
             "model_id": scored["model_id"],
@@ -244,6 +238,8 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
         **scored,
         "unit_in_training": unit_known,
         "protocol_mismatch": mismatch,
+        "humidity_calibration": humidity.as_dict(),
+        "no_zone": no_zone,
         "caution": None if unit_known is not False else UNFAMILIAR_UNIT_CAUTION.format(serial=serial),
         "qc_reasons": result.reasons,
         "calibration_id": row["calibration_id"],

@@ -325,8 +325,12 @@ def train_model(
     n_splits: int = 5,
     seed: int = 0,
     progress: bool = False,
+    target_sensitivity: float = 0.95,
 ) -> tuple[TrainedModel, dict]:
     """Compare candidates by blocked CV, choose one, set thresholds, fit, and validate on the locked site.
+
+    ``target_sensitivity`` is the out-of-fold sensitivity the refer threshold keeps (see
+    :mod:`enose.model.zones`): fixed before training, never tuned on the locked site.
 
     Returns the trained model and a report dictionary (comparison table, CV
     design, thresholds, locked-site metrics) that goes into the model card.
@@ -349,7 +353,7 @@ def train_model(
     bar.close()
     eligible = [r for r in results if r.selectable]
     best = max(eligible, key=lambda r: (round(r.auc, 3), -list(CANDIDATES).index(r.name)))
-    thresholds = choose_thresholds(train.y, best.oof)
+    thresholds = choose_thresholds(train.y, best.oof, target_sensitivity=target_sensitivity)
     model = _fit_final(best.name, train, thresholds, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
     training_data = train.summary()
     model.scope = {"units": training_data["devices"], "phase_durations_s": training_data["phase_durations_s"] or {}}

@@ -40,7 +40,7 @@ import numpy as np
 
 from enose.model.metrics import metrics_at_threshold
 
-__all__ = ["ZoneThresholds", "choose_thresholds", "assign_zone", "ZONES", "ZONE_WORDS"]
+__all__ = ["ZoneThresholds", "choose_thresholds", "assign_zone", "ZONES", "ZONE_WORDS", "NO_ZONE_TEXT"]
 
 ZONES = ("green", "orange", "red")
 ZONE_WORDS = {
@@ -50,6 +50,8 @@ ZONE_WORDS = {
     "inconclusive": "inconclusive - the breath sample is unlike the model's training data; repeat the test",
     "blocked": "blocked - the recording failed its quality check; no score was given",
 }
+#: Said instead of a zone when a probability is kept for the record only (see the score's ``no_zone`` reasons).
+NO_ZONE_TEXT = "no zone - the probability is kept for the record only; see why below"
 
 
 @dataclass(frozen=True)

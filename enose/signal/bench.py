@@ -204,6 +204,15 @@ def loop_features(
                         y = sps.lfilter([alpha], [1.0, alpha - 1.0], np.where(np.isnan(d), 0.0, d))
                         y[np.isnan(d)] = np.nan
                         feats.append(reduce(y) if np.isfinite(y).any() else np.nan)
+                zero = np.nanmedian(p[c][len_p - n_end_p : len_p])  # clean air at the settled end of the purge
+
+                def log_load(level: float, zero: float = zero) -> float:
+                    return float(np.log(max(zero / level - 1.0, config.load_floor))) if level > 0 else np.nan
+
+                room = log_load(r0)
+                steady = np.nanmedian(t[c][len_t - n_steady : len_t])
+                end_tidal = np.nanmedian(t[c][cycles.end_tidal]) if cycles.end_tidal.any() else np.nan
+                feats += [room, log_load(steady) - room, log_load(end_tidal) - room]
                 row.extend(feats)
             row += [
                 float(cycles.n_valid),

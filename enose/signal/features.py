@@ -65,7 +65,8 @@ __all__ = [
 ]
 
 #: Bump whenever a feature's value can change (the database caches features under it).
-PROCESSING_VERSION = "signal-1.0"
+#: signal-1.1: MOX signals compensated with the unit's measured humidity sensitivity; load-ratio features.
+PROCESSING_VERSION = "signal-1.1"
 
 
 def _alpha_tag(alpha: float) -> str:
@@ -84,6 +85,9 @@ def mox_feature_list(config: ProcessingConfig = DEFAULT_PROCESSING) -> tuple[str
         "purge_dr_r0",
         "purge_t63_s",
         *ema,
+        "room_load",
+        "load_ratio",
+        "et_load_ratio",
     )
 
 
@@ -241,6 +245,12 @@ def _masked_median(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return nanmedian(np.where(mask[..., span], x[..., span], np.nan))
 
 
+def _log_load(zero_ohm: np.ndarray, level_ohm: np.ndarray, floor: float) -> np.ndarray:
+    """``ln max(R_zero / R - 1, floor)``: the log surface load of a level against the clean-air resistance."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log(np.maximum(zero_ohm / level_ohm - 1.0, floor))
+
+
 def _ema_derivative(u: np.ndarray, alpha: float) -> np.ndarray:
     """``y[k] = (1-α) y[k-1] + α (u[k] - u[k-1])`` along the last axis (scipy lfilter), NaN kept as NaN.
 
@@ -261,6 +271,7 @@ def compute_features(
     *,
     gain: np.ndarray | None = None,
     compensation: str | CompensationCoefficients = "none",
+    humidity_sensitivity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every feature of every session from the stacked grids; the vectorised core.
 
@@ -276,6 +287,9 @@ def compute_features(
         compensation: ``"none"``, ``"session"`` (fit the humidity/temperature model on the
             session's baseline and purge tail) or fitted :class:`CompensationCoefficients`
             with ``(n_mox,)`` or ``(n_sessions, n_mox)`` arrays.
+        humidity_sensitivity: ``(n_sessions, n_mox)`` each unit's measured humidity sensitivity
+            ``-d ln R / d RH`` per % RH (from its humidity calibration); NaN where not measured
+            (that sensor is not compensated). Exclusive with ``compensation``.
 
     Returns:
         ``(n_sessions, n_features)`` float64, columns as :func:`feature_names`.
@@ -317,6 +331,14 @@ def compute_features(
     breath_end = _tail_mask(len_t, np.minimum(n_level, len_t // 2), n_t)
     purge_end = _tail_mask(len_p, np.minimum(n_level, len_p // 2), p.shape[-1])
 
+    if humidity_sensitivity is not None:
+        if isinstance(compensation, CompensationCoefficients) or compensation != "none":
+            raise ValueError("give either humidity_sensitivity (a calibration) or compensation, not both")
+        s = np.asarray(humidity_sensitivity, dtype=np.float64)
+        if s.shape != (n_s, mox.size):
+            raise ShapeError(f"humidity_sensitivity must have shape (n_sessions, n_mox) = {(n_s, mox.size)}, got {s.shape}")
+        s = np.nan_to_num(s, nan=0.0)
+        compensation = CompensationCoefficients(-s, np.zeros_like(s))
     if isinstance(compensation, CompensationCoefficients) or compensation == "session":
         if i_rh is None:
             raise MissingChannelError("humidity compensation needs a HUMIDITY channel; use compensation='none'")
@@ -335,6 +357,7 @@ def compute_features(
         )
 
     r0 = baseline_r0(rb)  # (S, M)
+    zero_level = _masked_median(rp, purge_end)  # (S, M) clean-air resistance at the settled end of the purge
     dr = delta_r_over_r0(rt, r0)  # (S, M, n_breath)
     lr = log_r_over_r0(rt, r0)
     dp = delta_r_over_r0(rp, r0)
@@ -379,6 +402,13 @@ def compute_features(
         feats.append(nanmax(_ema_derivative(u, alpha)))  # rise: exposure (breath)
         feats.append(nanmin(_ema_derivative(u_purge, alpha)))  # decay: cleaning (purge)
 
+    # load ratios (gain-free): the surface load x = R(zero air)/R - 1 is the sensor's gain times a power law
+    # of the gas, so ln(x_breath / x_room) cancels the unit's gain and keeps the breath's excess over room air
+    room_load = _log_load(zero_level, r0, config.load_floor)
+    feats.append(room_load)  # room_load: ln x of the room air (carries the unit's gain and the site's air)
+    feats.append(_log_load(zero_level, _masked_median(rt, steady), config.load_floor) - room_load)  # load_ratio
+    feats.append(_log_load(zero_level, _masked_median(rt, et_mask), config.load_floor) - room_load)  # et_load_ratio
+
     per_mox = np.stack(feats, axis=-1)  # (S, M, F)
     return np.concatenate([per_mox.reshape(n_s, -1), np.stack(breath_cols, axis=-1)], axis=-1)
 
@@ -398,10 +428,28 @@ def _gains(recs: Sequence[Recording], calibrations, layout: ChannelLayout) -> np
     return out
 
 
+def humidity_matrix(
+    calibrations: Sequence[DeviceCalibration | None], layout: ChannelLayout
+) -> np.ndarray:
+    """``(len(calibrations), n_mox)`` humidity sensitivity per recording and MOX channel, aligned by name.
+
+    NaN where a calibration is None, did not measure the humidity response, or lacks the channel.
+    """
+    names = [layout.names[i] for i in layout.indices(ChannelKind.MOX)]
+    out = np.full((len(calibrations), len(names)), np.nan)
+    for s, cal in enumerate(calibrations):
+        if cal is None or cal.humidity_sensitivity_per_pct is None:
+            continue
+        by_name = dict(zip(cal.channels, np.asarray(cal.humidity_sensitivity_per_pct, dtype=float), strict=True))
+        out[s] = [by_name.get(name, np.nan) for name in names]
+    return out
+
+
 def batch_features(
     recs: Sequence[Recording],
     *,
     calibrations: Sequence[DeviceCalibration | None] | None = None,
+    humidity_calibrations: Sequence[DeviceCalibration | None] | None = None,
     compensation: str | CompensationCoefficients = "none",
     config: ProcessingConfig = DEFAULT_PROCESSING,
     grids: Sequence[SessionGrids] | None = None,
@@ -417,8 +465,11 @@ def batch_features(
         recs: recordings sharing one channel layout.
         calibrations: per recording, its device's latest :class:`DeviceCalibration`
             (or None): responses are divided by the drift gain. None = no correction.
-        compensation: ``"none"`` (default, the cached ``PROCESSING_VERSION``), ``"session"`` or
-            coefficients from a humidity calibration; see :mod:`~enose.signal.compensation`.
+        humidity_calibrations: per recording, its unit's calibration in force when it was recorded
+            (or None): the MOX signals are compensated with its measured humidity sensitivity (the
+            features of ``PROCESSING_VERSION``); a recording without one is left uncompensated.
+        compensation: ``"none"`` (default), ``"session"`` or coefficients of a humidity fit;
+            see :mod:`~enose.signal.compensation` (exclusive with ``humidity_calibrations``).
         config: processing parameters (defaults = ``PROCESSING_VERSION``).
         grids: the recordings' :func:`session_grids` under ``config`` when the caller already has
             them (e.g. from the quality gate): not resampled twice.
@@ -438,5 +489,6 @@ def batch_features(
         config,
         gain=_gains(recs, calibrations, layout),
         compensation=compensation,
+        humidity_sensitivity=None if humidity_calibrations is None else humidity_matrix(humidity_calibrations, layout),
     )
     return X, feature_names(layout, config)

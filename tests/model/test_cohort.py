@@ -83,6 +83,7 @@ def test_features_from_the_shared_grids_equal_the_features_computed_alone(cohort
     import numpy as np
 
     from enose.model.features import analyse_recordings
+    from enose.pipeline import device_calibration
     from enose.signal import batch_features
     from enose.storage import Store
 
@@ -90,8 +91,13 @@ def test_features_from_the_shared_grids_equal_the_features_computed_alone(cohort
     with Store.open(path) as store:
         recs = [store.load_recording(sid) for sid in summary["session_ids"][:6]]
         analysed = analyse_recordings(recs, store)
-    kept = [rec for rec, a in zip(recs, analysed, strict=True) if not a.blocked]
-    expected, names = batch_features(kept)
+        kept = [rec for rec, a in zip(recs, analysed, strict=True) if not a.blocked]
+        in_force = [device_calibration(store, r.meta["device_serial"], at=r.meta["started_at"]) for r in kept]
+    assert all(c is not None and c.humidity_sensitivity_per_pct is not None for c in in_force)
+    expected, names = batch_features(kept, humidity_calibrations=in_force)
     got = np.stack([a.features for a in analysed if not a.blocked])
     assert kept and analysed[0].names == names
     np.testing.assert_array_equal(got, expected)
+    # and the compensation is not a no-op: the unit's humidity moved the uncompensated responses
+    uncompensated, _ = batch_features(kept)
+    assert np.nanmax(np.abs(uncompensated - expected)) > 0.01

@@ -16,9 +16,9 @@ def test_loop_reference_equals_the_batch_features():
     breath[2, 4, 100:160] = np.nan  # a hole
     batch = compute_features(baseline, breath, purge, kinds, config)
     loop = loop_features(baseline, breath, purge, kinds, config)
-    assert batch.shape == loop.shape == (4, 5 * 13 + 5)
+    assert batch.shape == loop.shape == (4, 5 * 16 + 5)
     np.testing.assert_allclose(batch, loop, rtol=1e-9, atol=1e-12, equal_nan=True)
-    assert np.isnan(batch[1, 2 * 13 : 3 * 13]).all() and np.isfinite(batch[0]).all()
+    assert np.isnan(batch[1, 2 * 16 : 3 * 16]).all() and np.isfinite(batch[0]).all()
 
 
 def test_benchmark_reports_its_figures():
