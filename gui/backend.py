@@ -126,9 +126,13 @@ from enose.pipeline import REFERENCE_TOLERANCE  # noqa: E402
 def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str) -> dict | None:
     """Pass or fail of a calibration recording, stored as a calibration record.
 
-    The policy (gas sensors only for zero air; the first reference check commissions the
-    device; later checks within :data:`REFERENCE_TOLERANCE`) is the core's,
-    :func:`enose.pipeline.calibrate_session`, so the GUI and ``enose calibrate`` agree.
+    The policy (gas sensors only for zero air, with their humidity response when the device
+    has the humidifier; the first reference check commissions the device; later checks within
+    :data:`REFERENCE_TOLERANCE`) is the core's, :func:`enose.pipeline.calibrate_session`, so the
+    GUI and ``enose calibrate`` agree.
+
+    A zero-air record whose humidity response was ``not_measured`` says why in
+    ``detail.humidity.code``; the verdict page words it in the reader's language.
     """
     from enose.pipeline import calibrate_session
 
@@ -136,26 +140,47 @@ def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str
 
 
 def drift_chart(store: Store, device_serial: str) -> dict:
-    """The device's EWMA drift charts and "recalibration due" from :func:`enose.signal.drift_status`.
+    """The device's EWMA drift charts and "recalibration due", from :func:`enose.pipeline.device_drift`.
 
     Returns ``{"times", "values", "ewma", "center", "lower", "upper", "recalibration_due", "reasons",
-    "channel"}`` for the zero-air baseline chart (the channel shown is the first MOX channel with
-    limits).
+    "channel", "humidity"}``: the zero-air baseline chart in ln ohm (the channel shown is the first
+    gas sensor; ``lower``/``upper`` are per point, the limits widen with each calibration), and
+    ``humidity``, None until a zero-air calibration measured the humidity response, else
+    ``{"times", "values", "ewma", "center", "lower", "upper"}`` for the same sensor in per % RH.
+    Why per % RH and not ln: the core charts ln(sensitivity), but the technician reads the same
+    number as on the calibration verdict; exp of an EWMA of logs is its geometric counterpart.
     """
     from enose.pipeline import device_drift
 
     history = device_drift(store, device_serial)
     if history is None:
-        return {"times": [], "values": [], "ewma": [], "recalibration_due": True, "reasons": ["never_calibrated"]}
+        return {"times": [], "values": [], "ewma": [], "recalibration_due": True, "reasons": ["never_calibrated"],
+                "humidity": None}  # fmt: skip
     channels, status, baselines = history.channels, history.status, history.baselines_ohm
     times = [c.created_at for c in history.zeros]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = list(np.log(baselines[:, 0]))
     out = {"times": times, "recalibration_due": bool(status.recalibration_due), "reasons": list(status.reasons),
-           "channel": channels[0] if channels else None, "values": list(np.log(baselines[:, 0]))}  # fmt: skip
-    chart = status.baseline_chart
-    if chart is not None:
-        out.update({"ewma": list(chart.ewma[:, 0]), "center": float(chart.center[0]),
-                    "lower": list(chart.lower[:, 0]), "upper": list(chart.upper[:, 0])})  # fmt: skip
+           "channel": channels[0] if channels else None, "values": values, "humidity": None}  # fmt: skip
+    out.update(_chart_columns(status.baseline_chart, 0, np.asarray))
+    if history.humidity is not None and len(history.humidity_records):
+        humidity = {"times": [r.created_at for r in history.humidity_records],
+                    "values": [float(v) for v in history.humidity[:, 0]]}  # fmt: skip
+        humidity.update(_chart_columns(status.humidity_chart, 0, np.exp))
+        out["humidity"] = humidity
     return out
+
+
+def _chart_columns(chart, column: int, scale) -> dict:
+    """One channel of an :class:`enose.signal.EwmaChart` as plain lists, through ``scale`` (identity or exp)."""
+    if chart is None:
+        return {}
+    return {
+        "ewma": [float(v) for v in scale(chart.ewma[:, column])],
+        "center": float(scale(chart.center[column])),
+        "lower": [float(v) for v in scale(chart.lower[:, column])],
+        "upper": [float(v) for v in scale(chart.upper[:, column])],
+    }
 
 
 def calibration_history(store: Store, device_serial: str) -> list[dict]:

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
@@ -51,6 +53,7 @@ def step_name(step: str) -> str:
         "breath": QCoreApplication.translate("Steps", "Breathing into the mask"),
         "purge": QCoreApplication.translate("Steps", "Purge (clean air)"),
         "zero_air": QCoreApplication.translate("Steps", "Zero air"),
+        "humid_zero_air": QCoreApplication.translate("Steps", "Humidified zero air"),
         "reference": QCoreApplication.translate("Steps", "Reference gas"),
         "recovery": QCoreApplication.translate("Steps", "Recovery (zero air)"),
         "done": QCoreApplication.translate("Steps", "Finished"),
@@ -613,7 +616,13 @@ class ResultPage(QWidget):
         card.body.addWidget(self.zone)
         card.body.addWidget(self.probability)
         card.body.addWidget(self.details_title)
-        card.body.addWidget(self.details, 1)
+        self.details_scroll = QScrollArea()  # a long list of reasons scrolls instead of being cut off
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_scroll.setWidget(self.details)
+        self.details_scroll.viewport().setAutoFillBackground(False)  # the card's white shows through
+        self.details.setAutoFillBackground(False)
+        card.body.addWidget(self.details_scroll, 1)
         card.body.addWidget(self.model)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -659,7 +668,7 @@ class ResultPage(QWidget):
         translate = QCoreApplication.translate
         score, session = data["score"], data["session"]
         given = bool(score.get("given"))
-        zone = score.get("zone") if given else ("blocked" if score.get("why") == "blocked" else None)
+        zone = report.display_zone(score)  # never green/orange/red when the score has no-zone reasons
         colour = ZONE_COLOURS.get(zone or "", "#5f6368")
         self.zone.setStyleSheet(
             f"background:{colour}; color:white; font-size:16pt; font-weight:bold; border-radius:6px; padding:10px;"
@@ -684,14 +693,22 @@ class ResultPage(QWidget):
             )
         if given:
             low, high = score["interval"]
+            no_zone = report.no_zone_texts(score, session.get("device_serial"), translate)
+            probability = (
+                self.tr("Estimated probability %1 % (90 % interval %2 to %3 %), for the record only: no zone is given")
+                if no_zone
+                else self.tr("Estimated probability %1 % (90 % interval %2 to %3 %)")
+            )
             self.probability.setText(
-                self.tr("Estimated probability %1 % (90 % interval %2 to %3 %)")
-                .replace("%1", f"{100 * score['probability']:.0f}")
+                probability.replace("%1", f"{100 * score['probability']:.0f}")
                 .replace("%2", f"{100 * low:.0f}")
                 .replace("%3", f"{100 * high:.0f}")
             )
+            if no_zone:
+                parts.append(self.tr("Why no zone:"))
+                parts.append("<ul>" + "".join(f"<li>{_html(text)}</li>" for text in no_zone) + "</ul>")
             for warning in (
-                report.protocol_text(score, translate),
+                None if no_zone else report.protocol_text(score, translate),  # else one of the no-zone reasons
                 report.caution_text(score, session.get("device_serial"), translate),
             ):
                 if warning:
@@ -721,7 +738,11 @@ class ResultPage(QWidget):
                 severity = self.tr("blocks the score") if reason.get("severity") == "block" else self.tr("warning")
                 items.append(f"<li><b>{_html(severity)}</b>: {_html(report.reason_text(reason, translate))}</li>")
             parts.append("<ul>" + "".join(items) + "</ul>")
-        self.details.setText("<br>".join(p if p.startswith("<ul>") else _html(p) for p in parts))
+        # paragraphs and lists with small margins: Qt's default <br> + <ul> spacing pushed the last lines out of view
+        self.details.setText(
+            "".join(p.replace("<ul>", _LIST, 1) if p.startswith("<ul>") else f"<p style='{_PARAGRAPH}'>{_html(p)}</p>"
+                    for p in parts)
+        )  # fmt: skip
         if score.get("model_id"):
             self.model.setText(
                 self.tr("Model %1, software %2, session %3")
@@ -765,6 +786,10 @@ class ResultPage(QWidget):
             document = QTextDocument()
             document.setHtml(self.report_html())
             document.print_(printer)
+
+
+_PARAGRAPH = "margin-top:0px; margin-bottom:6px;"
+_LIST = "<ul style='margin-top:0px; margin-bottom:6px;'>"
 
 
 def _html(text: str) -> str:

@@ -16,13 +16,19 @@ __all__ = ["AppContext", "ProtocolSettings"]
 
 @dataclass
 class ProtocolSettings:
-    """Screening durations in session seconds (the device's clock), remembered in QSettings."""
+    """Screening and calibration durations in session seconds (the device's clock), remembered in QSettings.
+
+    ``humid_s`` is the humidified zero-air step of a zero-air calibration (ICD revision 1.1),
+    after the dry ``zero_s``; the device reaches 75-90 % RH within about 30 s, so 60 s leaves
+    a settled half for the fit.
+    """
 
     baseline_s: float = 60.0
     breath_s: float = 300.0
     purge_s: float = 120.0
     period_ms: int = 10
     zero_s: float = 60.0
+    humid_s: float = 60.0
     reference_s: float = 60.0
     recovery_s: float = 30.0
 
@@ -37,7 +43,11 @@ class ProtocolSettings:
         from enose.acquisition import CalibrationProtocol
 
         return CalibrationProtocol(
-            kind=kind, zero_s=self.zero_s, reference_s=self.reference_s, recovery_s=self.recovery_s
+            kind=kind,
+            zero_s=self.zero_s,
+            humid_s=self.humid_s,
+            reference_s=self.reference_s,
+            recovery_s=self.recovery_s,
         )
 
     @classmethod

@@ -24,6 +24,9 @@ __all__ = [
     "factor_text",
     "caution_text",
     "protocol_text",
+    "no_zone_texts",
+    "display_zone",
+    "NO_ZONE",
     "zone_title",
     "zone_advice",
 ]
@@ -48,6 +51,25 @@ def _percent(p: float, language: str) -> str:
     return f"{_number(100.0 * p, language, 0)}\u00a0%"
 
 
+#: What the screen and the report show instead of a zone when the core kept the probability for the record
+#: only (``score["no_zone"]`` has reasons; the stored zone is then "inconclusive").
+NO_ZONE = "no_zone"
+
+
+def display_zone(score: dict) -> str | None:
+    """The zone to show for ``score``: never green, orange or red when the score has ``no_zone`` reasons.
+
+    Why not the stored zone: the core stores "inconclusive" for both a sample unlike the
+    training data (repeat the test) and a probability kept for the record only (repeating
+    on the same uncalibrated unit would not help); the reader must be told which.
+    """
+    if not score.get("given"):
+        return "blocked" if score.get("why") == "blocked" else None
+    if score.get("no_zone"):
+        return NO_ZONE
+    return score.get("zone")
+
+
 def zone_title(zone: str | None, translate: Translate = _identity) -> str:
     titles = {
         "green": translate("Report", "Green: no breath signal of lung cancer at this visit"),
@@ -55,6 +77,7 @@ def zone_title(zone: str | None, translate: Translate = _identity) -> str:
         "red": translate("Report", "Red: refer for a CT scan"),
         "inconclusive": translate("Report", "Inconclusive: repeat the test"),
         "blocked": translate("Report", "No result: the recording failed its quality check"),
+        NO_ZONE: translate("Report", "No zone: the probability is kept for the record only"),
     }
     return titles.get(zone or "", translate("Report", "No result could be given"))
 
@@ -87,6 +110,11 @@ def zone_advice(zone: str | None, translate: Translate = _identity) -> str:
             "Report",
             "The recording was not good enough to give a result (for example, air leaked around the mask). "
             "This says nothing about your health; the test should simply be repeated.",
+        ),
+        NO_ZONE: translate(
+            "Report",
+            "No result zone could be given for this test because of how the device was set up, not because of "
+            "your breath sample. This says nothing about your health; your clinician will tell you what happens next.",
         ),
     }
     return advice.get(
@@ -199,6 +227,37 @@ def protocol_text(score: dict, translate: Translate = _identity) -> str | None:
     )
 
 
+def no_zone_texts(score: dict, device_serial: str | None, translate: Translate = _identity) -> list[str]:
+    """Why the score got no zone (``score["no_zone"]``), one sentence per reason, in the reader's language.
+
+    Known codes are worded here; ``protocol_mismatch`` keeps its detailed :func:`protocol_text`.
+    An unknown code falls back to the core's English text rather than hiding the reason.
+    """
+    serial = device_serial or "-"
+    texts = []
+    for item in score.get("no_zone") or []:
+        code = item.get("code")
+        if code == "protocol_mismatch":
+            text = protocol_text(score, translate) or item.get("text")
+        elif code == "no_calibration":
+            text = translate(
+                "Report",
+                "Device %1 had no humidity calibration in force when this session was recorded: it had no passing "
+                "zero-air calibration. A technician must calibrate it with zero air before the next screening.",
+            ).replace("%1", serial)
+        elif code == "humidity_not_measured":
+            text = translate(
+                "Report",
+                "Device %1 had no humidity calibration in force when this session was recorded: its firmware lacks "
+                "the humidifier (humidified zero air, ICD revision 1.1), so its zero-air calibration could not measure "
+                "the humidity response. A technician must update the firmware and calibrate it with zero air.",
+            ).replace("%1", serial)
+        else:
+            text = item.get("text")
+        texts.append(str(text or code or ""))
+    return texts
+
+
 def _feature_phrase(name: str, translate: Translate) -> str:
     """A signal feature name (``mox03.et_dr_r0``, ``breath.cycles``) in the reader's language; others as they are."""
     from enose.model.explain import feature_parts
@@ -253,7 +312,7 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
     session = data.get("session", {})
     score = data.get("score", {})
     given = bool(score.get("given"))
-    zone = score.get("zone") if given else ("blocked" if score.get("why") == "blocked" else None)
+    zone = display_zone(score)
     colours = {"green": "#1e8e3e", "orange": "#e37400", "red": "#c5221f"}
     colour = colours.get(zone or "", "#5f6368")
     not_diagnosis = translate(
@@ -329,18 +388,17 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
     ]
     if given:
         low, high = score.get("interval", [None, None])
+        probability = f"{_percent(score['probability'], language)} " + translate(
+            "Report", "(90 % interval %1 to %2)"
+        ).replace("%1", _percent(low, language)).replace("%2", _percent(high, language))
+        if zone == NO_ZONE:
+            probability += " - " + translate("Report", "for the record only, not for a decision")
         result_rows = [
             row(translate("Report", "Zone"), zone_title(zone, translate)),
-            row(
-                translate("Report", "Estimated probability"),
-                f"{_percent(score['probability'], language)} "
-                + translate("Report", "(90 % interval %1 to %2)")
-                .replace("%1", _percent(low, language))
-                .replace("%2", _percent(high, language)),
-            ),
+            row(translate("Report", "Estimated probability"), probability),
         ]
         thresholds = score.get("thresholds") or {}
-        if thresholds:
+        if thresholds and zone != NO_ZONE:  # no thresholds beside a probability that must not be zoned
             result_rows.append(
                 row(
                     translate("Report", "Zone thresholds"),
@@ -354,8 +412,15 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         )
         factors_title = _esc(translate("Report", "Main contributing factors"))
         factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
-        warnings = (protocol_text(score, translate), caution_text(score, session.get("device_serial"), translate))
+        no_zone = no_zone_texts(score, session.get("device_serial"), translate)
+        # a protocol mismatch is one of the no-zone reasons when there are any (scores stored before them: alone)
+        protocol = None if no_zone else protocol_text(score, translate)
+        warnings = (protocol, caution_text(score, session.get("device_serial"), translate))
         factors_html = "".join(f"<p><b>{_esc(w)}</b></p>" for w in warnings if w) + factors_html
+        if no_zone:
+            no_zone_title = _esc(translate("Report", "Why no zone"))
+            items = "".join(f"<li>{_esc(text)}</li>" for text in no_zone)
+            factors_html = f"<h3>{no_zone_title}</h3><ul>{items}</ul>" + factors_html
     else:
         result_rows = [row(translate("Report", "Zone"), zone_title(zone, translate))]
         why = {

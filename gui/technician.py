@@ -32,7 +32,7 @@ from gui.liveplot import RawGrid
 from gui.widgets import Card, Indicator, StepHeader, heading, is_language_change, mmss
 from gui.workers import Connected, RawStreamJob, Scoring, Task, device_info_job, self_test_job
 
-__all__ = ["DevicePanel", "RawView", "CalibrationWizard", "DriftView", "kind_name"]
+__all__ = ["DevicePanel", "RawView", "CalibrationWizard", "ControlChart", "DriftView", "kind_name"]
 
 log = logging.getLogger(__name__)
 
@@ -370,11 +370,15 @@ class CalibrationWizard(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.remaining = QLabel()
+        self.step_hint = QLabel()
+        self.step_hint.setObjectName("hint")
+        self.step_hint.setWordWrap(True)
         self.abort_button = QPushButton()
         self.abort_button.setObjectName("danger")
         record = Card()
         record.body.addWidget(self.record_title)
         record.body.addWidget(self.phase)
+        record.body.addWidget(self.step_hint)
         record.body.addWidget(self.bar)
         record.body.addWidget(self.remaining)
         record.body.addStretch(1)
@@ -384,6 +388,16 @@ class CalibrationWizard(QWidget):
         self.verdict = Indicator()
         self.verdict_text = QLabel()
         self.verdict_text.setWordWrap(True)
+        # the humidity step of a zero-air calibration, in one or two sentences: a quiet line when it was
+        # measured, a banner when it failed or was not measured (two labels: a style sheet's padding is only
+        # applied to the name a label is created with)
+        self.humidity_note = QLabel()
+        self.humidity_note.setObjectName("hint")
+        self.humidity_warning = QLabel()
+        self.humidity_warning.setObjectName("banner")
+        for label in (self.humidity_note, self.humidity_warning):
+            label.setWordWrap(True)
+            label.setVisible(False)
         self.table = QTableWidget(0, 4)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -393,6 +407,8 @@ class CalibrationWizard(QWidget):
         verdict.body.addWidget(self.verdict_title)
         verdict.body.addWidget(self.verdict)
         verdict.body.addWidget(self.verdict_text)
+        verdict.body.addWidget(self.humidity_note)
+        verdict.body.addWidget(self.humidity_warning)
         verdict.body.addWidget(self.table, 1)
         verdict.body.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
         for page in (choose, prepare, record, verdict):
@@ -415,6 +431,7 @@ class CalibrationWizard(QWidget):
         self.task: Task | None = None
         self.job = None
         self.outcome = None
+        self.verdict_kind = "zero"  # the kind of the calibration the verdict page shows
         self.progress: Progress | None = None
         self.retranslate()
         self.go(0)
@@ -429,10 +446,10 @@ class CalibrationWizard(QWidget):
         p = self.context.protocol
         self.zero_choice.setText(self.tr("Zero air (baseline of every sensor)"))
         self.zero_hint.setText(
-            self.tr("Clean, hydrocarbon-free air for %1. Sets the reference resistance of each gas sensor.").replace(
-                "%1", mmss(p.zero_s)
-            )  # fmt: skip
-        )
+            self.tr("Dry zero air for %1, then humidified zero air for %2. Sets the reference resistance of each gas "
+                    "sensor and measures its response to humidity.")
+            .replace("%1", mmss(p.zero_s)).replace("%2", mmss(p.humid_s))
+        )  # fmt: skip
         self.reference_choice.setText(self.tr("Reference gas (response check)"))
         self.reference_hint.setText(
             self.tr("Zero air for %1, reference gas for %2, then zero air for %3. Checks every sensor's response "
@@ -443,9 +460,7 @@ class CalibrationWizard(QWidget):
         self.record_title.setText(self.tr("Calibration in progress"))
         self.abort_button.setText(self.tr("Abort"))
         self.verdict_title.setText(self.tr("Verdict"))
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Channel"), self.tr("Measured"), self.tr("Expected (tolerance)"), self.tr("Result")]
-        )
+        self._table_headers()
         self.again_button.setText(self.tr("Calibrate again"))
         self.back_button.setText(self.tr("Back"))
         self._prepare_text()
@@ -467,6 +482,13 @@ class CalibrationWizard(QWidget):
             steps.append(
                 self.tr("Connect the reference-gas cylinder to the reference inlet; note its lot number and expiry.")
             )
+        elif self.context.protocol.humid_s > 0:
+            steps.append(
+                self.tr("After %1 of dry zero air the device switches by itself to humidified zero air (inlet 4: the "
+                        "same zero air through its calibration humidifier) for %2. Leave the zero-air cylinder open "
+                        "until the end.")
+                .replace("%1", mmss(self.context.protocol.zero_s)).replace("%2", mmss(self.context.protocol.humid_s))
+            )  # fmt: skip
         steps.append(self.tr("The sensors must be warm: the device waits for the warm-up before recording."))
         self.prepare_steps.setText("<ol>" + "".join(f"<li style='margin-bottom:6px'>{s}</li>" for s in steps) + "</ol>")
 
@@ -506,9 +528,11 @@ class CalibrationWizard(QWidget):
                                   self.context.operator)  # fmt: skip
         self.outcome = None
         self.progress = None
+        self.verdict_kind = self.kind
         self.go(2)
         self.abort_button.setEnabled(True)
         self.phase.setText(step_name("connecting"))
+        self.step_hint.setText("")
         self.remaining.setText("")
         self.bar.setRange(0, 0)
         self.task = Task(self.job, self, name="enose-calibration")
@@ -522,7 +546,8 @@ class CalibrationWizard(QWidget):
     def _on_progress(self, event) -> None:
         if isinstance(event, Progress):
             self.progress = event
-            self.phase.setText(step_name(str(event.step)))
+            self.phase.setText(self._step_title(str(event.step)))
+            self.step_hint.setText(self._step_hint(str(event.step)))
             if event.duration_s:
                 self.bar.setRange(0, 1000)
                 self.bar.setValue(int(1000 * min(1.0, event.elapsed_s / event.duration_s)))
@@ -537,6 +562,25 @@ class CalibrationWizard(QWidget):
             self.phase.setText(self.tr("Checking against tolerance..."))
             self.abort_button.setEnabled(False)
 
+    def _step_title(self, step: str) -> str:
+        """``Step 2 of 2: Humidified zero air``: each timed step has its own bar, so say which one it is."""
+        timed = [str(name) for name, _inlet, _duration_s in self.job.protocol.steps()] if self.job else []
+        if step not in timed:
+            return step_name(step)
+        return (
+            self.tr("Step %1 of %2: %3")
+            .replace("%1", str(timed.index(step) + 1)).replace("%2", str(len(timed))).replace("%3", step_name(step))
+        )  # fmt: skip
+
+    def _step_hint(self, step: str) -> str:
+        hints = {
+            "zero_air": self.tr("Dry zero air: the baseline of every gas sensor."),
+            "humid_zero_air": self.tr("Humidified zero air (inlet 4): how much each gas sensor responds to humidity."),
+            "reference": self.tr("Reference gas: the response of every gas sensor."),
+            "recovery": self.tr("Zero air again: the sensors return to their baseline."),
+        }
+        return hints.get(step, "")
+
     def abort(self) -> None:
         if self.job is not None and self.running:
             self.job.abort()
@@ -548,8 +592,26 @@ class CalibrationWizard(QWidget):
         self.go(3)
         self.calibration_finished.emit(outcome)
 
+    def _table_headers(self) -> None:
+        """Zero air: resistance and humidity response per sensor; reference gas: response against tolerance."""
+        if self.verdict_kind == "zero":
+            labels = [self.tr("Channel"), self.tr("Zero air (ohm)"), self.tr("Humidity sensitivity (per % RH)"),
+                      self.tr("Humidity check"), self.tr("Result")]  # fmt: skip
+        else:
+            labels = [self.tr("Channel"), self.tr("Measured"), self.tr("Expected (tolerance)"), self.tr("Result")]
+        self.table.setColumnCount(len(labels))
+        self.table.setHorizontalHeaderLabels(labels)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        if self.verdict_kind == "zero":  # numbers fit their column; the humidity check gets the room for its reason
+            for column in (0, 1, 2, 4):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
     def _show_verdict(self, outcome) -> None:
         self.table.setRowCount(0)
+        self._table_headers()
+        self.humidity_note.setVisible(False)
+        self.humidity_warning.setVisible(False)
         evaluation = (outcome.score or {}).get("calibration")
         if outcome.status != "complete":
             self.verdict.set_state("red", "")
@@ -574,12 +636,122 @@ class CalibrationWizard(QWidget):
             )
             return
         passed = bool(evaluation.get("passed"))
-        self.verdict.set_state("green" if passed else "red", "")
-        self.verdict.name.setText(self.tr("Passed") if passed else self.tr("Failed"))
+        humidity = (evaluation.get("detail") or {}).get("humidity")
+        not_measured = bool(humidity) and humidity.get("status") == "not_measured"
+        if passed and not_measured:  # the dry calibration stands, but screenings on this unit get no zone
+            self.verdict.set_state("amber", "")
+            self.verdict.name.setText(self.tr("Passed, humidity response not measured"))
+        else:
+            self.verdict.set_state("green" if passed else "red", "")
+            self.verdict.name.setText(self.tr("Passed") if passed else self.tr("Failed"))
         self.verdict_text.setText(
             self.tr("Recorded as session %1; calibration record %2.")
             .replace("%1", str(outcome.session_id)).replace("%2", str(evaluation.get("record_id", "-")))
         )  # fmt: skip
+        if humidity:
+            self._show_humidity_line(humidity)
+        if self.verdict_kind == "zero":
+            self._fill_zero_table(evaluation, humidity or {})
+        else:
+            self._fill_reference_table(evaluation)
+
+    def _show_humidity_line(self, humidity: dict) -> None:
+        """One or two sentences on the humidity step; a banner when it was not measured or failed."""
+        status = humidity.get("status")
+        limits = humidity.get("limits") or {}
+        if status == "not_measured":
+            why = (
+                self.tr(
+                    "the device refused the humidified zero-air inlet (its firmware is older than ICD revision 1.1)"
+                )
+                if humidity.get("code") == "humidifier_unavailable"
+                else str(humidity.get("reason") or "-")  # the core's words (English) for a rarer reason
+            )
+            text = self.tr(
+                "Humidity response not measured: %1. Screenings on this unit will get no risk zone until it has "
+                "ICD revision 1.1 firmware (humidified zero air) and is calibrated with zero air again."
+            ).replace("%1", why)
+        else:
+            reached = (
+                self.tr("Humidity response measured: dry zero air reached %1 % RH, humidified zero air %2 % RH.")
+                if status == "measured"
+                else self.tr("Humidity response failed: dry zero air reached %1 % RH, humidified zero air %2 % RH.")
+            )
+            reached = reached.replace("%1", _fmt(humidity.get("rh_dry_pct"), ".0f")).replace(
+                "%2", _fmt(humidity.get("rh_humid_pct"), ".0f")
+            )
+            if "humidity_step_too_small" in (humidity.get("per_channel_reason") or []):
+                more = self.tr(
+                    "The humidified step was too small to measure: it must reach %1 % RH and rise by at least %2 points. "
+                    "Check the humidifier and calibrate again."
+                )
+                more = more.replace("%1", _fmt(limits.get("min_humid_rh_pct"), ".0f")).replace(
+                    "%2", _fmt(limits.get("min_step_rh_pct"), ".0f")
+                )
+            else:
+                more = (
+                    self.tr("A plausible sensitivity is %1 to %2 per % RH.")
+                    .replace("%1", _fmt(limits.get("min_sensitivity_per_pct")))
+                    .replace("%2", _fmt(limits.get("max_sensitivity_per_pct")))
+                )  # fmt: skip
+            text = f"{reached} {more}"
+        label = self.humidity_note if status == "measured" else self.humidity_warning
+        label.setText(text)
+        label.setVisible(True)
+
+    @property
+    def humidity_text(self) -> str:
+        """The humidity line of the verdict page as shown ('' when there is none)."""
+        for label in (self.humidity_note, self.humidity_warning):
+            if label.isVisibleTo(self):
+                return label.text()
+        return ""
+
+    def _humidity_reason(self, code: str | None, limits: dict) -> str:
+        """A sensor's humidity failure in words (the CLI's ``_HUMIDITY_REASON_WORDS``, translated)."""
+        texts = {
+            "humidity_step_too_small": self.tr("the humidified step was too small to measure"),
+            "no_signal": self.tr("no signal"),
+            "humidity_response_too_low": self.tr("implausibly low (below %1)").replace(
+                "%1", _fmt(limits.get("min_sensitivity_per_pct"))
+            ),
+            "humidity_response_too_high": self.tr("implausibly high (above %1)").replace(
+                "%1", _fmt(limits.get("max_sensitivity_per_pct"))
+            ),
+        }
+        return texts.get(str(code), str(code))
+
+    def _fill_zero_table(self, evaluation: dict, humidity: dict) -> None:
+        channels = evaluation.get("channels", [])
+        values = evaluation.get("values", [])
+        ok = evaluation.get("per_channel_passed") or [None] * len(channels)
+        sensitivity = humidity.get("sensitivity_per_pct") or []
+        humidity_ok = humidity.get("per_channel_passed") or []
+        reasons = humidity.get("per_channel_reason") or []
+        limits = humidity.get("limits") or {}
+        self.table.setRowCount(len(channels))
+        for row, name in enumerate(channels):
+            why = ""
+            if row >= len(sensitivity):  # not measured: the firmware has no humidifier, or no humidity step
+                value_text = "-"
+                check_text = self.tr("not measured")
+            else:
+                value = sensitivity[row]
+                value_text = "-" if value is None else f"{float(value):.4f}"
+                if humidity_ok[row]:
+                    check_text = self.tr("pass")
+                else:
+                    why = self._humidity_reason(reasons[row] if row < len(reasons) else None, limits)
+                    check_text = self.tr("fail: %1").replace("%1", why)
+            result_text = "-" if ok[row] is None else (self.tr("pass") if ok[row] else self.tr("fail"))
+            cells = [name, _fmt(values[row] if row < len(values) else None), value_text, check_text, result_text]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if why and col in (2, 3):
+                    item.setToolTip(check_text)
+                self.table.setItem(row, col, item)
+
+    def _fill_reference_table(self, evaluation: dict) -> None:
         channels = evaluation.get("channels", [])
         values = evaluation.get("values", [])
         expected = evaluation.get("expected", [None] * len(channels))
@@ -617,17 +789,81 @@ class CalibrationWizard(QWidget):
             self.task.wait()
 
 
-def _fmt(value) -> str:
+def _fmt(value, spec: str = ".4g") -> str:
+    """A number for a cell ('-' when missing); ``.0f`` for a relative humidity (its sensor resolves about 1 % RH)."""
     if value is None:
         return "-"
     try:
-        return f"{float(value):.4g}"
+        return f"{float(value):{spec}}"
     except (TypeError, ValueError):
         return str(value)
 
 
+class ControlChart:
+    """One EWMA control chart over calibration dates: the charted curve, its centre and its limits.
+
+    The limits are drawn per point (they widen with each calibration until they settle), so
+    they are curves, not horizontal lines. Both charts of :class:`DriftView` use this one look.
+    """
+
+    def __init__(self) -> None:
+        self.plot = pg.PlotWidget()
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
+        self.plot.getAxis("left").setWidth(76)  # room for a sensitivity's ticks (0.00573) beside the axis name
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # a sensitivity reads 0.0056 as on the verdict, not x0.001
+        self.points = self.plot.plot(pen=pg.mkPen("#1a5fb4", width=2), symbol="o", symbolBrush="#1a5fb4", symbolSize=7)
+        self.center = pg.InfiniteLine(angle=0, pen=pg.mkPen("#1e8e3e", style=Qt.PenStyle.DashLine))
+        self.center.setVisible(False)
+        self.plot.addItem(self.center)
+        limit_pen = pg.mkPen("#c5221f", style=Qt.PenStyle.DashLine)
+        self.upper = self.plot.plot(pen=limit_pen)
+        self.lower = self.plot.plot(pen=limit_pen)
+
+    def show(self, chart: dict, titles: list[str] | None = None, unit: str = "") -> bool:
+        """Plot ``chart`` (``times``, ``values``, and ``ewma``/``center``/``lower``/``upper`` once it has limits).
+
+        Returns whether there is anything to show. Before the chart has limits the measured
+        values are shown as they are, under the second of ``titles`` (the first says EWMA).
+        """
+        times = np.array([datetime.fromisoformat(t).timestamp() for t in chart.get("times", [])], float)
+        values = np.array(list(chart.get("ewma") or chart.get("values") or [])[: len(times)], float)
+        self.points.setData(times, values)
+        limits = chart.get("center") is not None and len(chart.get("upper") or []) == len(times)
+        self.center.setVisible(limits)
+        if limits:
+            self.center.setValue(float(chart["center"]))
+            self.upper.setData(times, np.array(chart["upper"], float))
+            self.lower.setData(times, np.array(chart["lower"], float))
+        else:
+            self.upper.setData([], [])
+            self.lower.setData([], [])
+        finite = values[np.isfinite(values)]
+        if finite.size and np.ptp(finite) == 0 and not limits:
+            # one calibration (or identical ones): pyqtgraph's +-0.5 around it would put a sensitivity of
+            # 0.0056 on the zero line; +-10 % of the value keeps it readable
+            half = max(abs(float(finite[0])) * 0.1, 1e-9)
+            self.plot.setYRange(float(finite[0]) - half, float(finite[0]) + half, padding=0)
+        else:
+            self.plot.enableAutoRange(axis="y")
+        if titles:
+            self.plot.setTitle(titles[0] if limits else titles[1])
+            self.plot.setLabel("left", unit)
+        return bool(len(times))
+
+    def clear(self) -> None:
+        self.show({})
+
+
 class DriftView(QWidget):
-    """Per-device calibration history and the EWMA drift control chart with 'recalibration due'."""
+    """Per-device calibration history and the EWMA drift control charts with 'recalibration due'.
+
+    Two charts over the same dates: the zero-air baseline, and below it the humidity
+    sensitivity that the same zero-air calibrations measured (ICD revision 1.1). A unit
+    whose humidity response was never measured gets no risk zone, so the view says so.
+    """
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -640,19 +876,9 @@ class DriftView(QWidget):
         self.note = QLabel()
         self.note.setObjectName("hint")
         self.note.setWordWrap(True)
-        self.plot = pg.PlotWidget()
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
-        self.plot.getAxis("left").setWidth(58)
-        self.points = self.plot.plot(pen=pg.mkPen("#1a5fb4", width=2), symbol="o", symbolBrush="#1a5fb4", symbolSize=7)
-        self.center = pg.InfiniteLine(angle=0, pen=pg.mkPen("#1e8e3e", style=Qt.PenStyle.DashLine))
-        self.upper = pg.InfiniteLine(angle=0, pen=pg.mkPen("#c5221f", style=Qt.PenStyle.DashLine))
-        self.lower = pg.InfiniteLine(angle=0, pen=pg.mkPen("#c5221f", style=Qt.PenStyle.DashLine))
-        for line in (self.center, self.upper, self.lower):
-            line.setVisible(False)
-            self.plot.addItem(line)
+        self.baseline = ControlChart()
+        self.humidity = ControlChart()
+        self.humidity.plot.setXLink(self.baseline.plot)
         self.history = QTableWidget(0, 4)
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -668,17 +894,22 @@ class DriftView(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.state)
         layout.addWidget(self.note)
-        layout.addWidget(self.plot, 1)
+        charts = QHBoxLayout()  # side by side over the same (linked) dates: each keeps a readable height
+        charts.addWidget(self.baseline.plot, 1)
+        charts.addWidget(self.humidity.plot, 1)
+        layout.addLayout(charts, 1)
         layout.addWidget(self.history, 1)
         self.refresh_button.clicked.connect(self.refresh)
         self.device.currentIndexChanged.connect(self.show_device)
+        self.chart: dict | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Drift and calibration history"))
         self.device_label.setText(self.tr("Device"))
         self.refresh_button.setText(self.tr("Refresh"))
-        self.plot.setLabel("bottom", self.tr("Date"))
+        for chart in (self.baseline, self.humidity):
+            chart.plot.setLabel("bottom", self.tr("Date"))
         self.history.setHorizontalHeaderLabels(
             [self.tr("Date"), self.tr("Type"), self.tr("Result"), self.tr("Operator")]
         )
@@ -710,12 +941,12 @@ class DriftView(QWidget):
         from enose.storage import Store
 
         serial = self.device.currentText()
+        self.chart = None
         if not serial:
             self.state.set_state("off", self.tr("No device has been used yet."))
             self.state.name.setText(self.tr("No device"))
-            self.note.setText("")
-            self.points.setData([], [])
-            self._show_plot(False)
+            self._set_note("")
+            self._show_plots(False, False)
             self.history.setRowCount(0)
             return
         store = Store.open(self.context.db_path)
@@ -724,52 +955,66 @@ class DriftView(QWidget):
             chart = backend.drift_chart(store, serial)
         finally:
             store.close()
+        self.chart = chart
         self.history.setRowCount(len(history))
         for row, record in enumerate(reversed(history)):
             result = "-" if record["passed"] is None else (self.tr("passed") if record["passed"] else self.tr("failed"))
             cells = [record["created_at"][:16].replace("T", " "), kind_name(record["kind"]), result, record["operator"]]
             for col, text in enumerate(cells):
                 self.history.setItem(row, col, QTableWidgetItem(text))
-        for line in (self.center, self.upper, self.lower):
-            line.setVisible(False)
         if chart is None:
-            self.points.setData([], [])
-            self._show_plot(False)
+            self._show_plots(False, False)
             self.state.set_state("off", "")
             self.state.name.setText(self.tr("Drift chart not available"))
-            self.note.setText(
+            self._set_note(
                 self.tr(
                     "The drift control chart comes from the signal module (enose.signal), which is not installed "
                     "in this version; the calibration history below is what has been stored."
                 )
             )
             return
-        times = [datetime.fromisoformat(t).timestamp() for t in chart.get("times", [])]
-        values = list(chart.get("ewma") or chart.get("values") or [])
-        self._show_plot(bool(times))
-        self.points.setData(np.array(times, float), np.array(values[: len(times)], float))
-        self.plot.setLabel("left", self.tr("ln R0, %1 (EWMA)").replace("%1", str(chart.get("channel") or "")))
-        for line, key in ((self.center, "center"), (self.upper, "upper"), (self.lower, "lower")):
-            if chart.get(key) is not None:
-                line.setValue(float(chart[key]))
-                line.setVisible(True)
+        channel = str(chart.get("channel") or "")
+        titles = (self.tr("Zero-air baseline, %1 (EWMA)"), self.tr("Zero-air baseline, %1"))
+        has_baseline = self.baseline.show(chart, [t.replace("%1", channel) for t in titles], "ln R0")
+        titles = (self.tr("Humidity sensitivity, %1 (EWMA)"), self.tr("Humidity sensitivity, %1"))
+        has_humidity = self.humidity.show(
+            chart.get("humidity") or {}, [t.replace("%1", channel) for t in titles], self.tr("per % RH")
+        )
+        self._show_plots(has_baseline, has_humidity)
         due = bool(chart.get("recalibration_due"))
         reasons = "; ".join(self._reason(code) for code in chart.get("reasons", []))
         self.state.set_state("red" if due else "green", reasons)
         self.state.name.setText(self.tr("Recalibration due") if due else self.tr("Within control limits"))
-        self.note.setText(
-            "" if times else self.tr("No passing zero-air calibration yet: the drift chart starts with the first one.")
-        )
+        if not has_baseline:
+            self._set_note(self.tr("No passing zero-air calibration yet: the drift chart starts with the first one."))
+        elif not has_humidity:
+            self._set_note(
+                self.tr("No humidity response measured yet: screenings on this unit get no risk zone until a zero-air "
+                        "calibration measures it (ICD revision 1.1 firmware, humidified zero air).")
+            )  # fmt: skip
+        else:
+            self._set_note("")
 
-    def _show_plot(self, visible: bool) -> None:
-        """The chart above a short history, or (no chart yet) the history alone."""
-        self.plot.setVisible(visible)
-        self.history.setMaximumHeight(190 if visible else 16777215)
+    def _set_note(self, text: str) -> None:
+        """The hint under the state; hidden when empty, so the charts keep its height."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def _show_plots(self, baseline: bool, humidity: bool) -> None:
+        """The charts above a short history, or (no chart yet) the history alone."""
+        if not baseline:
+            self.baseline.clear()
+        if not humidity:
+            self.humidity.clear()
+        self.baseline.plot.setVisible(baseline)
+        self.humidity.plot.setVisible(baseline and humidity)
+        self.history.setMaximumHeight(190 if baseline else 16777215)
 
     def _reason(self, code: str) -> str:
         texts = {
             "baseline_out_of_control": self.tr("the zero-air baseline left its control limits"),
             "response_out_of_control": self.tr("the reference response left its control limits"),
+            "humidity_out_of_control": self.tr("the humidity sensitivity left its control limits"),
             "calibration_too_old": self.tr("the last calibration is too old"),
             "channel_missing": self.tr("a channel gave no value at the last calibration"),
             "never_calibrated": self.tr("no passing zero-air calibration"),

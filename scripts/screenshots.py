@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     app = prepare_application()
     settings = QSettings(str(work / "gui.ini"), QSettings.Format.IniFormat)
     for key, value in {"protocol/baseline_s": 30.0, "protocol/breath_s": 60.0, "protocol/purge_s": 10.0,
-                       "protocol/zero_s": 10.0, "protocol/reference_s": 10.0, "protocol/recovery_s": 5.0}.items():  # fmt: skip
+                       "protocol/zero_s": 10.0, "protocol/humid_s": 10.0, "protocol/reference_s": 10.0,
+                       "protocol/recovery_s": 5.0}.items():  # fmt: skip
         settings.setValue(key, value)
     context = make_context(app, work / "enose.db", settings, emulator_speed=20.0)
     Store.open(context.db_path).close()
@@ -180,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         calibration.start()
         wait_until(lambda: calibration.pages.currentIndex() == 3, 120)  # noqa: B023 - called at once
         grab(window, args.out / f"{code}-10-technician-calibration-verdict.png")
+        # zero air, dry then humidified: the verdict with each sensor's humidity sensitivity
+        calibration.zero_choice.setChecked(True)
+        calibration.go(1)
+        calibration.start()
+        wait_until(lambda: calibration.pages.currentIndex() == 3, 120)  # noqa: B023 - called at once
+        grab(window, args.out / f"{code}-10b-technician-calibration-zero-verdict.png")
         window.tabs.setCurrentWidget(window.screens["drift"])
         grab(window, args.out / f"{code}-11-technician-drift.png")
         window.close()

@@ -101,10 +101,6 @@
         <translation>Air zéro (ligne de base de chaque capteur)</translation>
     </message>
     <message>
-        <source>Clean, hydrocarbon-free air for %1. Sets the reference resistance of each gas sensor.</source>
-        <translation>Air propre, sans hydrocarbures, pendant %1. Fixe la résistance de référence de chaque capteur de gaz.</translation>
-    </message>
-    <message>
         <source>Reference gas (response check)</source>
         <translation>Gaz de référence (contrôle de la réponse)</translation>
     </message>
@@ -141,6 +137,10 @@
         <translation>Résultat</translation>
     </message>
     <message>
+        <source>Dry zero air for %1, then humidified zero air for %2. Sets the reference resistance of each gas sensor and measures its response to humidity.</source>
+        <translation>Air zéro sec pendant %1, puis air zéro humidifié pendant %2. Fixe la résistance de référence de chaque capteur de gaz et mesure sa réponse à l&apos;humidité.</translation>
+    </message>
+    <message>
         <source>Calibrate again</source>
         <translation>Étalonner à nouveau</translation>
     </message>
@@ -159,6 +159,10 @@
     <message>
         <source>Connect the reference-gas cylinder to the reference inlet; note its lot number and expiry.</source>
         <translation>Raccordez la bouteille de gaz de référence à l&apos;entrée référence ; notez son numéro de lot et sa date de péremption.</translation>
+    </message>
+    <message>
+        <source>After %1 of dry zero air the device switches by itself to humidified zero air (inlet 4: the same zero air through its calibration humidifier) for %2. Leave the zero-air cylinder open until the end.</source>
+        <translation>Après %1 d&apos;air zéro sec, l&apos;appareil passe de lui-même à l&apos;air zéro humidifié (entrée 4 : le même air zéro à travers son humidificateur d&apos;étalonnage) pendant %2. Laissez la bouteille d&apos;air zéro ouverte jusqu&apos;à la fin.</translation>
     </message>
     <message>
         <source>The sensors must be warm: the device waits for the warm-up before recording.</source>
@@ -185,6 +189,38 @@
         <translation>Comparaison avec la tolérance…</translation>
     </message>
     <message>
+        <source>Step %1 of %2: %3</source>
+        <translation>Étape %1 sur %2 : %3</translation>
+    </message>
+    <message>
+        <source>Dry zero air: the baseline of every gas sensor.</source>
+        <translation>Air zéro sec : la ligne de base de chaque capteur de gaz.</translation>
+    </message>
+    <message>
+        <source>Humidified zero air (inlet 4): how much each gas sensor responds to humidity.</source>
+        <translation>Air zéro humidifié (entrée 4) : la réaction de chaque capteur de gaz à l&apos;humidité.</translation>
+    </message>
+    <message>
+        <source>Reference gas: the response of every gas sensor.</source>
+        <translation>Gaz de référence : la réponse de chaque capteur de gaz.</translation>
+    </message>
+    <message>
+        <source>Zero air again: the sensors return to their baseline.</source>
+        <translation>De nouveau de l&apos;air zéro : les capteurs reviennent à leur ligne de base.</translation>
+    </message>
+    <message>
+        <source>Zero air (ohm)</source>
+        <translation>Air zéro (ohm)</translation>
+    </message>
+    <message>
+        <source>Humidity sensitivity (per % RH)</source>
+        <translation>Sensibilité à l&apos;humidité (par % HR)</translation>
+    </message>
+    <message>
+        <source>Humidity check</source>
+        <translation>Contrôle humidité</translation>
+    </message>
+    <message>
         <source>Not calibrated</source>
         <translation>Non étalonné</translation>
     </message>
@@ -205,6 +241,10 @@
         <translation>L&apos;étalonnage a été enregistré comme séance %1, mais cette version ne peut pas l&apos;évaluer : le module d&apos;étalonnage (enose.signal) n&apos;est pas installé. Aucun étalonnage n&apos;a été enregistré ; l&apos;étalonnage précédent de l&apos;appareil reste en vigueur.</translation>
     </message>
     <message>
+        <source>Passed, humidity response not measured</source>
+        <translation>Réussi, réponse à l&apos;humidité non mesurée</translation>
+    </message>
+    <message>
         <source>Passed</source>
         <translation>Réussi</translation>
     </message>
@@ -215,6 +255,46 @@
     <message>
         <source>Recorded as session %1; calibration record %2.</source>
         <translation>Enregistré comme séance %1 ; fiche d&apos;étalonnage %2.</translation>
+    </message>
+    <message>
+        <source>the device refused the humidified zero-air inlet (its firmware is older than ICD revision 1.1)</source>
+        <translation>l&apos;appareil a refusé l&apos;entrée d&apos;air zéro humidifié (son micrologiciel est antérieur à la révision 1.1 de l&apos;ICD)</translation>
+    </message>
+    <message>
+        <source>Humidity response measured: dry zero air reached %1 % RH, humidified zero air %2 % RH.</source>
+        <translation>Réponse à l&apos;humidité mesurée : l&apos;air zéro sec a atteint %1 % HR, l&apos;air zéro humidifié %2 % HR.</translation>
+    </message>
+    <message>
+        <source>Humidity response failed: dry zero air reached %1 % RH, humidified zero air %2 % RH.</source>
+        <translation>Réponse à l&apos;humidité non conforme : l&apos;air zéro sec a atteint %1 % HR, l&apos;air zéro humidifié %2 % HR.</translation>
+    </message>
+    <message>
+        <source>A plausible sensitivity is %1 to %2 per % RH.</source>
+        <translation>Une sensibilité plausible se situe entre %1 et %2 par % HR.</translation>
+    </message>
+    <message>
+        <source>the humidified step was too small to measure</source>
+        <translation>l&apos;étape humidifiée était trop faible pour être mesurée</translation>
+    </message>
+    <message>
+        <source>no signal</source>
+        <translation>aucun signal</translation>
+    </message>
+    <message>
+        <source>implausibly low (below %1)</source>
+        <translation>invraisemblablement faible (sous %1)</translation>
+    </message>
+    <message>
+        <source>implausibly high (above %1)</source>
+        <translation>invraisemblablement élevée (au-dessus de %1)</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>non mesuré</translation>
+    </message>
+    <message>
+        <source>fail: %1</source>
+        <translation>non conforme : %1</translation>
     </message>
     <message>
         <source>%1 (not assessable: the gas barely moves this sensor)</source>
@@ -231,6 +311,14 @@
     <message>
         <source>pass</source>
         <translation>conforme</translation>
+    </message>
+    <message>
+        <source>Humidity response not measured: %1. Screenings on this unit will get no risk zone until it has ICD revision 1.1 firmware (humidified zero air) and is calibrated with zero air again.</source>
+        <translation>Réponse à l&apos;humidité non mesurée : %1. Les dépistages sur cet appareil n&apos;auront pas de zone de risque tant qu&apos;il n&apos;aura pas un micrologiciel de révision 1.1 de l&apos;ICD (air zéro humidifié) et n&apos;aura pas été de nouveau étalonné à l&apos;air zéro.</translation>
+    </message>
+    <message>
+        <source>The humidified step was too small to measure: it must reach %1 % RH and rise by at least %2 points. Check the humidifier and calibrate again.</source>
+        <translation>L&apos;étape humidifiée était trop faible pour être mesurée : elle doit atteindre %1 % HR et monter d&apos;au moins %2 points. Vérifiez l&apos;humidificateur et étalonnez à nouveau.</translation>
     </message>
     <message>
         <source>fail</source>
@@ -491,8 +579,24 @@
         <translation>La carte de contrôle de la dérive provient du module de signal (enose.signal), qui n&apos;est pas installé dans cette version ; l&apos;historique ci-dessous est celui des étalonnages enregistrés.</translation>
     </message>
     <message>
-        <source>ln R0, %1 (EWMA)</source>
-        <translation>ln R0, %1 (EWMA)</translation>
+        <source>Zero-air baseline, %1 (EWMA)</source>
+        <translation>Ligne de base à l&apos;air zéro, %1 (EWMA)</translation>
+    </message>
+    <message>
+        <source>Zero-air baseline, %1</source>
+        <translation>Ligne de base à l&apos;air zéro, %1</translation>
+    </message>
+    <message>
+        <source>Humidity sensitivity, %1 (EWMA)</source>
+        <translation>Sensibilité à l&apos;humidité, %1 (EWMA)</translation>
+    </message>
+    <message>
+        <source>Humidity sensitivity, %1</source>
+        <translation>Sensibilité à l&apos;humidité, %1</translation>
+    </message>
+    <message>
+        <source>per % RH</source>
+        <translation>par % HR</translation>
     </message>
     <message>
         <source>Recalibration due</source>
@@ -507,12 +611,20 @@
         <translation>Aucun étalonnage à l&apos;air zéro réussi pour l&apos;instant : la carte de dérive commence avec le premier.</translation>
     </message>
     <message>
+        <source>No humidity response measured yet: screenings on this unit get no risk zone until a zero-air calibration measures it (ICD revision 1.1 firmware, humidified zero air).</source>
+        <translation>Aucune réponse à l&apos;humidité mesurée pour l&apos;instant : les dépistages sur cet appareil n&apos;ont pas de zone de risque tant qu&apos;un étalonnage à l&apos;air zéro ne l&apos;a pas mesurée (micrologiciel de révision 1.1 de l&apos;ICD, air zéro humidifié).</translation>
+    </message>
+    <message>
         <source>the zero-air baseline left its control limits</source>
         <translation>la ligne de base à l&apos;air zéro est sortie de ses limites de contrôle</translation>
     </message>
     <message>
         <source>the reference response left its control limits</source>
         <translation>la réponse au gaz de référence est sortie de ses limites de contrôle</translation>
+    </message>
+    <message>
+        <source>the humidity sensitivity left its control limits</source>
+        <translation>la sensibilité à l&apos;humidité est sortie de ses limites de contrôle</translation>
     </message>
     <message>
         <source>the last calibration is too old</source>
@@ -975,6 +1087,7 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <name>Report</name>
     <message>
         <source>Green: no breath signal of lung cancer at this visit</source>
+        <extracomment>What the screen and the report show instead of a zone when the core kept the probability for the record only (``score[&quot;no_zone&quot;]`` has reasons; the stored zone is then &quot;inconclusive&quot;).</extracomment>
         <translation>Vert : aucun signal respiratoire de cancer du poumon à cette consultation</translation>
     </message>
     <message>
@@ -992,6 +1105,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>No result: the recording failed its quality check</source>
         <translation>Pas de résultat : l&apos;enregistrement n&apos;a pas passé le contrôle qualité</translation>
+    </message>
+    <message>
+        <source>No zone: the probability is kept for the record only</source>
+        <translation>Pas de zone : la probabilité est conservée pour le dossier uniquement</translation>
     </message>
     <message>
         <source>No result could be given</source>
@@ -1016,6 +1133,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>The recording was not good enough to give a result (for example, air leaked around the mask). This says nothing about your health; the test should simply be repeated.</source>
         <translation>L&apos;enregistrement n&apos;était pas d&apos;assez bonne qualité pour donner un résultat (par exemple, une fuite d&apos;air autour du masque). Cela ne dit rien de votre santé ; il suffit de refaire le test.</translation>
+    </message>
+    <message>
+        <source>No result zone could be given for this test because of how the device was set up, not because of your breath sample. This says nothing about your health; your clinician will tell you what happens next.</source>
+        <translation>Aucune zone de résultat n&apos;a pu être donnée pour ce test, en raison du réglage de l&apos;appareil et non de votre échantillon de souffle. Cela ne dit rien de votre santé ; votre clinicien vous dira quelle est la suite.</translation>
     </message>
     <message>
         <source>No result could be given for this test. Your clinician will tell you what happens next.</source>
@@ -1160,6 +1281,14 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>The %1 phase lasted %2 s but this model was trained on %3 s: repeat the test with the standard protocol.</source>
         <translation>La phase de %1 a duré %2 s, mais ce modèle a été entraîné sur %3 s : refaites le test avec le protocole standard.</translation>
+    </message>
+    <message>
+        <source>Device %1 had no humidity calibration in force when this session was recorded: it had no passing zero-air calibration. A technician must calibrate it with zero air before the next screening.</source>
+        <translation>L&apos;appareil %1 n&apos;avait pas d&apos;étalonnage d&apos;humidité en vigueur lors de cet enregistrement : il n&apos;avait aucun étalonnage à l&apos;air zéro réussi. Un technicien doit l&apos;étalonner à l&apos;air zéro avant le prochain dépistage.</translation>
+    </message>
+    <message>
+        <source>Device %1 had no humidity calibration in force when this session was recorded: its firmware lacks the humidifier (humidified zero air, ICD revision 1.1), so its zero-air calibration could not measure the humidity response. A technician must update the firmware and calibrate it with zero air.</source>
+        <translation>L&apos;appareil %1 n&apos;avait pas d&apos;étalonnage d&apos;humidité en vigueur lors de cet enregistrement : son micrologiciel n&apos;a pas d&apos;humidificateur (air zéro humidifié, révision 1.1 de l&apos;ICD), donc son étalonnage à l&apos;air zéro n&apos;a pas pu mesurer la réponse à l&apos;humidité. Un technicien doit mettre à jour le micrologiciel et l&apos;étalonner à l&apos;air zéro.</translation>
     </message>
     <message>
         <source>number of valid breaths</source>
@@ -1342,6 +1471,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Échantillons (perdus, interruptions)</translation>
     </message>
     <message>
+        <source>for the record only, not for a decision</source>
+        <translation>pour le dossier uniquement, pas pour une décision</translation>
+    </message>
+    <message>
         <source>Zone</source>
         <translation>Zone</translation>
     </message>
@@ -1364,6 +1497,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>Main contributing factors</source>
         <translation>Principaux facteurs contributifs</translation>
+    </message>
+    <message>
+        <source>Why no zone</source>
+        <translation>Pourquoi aucune zone</translation>
     </message>
     <message>
         <source>The recording did not run to its end (status: %1); repeat it.</source>
@@ -1596,8 +1733,16 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>L&apos;enregistrement a été interrompu (%1). Ce qui a été enregistré est conservé dans la séance %2.</translation>
     </message>
     <message>
+        <source>Estimated probability %1 % (90 % interval %2 to %3 %), for the record only: no zone is given</source>
+        <translation>Probabilité estimée %1 % (intervalle à 90 % : %2 à %3 %), pour le dossier uniquement : aucune zone n&apos;est donnée</translation>
+    </message>
+    <message>
         <source>Estimated probability %1 % (90 % interval %2 to %3 %)</source>
         <translation>Probabilité estimée %1 % (intervalle à 90 % : %2 à %3 %)</translation>
+    </message>
+    <message>
+        <source>Why no zone:</source>
+        <translation>Pourquoi aucune zone :</translation>
     </message>
     <message>
         <source>Main contributing factors:</source>
@@ -1992,6 +2137,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>Zero air</source>
         <translation>Air zéro</translation>
+    </message>
+    <message>
+        <source>Humidified zero air</source>
+        <translation>Air zéro humidifié</translation>
     </message>
     <message>
         <source>Reference gas</source>

@@ -101,10 +101,6 @@
         <translation>Nullucht (basislijn van elke sensor)</translation>
     </message>
     <message>
-        <source>Clean, hydrocarbon-free air for %1. Sets the reference resistance of each gas sensor.</source>
-        <translation>Schone, koolwaterstofvrije lucht gedurende %1. Legt de referentieweerstand van elke gassensor vast.</translation>
-    </message>
-    <message>
         <source>Reference gas (response check)</source>
         <translation>Referentiegas (controle van de respons)</translation>
     </message>
@@ -141,6 +137,10 @@
         <translation>Resultaat</translation>
     </message>
     <message>
+        <source>Dry zero air for %1, then humidified zero air for %2. Sets the reference resistance of each gas sensor and measures its response to humidity.</source>
+        <translation>Droge nullucht gedurende %1, daarna bevochtigde nullucht gedurende %2. Legt de referentieweerstand van elke gassensor vast en meet zijn respons op vocht.</translation>
+    </message>
+    <message>
         <source>Calibrate again</source>
         <translation>Opnieuw kalibreren</translation>
     </message>
@@ -159,6 +159,10 @@
     <message>
         <source>Connect the reference-gas cylinder to the reference inlet; note its lot number and expiry.</source>
         <translation>Sluit de referentiegascilinder aan op de referentie-inlaat; noteer het lotnummer en de vervaldatum.</translation>
+    </message>
+    <message>
+        <source>After %1 of dry zero air the device switches by itself to humidified zero air (inlet 4: the same zero air through its calibration humidifier) for %2. Leave the zero-air cylinder open until the end.</source>
+        <translation>Na %1 droge nullucht schakelt het toestel zelf over op bevochtigde nullucht (inlaat 4: dezelfde nullucht via de kalibratiebevochtiger) gedurende %2. Laat de nulluchtcilinder open tot het einde.</translation>
     </message>
     <message>
         <source>The sensors must be warm: the device waits for the warm-up before recording.</source>
@@ -185,6 +189,38 @@
         <translation>Vergelijken met de tolerantie…</translation>
     </message>
     <message>
+        <source>Step %1 of %2: %3</source>
+        <translation>Stap %1 van %2: %3</translation>
+    </message>
+    <message>
+        <source>Dry zero air: the baseline of every gas sensor.</source>
+        <translation>Droge nullucht: de basislijn van elke gassensor.</translation>
+    </message>
+    <message>
+        <source>Humidified zero air (inlet 4): how much each gas sensor responds to humidity.</source>
+        <translation>Bevochtigde nullucht (inlaat 4): hoe sterk elke gassensor op vocht reageert.</translation>
+    </message>
+    <message>
+        <source>Reference gas: the response of every gas sensor.</source>
+        <translation>Referentiegas: de respons van elke gassensor.</translation>
+    </message>
+    <message>
+        <source>Zero air again: the sensors return to their baseline.</source>
+        <translation>Opnieuw nullucht: de sensoren keren terug naar hun basislijn.</translation>
+    </message>
+    <message>
+        <source>Zero air (ohm)</source>
+        <translation>Nullucht (ohm)</translation>
+    </message>
+    <message>
+        <source>Humidity sensitivity (per % RH)</source>
+        <translation>Vochtgevoeligheid (per % RV)</translation>
+    </message>
+    <message>
+        <source>Humidity check</source>
+        <translation>Vochtcontrole</translation>
+    </message>
+    <message>
         <source>Not calibrated</source>
         <translation>Niet gekalibreerd</translation>
     </message>
@@ -205,6 +241,10 @@
         <translation>De kalibratie is opgenomen als sessie %1, maar deze versie kan ze niet beoordelen: de kalibratiemodule (enose.signal) is niet geïnstalleerd. Er is geen kalibratie vastgelegd; de vorige kalibratie van het toestel blijft van kracht.</translation>
     </message>
     <message>
+        <source>Passed, humidity response not measured</source>
+        <translation>Geslaagd, vochtrespons niet gemeten</translation>
+    </message>
+    <message>
         <source>Passed</source>
         <translation>Geslaagd</translation>
     </message>
@@ -215,6 +255,46 @@
     <message>
         <source>Recorded as session %1; calibration record %2.</source>
         <translation>Opgenomen als sessie %1; kalibratiegegeven %2.</translation>
+    </message>
+    <message>
+        <source>the device refused the humidified zero-air inlet (its firmware is older than ICD revision 1.1)</source>
+        <translation>het toestel weigerde de inlaat voor bevochtigde nullucht (de firmware is ouder dan ICD-revisie 1.1)</translation>
+    </message>
+    <message>
+        <source>Humidity response measured: dry zero air reached %1 % RH, humidified zero air %2 % RH.</source>
+        <translation>Vochtrespons gemeten: droge nullucht bereikte %1 % RV, bevochtigde nullucht %2 % RV.</translation>
+    </message>
+    <message>
+        <source>Humidity response failed: dry zero air reached %1 % RH, humidified zero air %2 % RH.</source>
+        <translation>Vochtrespons niet in orde: droge nullucht bereikte %1 % RV, bevochtigde nullucht %2 % RV.</translation>
+    </message>
+    <message>
+        <source>A plausible sensitivity is %1 to %2 per % RH.</source>
+        <translation>Een plausibele gevoeligheid ligt tussen %1 en %2 per % RV.</translation>
+    </message>
+    <message>
+        <source>the humidified step was too small to measure</source>
+        <translation>de bevochtigde stap was te klein om te meten</translation>
+    </message>
+    <message>
+        <source>no signal</source>
+        <translation>geen signaal</translation>
+    </message>
+    <message>
+        <source>implausibly low (below %1)</source>
+        <translation>onwaarschijnlijk laag (onder %1)</translation>
+    </message>
+    <message>
+        <source>implausibly high (above %1)</source>
+        <translation>onwaarschijnlijk hoog (boven %1)</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>niet gemeten</translation>
+    </message>
+    <message>
+        <source>fail: %1</source>
+        <translation>niet in orde: %1</translation>
     </message>
     <message>
         <source>%1 (not assessable: the gas barely moves this sensor)</source>
@@ -231,6 +311,14 @@
     <message>
         <source>pass</source>
         <translation>in orde</translation>
+    </message>
+    <message>
+        <source>Humidity response not measured: %1. Screenings on this unit will get no risk zone until it has ICD revision 1.1 firmware (humidified zero air) and is calibrated with zero air again.</source>
+        <translation>Vochtrespons niet gemeten: %1. Screenings op dit toestel krijgen geen risicozone tot het firmware van ICD-revisie 1.1 (bevochtigde nullucht) heeft en opnieuw met nullucht gekalibreerd is.</translation>
+    </message>
+    <message>
+        <source>The humidified step was too small to measure: it must reach %1 % RH and rise by at least %2 points. Check the humidifier and calibrate again.</source>
+        <translation>De bevochtigde stap was te klein om te meten: hij moet %1 % RV bereiken en minstens %2 punten stijgen. Controleer de bevochtiger en kalibreer opnieuw.</translation>
     </message>
     <message>
         <source>fail</source>
@@ -491,8 +579,24 @@
         <translation>De driftcontrolekaart komt uit de signaalmodule (enose.signal), die in deze versie niet geïnstalleerd is; hieronder staat de opgeslagen kalibratiegeschiedenis.</translation>
     </message>
     <message>
-        <source>ln R0, %1 (EWMA)</source>
-        <translation>ln R0, %1 (EWMA)</translation>
+        <source>Zero-air baseline, %1 (EWMA)</source>
+        <translation>Nulluchtbasislijn, %1 (EWMA)</translation>
+    </message>
+    <message>
+        <source>Zero-air baseline, %1</source>
+        <translation>Nulluchtbasislijn, %1</translation>
+    </message>
+    <message>
+        <source>Humidity sensitivity, %1 (EWMA)</source>
+        <translation>Vochtgevoeligheid, %1 (EWMA)</translation>
+    </message>
+    <message>
+        <source>Humidity sensitivity, %1</source>
+        <translation>Vochtgevoeligheid, %1</translation>
+    </message>
+    <message>
+        <source>per % RH</source>
+        <translation>per % RV</translation>
     </message>
     <message>
         <source>Recalibration due</source>
@@ -507,12 +611,20 @@
         <translation>Nog geen geslaagde nulluchtkalibratie: de driftkaart begint bij de eerste.</translation>
     </message>
     <message>
+        <source>No humidity response measured yet: screenings on this unit get no risk zone until a zero-air calibration measures it (ICD revision 1.1 firmware, humidified zero air).</source>
+        <translation>Nog geen vochtrespons gemeten: screenings op dit toestel krijgen geen risicozone tot een nulluchtkalibratie ze meet (firmware van ICD-revisie 1.1, bevochtigde nullucht).</translation>
+    </message>
+    <message>
         <source>the zero-air baseline left its control limits</source>
         <translation>de nulluchtbasislijn is buiten de controlegrenzen geraakt</translation>
     </message>
     <message>
         <source>the reference response left its control limits</source>
         <translation>de referentierespons is buiten de controlegrenzen geraakt</translation>
+    </message>
+    <message>
+        <source>the humidity sensitivity left its control limits</source>
+        <translation>de vochtgevoeligheid is buiten de controlegrenzen geraakt</translation>
     </message>
     <message>
         <source>the last calibration is too old</source>
@@ -975,6 +1087,7 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <name>Report</name>
     <message>
         <source>Green: no breath signal of lung cancer at this visit</source>
+        <extracomment>What the screen and the report show instead of a zone when the core kept the probability for the record only (``score[&quot;no_zone&quot;]`` has reasons; the stored zone is then &quot;inconclusive&quot;).</extracomment>
         <translation>Groen: geen ademsignaal van longkanker bij dit bezoek</translation>
     </message>
     <message>
@@ -992,6 +1105,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>No result: the recording failed its quality check</source>
         <translation>Geen resultaat: de opname doorstond de kwaliteitscontrole niet</translation>
+    </message>
+    <message>
+        <source>No zone: the probability is kept for the record only</source>
+        <translation>Geen zone: de kans wordt alleen voor het dossier bewaard</translation>
     </message>
     <message>
         <source>No result could be given</source>
@@ -1016,6 +1133,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>The recording was not good enough to give a result (for example, air leaked around the mask). This says nothing about your health; the test should simply be repeated.</source>
         <translation>De opname was niet goed genoeg voor een resultaat (er lekte bijvoorbeeld lucht langs het masker). Dat zegt niets over uw gezondheid; de test moet gewoon worden herhaald.</translation>
+    </message>
+    <message>
+        <source>No result zone could be given for this test because of how the device was set up, not because of your breath sample. This says nothing about your health; your clinician will tell you what happens next.</source>
+        <translation>Voor deze test kon geen resultaatzone worden gegeven, door de instelling van het apparaat en niet door uw ademstaal. Dat zegt niets over uw gezondheid; uw arts vertelt u wat er nu gebeurt.</translation>
     </message>
     <message>
         <source>No result could be given for this test. Your clinician will tell you what happens next.</source>
@@ -1160,6 +1281,14 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>The %1 phase lasted %2 s but this model was trained on %3 s: repeat the test with the standard protocol.</source>
         <translation>De fase %1 duurde %2 s, maar dit model is getraind op %3 s: herhaal de test met het standaardprotocol.</translation>
+    </message>
+    <message>
+        <source>Device %1 had no humidity calibration in force when this session was recorded: it had no passing zero-air calibration. A technician must calibrate it with zero air before the next screening.</source>
+        <translation>Apparaat %1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: het had geen geslaagde nulluchtkalibratie. Een technicus moet het apparaat met nullucht kalibreren vóór de volgende screening.</translation>
+    </message>
+    <message>
+        <source>Device %1 had no humidity calibration in force when this session was recorded: its firmware lacks the humidifier (humidified zero air, ICD revision 1.1), so its zero-air calibration could not measure the humidity response. A technician must update the firmware and calibrate it with zero air.</source>
+        <translation>Apparaat %1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: de firmware heeft geen bevochtiger (bevochtigde nullucht, ICD-revisie 1.1), dus de nulluchtkalibratie kon de vochtgevoeligheid niet meten. Een technicus moet de firmware bijwerken en het apparaat met nullucht kalibreren.</translation>
     </message>
     <message>
         <source>number of valid breaths</source>
@@ -1342,6 +1471,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Meetpunten (verloren, onderbrekingen)</translation>
     </message>
     <message>
+        <source>for the record only, not for a decision</source>
+        <translation>alleen voor het dossier, niet voor een beslissing</translation>
+    </message>
+    <message>
         <source>Zone</source>
         <translation>Zone</translation>
     </message>
@@ -1364,6 +1497,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>Main contributing factors</source>
         <translation>Belangrijkste bijdragende factoren</translation>
+    </message>
+    <message>
+        <source>Why no zone</source>
+        <translation>Waarom geen zone</translation>
     </message>
     <message>
         <source>The recording did not run to its end (status: %1); repeat it.</source>
@@ -1596,8 +1733,16 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>De opname werd onderbroken (%1). Wat werd opgenomen, is bewaard als sessie %2.</translation>
     </message>
     <message>
+        <source>Estimated probability %1 % (90 % interval %2 to %3 %), for the record only: no zone is given</source>
+        <translation>Geschatte kans %1 % (90 %-interval %2 tot %3 %), alleen voor het dossier: er wordt geen zone gegeven</translation>
+    </message>
+    <message>
         <source>Estimated probability %1 % (90 % interval %2 to %3 %)</source>
         <translation>Geschatte kans %1 % (90 %-interval %2 tot %3 %)</translation>
+    </message>
+    <message>
+        <source>Why no zone:</source>
+        <translation>Waarom geen zone:</translation>
     </message>
     <message>
         <source>Main contributing factors:</source>
@@ -1992,6 +2137,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>Zero air</source>
         <translation>Nullucht</translation>
+    </message>
+    <message>
+        <source>Humidified zero air</source>
+        <translation>Bevochtigde nullucht</translation>
     </message>
     <message>
         <source>Reference gas</source>

@@ -69,6 +69,7 @@ def short_settings(path: Path) -> QSettings:
         "protocol/breath_s": 10.0,
         "protocol/purge_s": 2.0,
         "protocol/zero_s": 3.0,
+        "protocol/humid_s": 5.0,  # the cell reaches the humidifier level in a few seconds
         "protocol/reference_s": 3.0,
         "protocol/recovery_s": 2.0,
         "emulator/warmup_s": 2.0,

@@ -106,6 +106,12 @@ def test_full_screening_from_first_start_to_pdf_report(qtbot, gui_context, tmp_p
     if score["given"]:
         assert score["zone"] in ("green", "orange", "red", "inconclusive")
         assert "Estimated probability" in page.probability.text()
+        # the emulated unit was never calibrated: no humidity calibration in force, so no zone, and the page says why
+        assert "no_calibration" in [reason["code"] for reason in score["no_zone"]]
+        assert (
+            page.zone_name == "no_zone" and page.zone.text() == "No zone: the probability is kept for the record only"
+        )
+        assert "Device EMU-000001 had no humidity calibration in force" in page.details.text()
         assert score["model_id"] in page.model.text()
         # the emulator's unit is not one the bundled model was trained on: the page says what that means
         assert score["unit_in_training"] is False
