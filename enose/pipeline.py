@@ -268,12 +268,15 @@ def humidity_detail(recording, channels: tuple[str, ...]) -> dict:
 
     ``status`` is ``measured`` (every sensor plausible), ``failed`` (the step was too small
     or a sensor is implausible: ``per_channel_reason`` says which and why) or
-    ``not_measured`` (no humidified step: ``reason`` says why).
+    ``not_measured`` (no humidified step: ``code`` says why, ``humidifier_unavailable`` (the
+    device refused inlet 4), ``no_humidified_step`` or ``no_humidity_channel``, and ``reason``
+    in English words).
     """
     from enose.acquisition.protocol import HUMIDIFIER_UNAVAILABLE
     from enose.signal import (
         DEFAULT_HUMIDITY,
         HumidityResponse,
+        MissingChannelError,
         SignalError,
         humidity_response_from_recording,
         judge_humidity,
@@ -284,12 +287,13 @@ def humidity_detail(recording, channels: tuple[str, ...]) -> dict:
               "max_sensitivity_per_pct": config.max_sensitivity_per_pct,
               "min_humid_rh_pct": config.min_humid_rh_pct, "min_step_rh_pct": config.min_step_rh_pct}  # fmt: skip
     if HUMIDIFIER_UNAVAILABLE in recording.meta.get("event_kinds", ()):
-        return {"status": HUMIDITY_NOT_MEASURED, "limits": limits,
+        return {"status": HUMIDITY_NOT_MEASURED, "code": HUMIDIFIER_UNAVAILABLE, "limits": limits,
                 "reason": "the device refused the humidified zero-air inlet (firmware before ICD revision 1.1)"}  # fmt: skip
     try:
         response = humidity_response_from_recording(recording, config)
     except SignalError as error:
-        return {"status": HUMIDITY_NOT_MEASURED, "limits": limits, "reason": str(error)}
+        code = "no_humidity_channel" if isinstance(error, MissingChannelError) else "no_humidified_step"
+        return {"status": HUMIDITY_NOT_MEASURED, "code": code, "limits": limits, "reason": str(error)}
     by_name = dict(zip(response.channels, response.sensitivity_per_pct, strict=True))
     response_values = np.array([by_name.get(c, np.nan) for c in channels], dtype=float)
     passed, reasons = judge_humidity(
