@@ -9,7 +9,7 @@ from gui.clinician import ResultPage
 from gui.report import build_report_html, display_zone, no_zone_texts
 from gui.widgets import ZONE_COLOURS
 
-from .test_report import SCORED
+from tests.gui.test_report import SCORED
 
 NO_CALIBRATION = {"code": "no_calibration", "text": "device EMU-1 had no passing zero-air calibration ..."}
 NOT_MEASURED = {"code": "humidity_not_measured", "text": "the calibration in force (record 3) did not measure ..."}
