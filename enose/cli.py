@@ -10,15 +10,21 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import signal
 import sys
-from contextlib import ExitStack
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
 
 from enose import __version__
+from enose.storage.store import MAX_ROW_ID
 
 log = logging.getLogger("enose")
+#: A session id: a SQLite row id, so one beyond its range is refused here (sqlite3 raises OverflowError).
+SESSION_ID = click.IntRange(1, MAX_ROW_ID)
 
 EXIT_USAGE = 2
 
@@ -33,11 +39,20 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _open_store(db: str | None):
-    from enose.storage import StorageError, Store
+def _open_store(db: str | None, *, create: bool = False):
+    """The database named by ``--db`` (else the default one).
+
+    Only commands that record (``screen``, ``demo``, ``calibrate``) pass ``create=True``: a
+    command that reads refuses a missing file, so a mistyped ``--db`` is an error and not a
+    new empty database that looks like "no sessions".
+    """
+    from enose.storage import DatabaseMissing, StorageError, Store
 
     try:
-        return Store.open(db)
+        return Store.open(db, create=create)
+    except DatabaseMissing as error:
+        hint = "check --db" if db else "nothing has been recorded here yet (try `enose demo`)"
+        _fail(f"{error} (a command that only reads creates none): {hint}")
     except StorageError as error:
         _fail(str(error))
 
@@ -192,7 +207,14 @@ def run_screening(
 
     ``risk`` holds the subject's risk factors (:func:`risk_factors`); the ones given are recorded.
     """
-    from enose.acquisition import Acquisition, DeviceError, ScreeningEngine, ScreeningProtocol
+    from enose.acquisition import (
+        Acquisition,
+        DeviceError,
+        ProtocolRefused,
+        ScreeningEngine,
+        ScreeningProtocol,
+        check_protocol_for_device,
+    )
     from enose.subjects import InvalidSubjectCode, validate_subject_code
 
     try:
@@ -200,7 +222,7 @@ def run_screening(
         protocol = ScreeningProtocol(baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms)
     except (InvalidSubjectCode, ValueError) as error:
         _fail(str(error))
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     total_s = baseline_s + breath_s + purge_s
     expected = int(total_s * 1000 / max(1, period_ms) * 1.2) + 10_000
     acquisition = Acquisition(port, expected_samples=expected)
@@ -211,6 +233,10 @@ def run_screening(
         except DeviceError as error:
             _fail(f"{error}. Check the cable and the port (`enose devices`).")
         stack.callback(acquisition.close)
+        try:
+            check_protocol_for_device(protocol, acquisition.info.min_period_ms)
+        except ProtocolRefused as error:
+            _fail(f"{error}; see --period-ms")
         store.ensure_subject(subject, site=site, **(risk or {}))
         bar = _ProgressBar() if progress else None
         if bar is not None:
@@ -224,11 +250,8 @@ def run_screening(
             site=site,
             on_progress=bar.update if bar else None,
         )
-        try:
-            result = engine.run()
-        except KeyboardInterrupt:
-            engine.abort()
-            raise
+        with _ctrl_c_aborts(engine):
+            result = engine.run()  # a second Ctrl-C still raises KeyboardInterrupt: stored as aborted too
         scoring = score_summary(
             store,
             result.session_id,
@@ -253,9 +276,35 @@ def run_screening(
     }
     if result.error:
         summary["error"] = result.error
+    elif result.status == "aborted":
+        summary["error"] = f"aborted by the operator (Ctrl-C); the {result.n_samples} samples recorded are kept"
     if result.emergency_file:
         summary["emergency_file"] = result.emergency_file
     return summary
+
+
+@contextmanager
+def _ctrl_c_aborts(engine) -> Iterator[None]:
+    """While the engine runs, Ctrl-C asks it to stop at the next sample instead of raising mid-write.
+
+    Why: a KeyboardInterrupt can land anywhere, even inside a database write; asking the engine
+    lets it finish the session as ``aborted`` with every sample kept. The handler is one-shot:
+    a second Ctrl-C raises at once (the engine still stores the session as ``aborted``).
+    Signal handlers can only be set from the main thread; elsewhere Ctrl-C is left alone.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield  # no handler from other threads; and a process started with Ctrl-C ignored keeps ignoring it
+        return
+
+    def on_sigint(signum, frame) -> None:
+        signal.signal(signal.SIGINT, previous)
+        engine.abort("ctrl-c")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _ProgressBar:
@@ -404,7 +453,7 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
         if not as_json:
             click.echo(f"emulated device on {port} (speed x{speed:g}, {profile} breath profile)", err=True)
         calibration = None
-        with _open_store(db) as store:
+        with _open_store(db, create=True) as store:
             if zero_air_due(store, config.serial) or not humidity_in_force(store, config.serial, utc_now()).in_force:
                 _, _, outcome = record_calibration(store, port, "zero", operator or "demo")
                 calibration = {"kind": "zero", "passed": outcome["passed"], "calibration_id": outcome["record_id"]}
@@ -430,7 +479,7 @@ def sessions() -> None:
 
 @sessions.command("list")
 @db_option
-@click.option("--limit", type=int, default=None, help="Show only the newest N sessions.")
+@click.option("--limit", type=click.IntRange(1, MAX_ROW_ID), default=None, help="Show only the newest N sessions.")
 @json_option
 def sessions_list(db, limit, as_json) -> None:
     """List sessions, newest first.
@@ -457,7 +506,7 @@ def sessions_list(db, limit, as_json) -> None:
 
 
 @cli.command()
-@click.option("--session", "session_id", type=int, required=True, help="Session id (see `enose sessions list`).")
+@click.option("--session", "session_id", type=SESSION_ID, required=True, help="Session id (`enose sessions list`).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "npz"]), default="npz", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Output file (default: session-ID.FORMAT).")
 @db_option

@@ -15,7 +15,11 @@ from pathlib import Path
 
 import click
 
+from enose.storage.store import MAX_ROW_ID
+
 __all__ = ["register", "cohort", "train", "evaluate", "score"]
+#: A session id: a SQLite row id, so one beyond its range is refused here (sqlite3 raises OverflowError).
+SESSION_ID = click.IntRange(1, MAX_ROW_ID)
 
 EXIT_USAGE = 2
 
@@ -110,7 +114,7 @@ def _load_dataset(source: DataSource, progress: bool, clinical_default=()):
     clinical = source.clinical
     names = [c.strip() for c in clinical.split(",") if c.strip()] if clinical else list(clinical_default)
     try:
-        with Store.open(source.db) as store:
+        with Store.open(source.db, create=False) as store:
             return dataset_from_store(store, clinical=names, progress=progress)
     except (StorageError, ValueError, KeyError) as error:
         _fail(str(error))
@@ -186,6 +190,22 @@ def cohort(
         )
 
 
+def _refuse_existing_output(out: Path, force: bool) -> None:
+    """Refuse to write a model into a directory that already holds something, unless ``--force``.
+
+    Why: a model directory is what screenings are scored with and what its card and hash
+    certify; replacing one must be a decision, not the side effect of reusing a name. Checked
+    before training, so a refusal costs nothing.
+    """
+    if force or not out.exists():
+        return
+    if not out.is_dir():
+        _fail(f"--out {out} exists and is not a directory")
+    if any(out.iterdir()):
+        what = "a model" if (out / "model.skops").exists() else "files"
+        _fail(f"--out {out} already holds {what}; choose another directory or give --force to replace it")
+
+
 @click.command()
 @_data_source_options
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Model directory to write (models/NAME).")
@@ -207,6 +227,7 @@ def cohort(
 )
 @ci_rounds_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--force", is_flag=True, help="Replace the model already in --out.")
 @json_option
 @progress_option
 def train(
@@ -218,6 +239,7 @@ def train(
     n_bootstrap,
     ci_rounds,
     seed,
+    force,
     as_json,
     no_progress,
 ):
@@ -232,6 +254,7 @@ def train(
     """  # fmt: skip
     from enose.model import NotEnoughData, save_model, train_model
 
+    _refuse_existing_output(Path(out), force)
     ds, flow = _load_dataset(source, not no_progress)
     names = [c.strip() for c in candidates.split(",") if c.strip()]
     use_locked = not no_locked and bool({s for s in ds.site if s})
@@ -358,7 +381,7 @@ def evaluate(
     "--model", "model_path", required=True, type=click.Path(exists=True), help="Model directory (models/NAME)."
 )
 @click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database file.")
-@click.option("--session", "session_id", required=True, type=int, help="Session id (see `enose sessions list`).")
+@click.option("--session", "session_id", required=True, type=SESSION_ID, help="Session id (`enose sessions list`).")
 @click.option("--operator", default=None, help="Who asks for the score.")
 @json_option
 def score(model_path, db, session_id, operator, as_json):
@@ -371,7 +394,7 @@ def score(model_path, db, session_id, operator, as_json):
 
     try:
         model = load_model(model_path)
-        with Store.open(db) as store:
+        with Store.open(db, create=False) as store:
             result = score_session(store, session_id, model, operator=operator)
     except (ModelError, SessionNotFound, StorageError) as error:
         _fail(str(error))

@@ -22,8 +22,11 @@ import numpy as np
 
 from enose.pipeline import REFERENCE_TOLERANCE, calibrate_session, device_calibration, device_drift, session_qc
 from enose.storage.analysis import CalibrationRecord, json_numbers, load_features, save_features
+from enose.storage.store import MAX_ROW_ID
 
 __all__ = ["register"]
+#: A session id: a SQLite row id, so one beyond its range is refused here (sqlite3 raises OverflowError).
+SESSION_ID = click.IntRange(1, MAX_ROW_ID)
 
 
 def _cli_helpers():
@@ -33,7 +36,7 @@ def _cli_helpers():
 
 
 @click.command()
-@click.option("--session", "session_id", type=int, required=True, help="Session id (see `enose sessions list`).")
+@click.option("--session", "session_id", type=SESSION_ID, required=True, help="Session id (`enose sessions list`).")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def qc(session_id: int, db: str | None, as_json: bool) -> None:
@@ -76,7 +79,7 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
     """
     from tqdm import tqdm
 
-    from enose.signal import PROCESSING_VERSION, batch_features
+    from enose.signal import PROCESSING_VERSION
 
     main = _cli_helpers()
     # The cache key says how the numbers were made: the model uses uncorrected features.
@@ -88,26 +91,77 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
         for row in rows:
             by_layout[row["channels"]].append(row)
         table: list[tuple[dict, list[str], np.ndarray]] = []
+        skipped: dict[int, str] = {}
         with tqdm(total=len(rows), desc="features", unit="session", file=sys.stderr, disable=no_progress) as bar:
             for group in by_layout.values():
-                ids = [r["id"] for r in group]
-                names, cached = load_features(store, ids, version)
-                bar.update(len(cached))
-                todo = [r for r in group if r["id"] not in cached]
-                for start in range(0, len(todo), 64):
-                    batch = todo[start : start + 64]
-                    recordings = [store.load_recording(r["id"]) for r in batch]
-                    calib = [device_calibration(store, r["device_serial"]) for r in batch] if drift_correct else None
-                    # compensated with the humidity calibration in force when each session was recorded
-                    in_force = [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
-                                for rec in recordings]  # fmt: skip
-                    matrix, names = batch_features(recordings, calibrations=calib, humidity_calibrations=in_force)
-                    save_features(store, [r["id"] for r in batch], version, names, matrix)
-                    cached.update({r["id"]: matrix[i] for i, r in enumerate(batch)})
-                    bar.update(len(batch))
-                table += [(r, names, cached[r["id"]]) for r in group]
-    header_names = sorted({n for _, names, _ in table for n in names}, key=lambda n: (n.split(".")[0], n))
-    target = Path(out)
+                table += _layout_features(store, group, version, drift_correct, bar, skipped)
+    for row in rows:
+        if row["id"] in skipped:
+            click.echo(f"skipped session {row['id']} ({row['status']}): {skipped[row['id']]}", err=True)
+    _write_feature_csv(Path(out), table)
+    note = f"; skipped {len(skipped)} session(s) that cannot be analysed (listed above)" if skipped else ""
+    click.echo(f"wrote {len(table)} sessions x {len(_header_names(table))} features ({version}) to {out}{note}")
+
+
+def _layout_features(store, group: list[dict], version: str, drift_correct: bool, bar,
+                     skipped: dict[int, str]) -> list[tuple[dict, list[str], np.ndarray]]:  # fmt: skip
+    """The feature rows of the sessions of one channel layout, from the cache or computed in batches of 64.
+
+    A session that cannot be analysed is added to ``skipped`` (id -> reason) and left out.
+    """
+    names, cached = load_features(store, [r["id"] for r in group], version)
+    bar.update(len(cached))
+    todo = [r for r in group if r["id"] not in cached]
+    names_of: dict[int, list[str]] = dict.fromkeys(cached, names)
+    for start in range(0, len(todo), 64):
+        batch = todo[start : start + 64]
+        for session_id, (row_names, values) in _batch_or_each(store, batch, version, drift_correct, skipped).items():
+            cached[session_id], names_of[session_id] = values, row_names
+        bar.update(len(batch))
+    return [(r, names_of[r["id"]], cached[r["id"]]) for r in group if r["id"] in cached]
+
+
+def _batch_or_each(store, batch: list[dict], version: str, drift_correct: bool,
+                   skipped: dict[int, str]) -> dict[int, tuple[list[str], np.ndarray]]:  # fmt: skip
+    """Compute and cache one batch; if it fails, each of its sessions alone, so a bad session skips only itself.
+
+    Why every exception: a batch over a clinical database must not be blocked by one session
+    (aborted, still running, damaged or from an older version); the session and the reason are
+    reported, so nothing is dropped silently, and it is not cached, so a fixed one comes back.
+    """
+    try:
+        return _compute_and_cache(store, batch, version, drift_correct)
+    except Exception as error:  # noqa: BLE001 - reported per session below
+        if len(batch) == 1:
+            skipped[batch[0]["id"]] = f"{type(error).__name__}: {error}"
+            return {}
+    found: dict[int, tuple[list[str], np.ndarray]] = {}
+    for row in batch:
+        found.update(_batch_or_each(store, [row], version, drift_correct, skipped))
+    return found
+
+
+def _compute_and_cache(store, batch: list[dict], version: str,
+                       drift_correct: bool) -> dict[int, tuple[list[str], np.ndarray]]:  # fmt: skip
+    from enose.signal import batch_features
+
+    recordings = [store.load_recording(r["id"]) for r in batch]
+    calib = [device_calibration(store, r["device_serial"]) for r in batch] if drift_correct else None
+    # compensated with the humidity calibration in force when each session was recorded
+    in_force = [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
+                for rec in recordings]  # fmt: skip
+    matrix, names = batch_features(recordings, calibrations=calib, humidity_calibrations=in_force)
+    save_features(store, [r["id"] for r in batch], version, names, matrix)
+    return {r["id"]: (names, matrix[i]) for i, r in enumerate(batch)}
+
+
+def _header_names(table: list[tuple[dict, list[str], np.ndarray]]) -> list[str]:
+    return sorted({n for _, names, _ in table for n in names}, key=lambda n: (n.split(".")[0], n))
+
+
+def _write_feature_csv(target: Path, table: list[tuple[dict, list[str], np.ndarray]]) -> None:
+    """One row per session; a feature a layout does not have is an empty cell. Owner-only: it holds study data."""
+    header_names = _header_names(table)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", newline="") as handle:
         writer = csv.writer(handle)
@@ -116,7 +170,6 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
             by_name = dict(zip(names, values.tolist(), strict=True))
             writer.writerow([row["id"], row["subject_code"], row["device_serial"], row["site"],
                              *[by_name.get(n, "") for n in header_names]])  # fmt: skip
-    click.echo(f"wrote {len(table)} sessions x {len(header_names)} features ({version}) to {target}")
 
 
 def record_calibration(store, port: str, kind: str, operator: str, *, tolerance: float = REFERENCE_TOLERANCE,
@@ -127,7 +180,7 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
     Exits with a clear message (status 2) when the device cannot be reached or the recording does
     not complete; nothing is stored as a calibration then.
     """
-    from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ScreeningEngine
+    from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ProtocolRefused, ScreeningEngine
 
     main = _cli_helpers()
     try:
@@ -142,7 +195,10 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
         except DeviceError as error:
             main._fail(f"{error}. Check the cable and the port (`enose devices`).")
         stack.callback(acquisition.close)
-        result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()
+        try:
+            result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()
+        except ProtocolRefused as error:
+            main._fail(str(error))
         serial = acquisition.info.serial
     if result.status != "complete":
         main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
@@ -177,7 +233,7 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, humid_s, reference_s,
     """
     main = _cli_helpers()
     operator = operator or getpass.getuser()
-    with main._open_store(db) as store:
+    with main._open_store(db, create=True) as store:
         result, serial, outcome = record_calibration(store, port, kind, operator, tolerance=tolerance, zero_s=zero_s,
                                                      humid_s=humid_s, reference_s=reference_s,
                                                      recovery_s=recovery_s)  # fmt: skip

@@ -35,11 +35,18 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-def _open_store(db: str | None):
-    from enose.storage import StorageError, Store
+def _open_store(db: str | None, *, create: bool = False):
+    """The local database; only ``users add`` and ``bundle import`` may create it.
+
+    Why: a command that reads must not turn a mistyped ``--db`` into a new empty database
+    (same rule as ``enose.cli._open_store``, not imported from there to keep the modules apart).
+    """
+    from enose.storage import DatabaseMissing, StorageError, Store
 
     try:
-        return Store.open(db)
+        return Store.open(db, create=create)
+    except DatabaseMissing as error:
+        _fail(f"{error} (a command that only reads creates none): check --db")
     except StorageError as error:
         _fail(str(error))
 
@@ -198,7 +205,7 @@ def bundle_import(path, dsn, db, username, as_json, no_progress) -> None:
 
     if not dsn:
         _fail("name the central database with --to postgresql://... (or set ENOSE_CENTRAL_DSN)")
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     with store:
         user = _acting_user(store, username)
         try:
@@ -314,7 +321,7 @@ def users_add(new_username, role, db, username) -> None:
     """
     from enose.security import AccountError, PermissionDenied, create_user, list_users
 
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     with store:
         actor = "first-start" if not list_users(store) else _acting_user(store, username).username
         password = os.environ.get("ENOSE_NEW_PASSWORD")

@@ -7,10 +7,12 @@ from enose.acquisition.protocol import (
     HUMIDIFIER_UNAVAILABLE,
     CalibrationProtocol,
     Progress,
+    ProtocolRefused,
     ScreeningEngine,
     ScreeningFailed,
     ScreeningProtocol,
     Step,
+    check_protocol_for_device,
 )
 
 __all__ = [
@@ -27,8 +29,10 @@ __all__ = [
     "LayoutChanged",
     "LinkState",
     "Progress",
+    "ProtocolRefused",
     "ScreeningEngine",
     "ScreeningFailed",
     "ScreeningProtocol",
     "Step",
+    "check_protocol_for_device",
 ]

@@ -33,13 +33,17 @@ from firmware_protocol.messages import HeaterProfile, Inlet, NakCode, SampleFlag
 
 __all__ = [
     "HUMIDIFIER_UNAVAILABLE",
+    "MAX_SAMPLES",
+    "MAX_STEP_S",
     "CalibrationProtocol",
+    "ProtocolRefused",
     "Progress",
     "ScreeningEngine",
     "ScreeningFailed",
     "ScreeningProtocol",
     "ScreeningResult",
     "Step",
+    "check_protocol_for_device",
 ]
 
 log = logging.getLogger(__name__)
@@ -67,18 +71,71 @@ class Step(enum.StrEnum):
     FAILED = "failed"
 
 
+#: Longest step (phase) of any recording protocol, session seconds. Why: the longest clinical step is the
+#: 5-minute breath and calibration steps last minutes; 30 minutes leaves room for research protocols, while
+#: a slip such as ``--breath-s 1e6`` would otherwise keep a subject on the mask, and memory reserved, for days.
+MAX_STEP_S = 1800.0
+#: Most samples one recording may take. Why: the engine holds the whole recording in memory (about 60 bytes
+#: a sample with 11 channels, reserved up front with 20 % headroom): a million samples stay under 100 MB.
+MAX_SAMPLES = 1_000_000
+
+
 class ScreeningFailed(RuntimeError):
     """The protocol could not run to its end (the data recorded so far is kept)."""
+
+
+class ProtocolRefused(ScreeningFailed):
+    """The protocol asks for something the connected device cannot do; nothing was recorded."""
+
+
+def check_protocol_for_device(protocol: ScreeningProtocol | CalibrationProtocol, min_period_ms: int) -> None:
+    """Refuse a sampling period below the device's minimum (INFO ``min_period_ms``) before anything is recorded.
+
+    Why refuse rather than record at the period the device can do: this is a measuring instrument.
+    Features, quality limits and risk models are made at a stated sampling period, and the record
+    of a session must say what was asked and what ran, identically. Quietly sampling at another
+    rate (as the link layer used to, while the protocol record kept the period asked for) stores
+    a session under a protocol it did not follow; raising it silently in the record instead would
+    still run something the operator did not choose. So the operator decides, before the subject
+    breathes, and no session, subject or event is written for a refused protocol.
+
+    Raises:
+        ProtocolRefused: naming the period asked for and the device minimum.
+    """
+    if protocol.period_ms < min_period_ms:
+        raise ProtocolRefused(
+            f"a sampling period of {protocol.period_ms} ms is below this device's minimum of {min_period_ms} ms: "
+            f"ask for {min_period_ms} ms or more (nothing was recorded)"
+        )
 
 
 class _TimedProtocol:
     """What every recording protocol shares: validated durations and a JSON-ready record."""
 
-    def _check_durations(self, *names: str) -> None:
+    def _check_durations(self, *names: str, allow_zero: tuple[str, ...] = ()) -> None:
+        """Every step lasts a finite positive time up to :data:`MAX_STEP_S` (``allow_zero``: 0 skips the step)."""
         for name in names:
             value = getattr(self, name)
+            if name in allow_zero and value == 0:
+                continue
             if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value}")
+                zero = "0 (no such step) or " if name in allow_zero else ""
+                raise ValueError(f"{name} must be {zero}a positive number of seconds, got {value}")
+            if value > MAX_STEP_S:
+                raise ValueError(
+                    f"{name} must be at most {MAX_STEP_S:g} s (30 minutes: no screening or calibration step is "
+                    f"longer, and the whole recording is held in memory), got {value:g}"
+                )
+
+    def _check_size(self) -> None:
+        """The whole recording must fit the memory the engine reserves for it (:data:`MAX_SAMPLES`)."""
+        total_s = sum(duration for _, _, duration in self.steps())
+        samples = total_s * 1000 / self.period_ms
+        if samples > MAX_SAMPLES:
+            raise ValueError(
+                f"this protocol would take {samples:,.0f} samples ({total_s:g} s at {self.period_ms} ms): at most "
+                f"{MAX_SAMPLES:,} fit in the memory held for a recording; shorten a step or lengthen the period"
+            )
 
     def as_dict(self) -> dict:
         """The parameters as stored with the session (enums as plain integers)."""
@@ -94,7 +151,8 @@ class ScreeningProtocol(_TimedProtocol):
         breath_s: breath (MASK) duration, session seconds.
         purge_s: zero-air purge duration, session seconds.
         baseline_inlet: inlet of the baseline phase (AMBIENT or ZERO_AIR).
-        period_ms: sampling period requested with START (raised to the device minimum).
+        period_ms: sampling period requested with START; a device that cannot sample this fast
+            refuses the protocol (:func:`check_protocol_for_device`), it is never silently raised.
         flow_sccm: pump flow.
         heater_profile: 0 constant, 1 modulated.
         warmup_timeout_s: longest wait for WARMING_UP to clear, session seconds.
@@ -115,6 +173,7 @@ class ScreeningProtocol(_TimedProtocol):
             raise ValueError("baseline_inlet must be AMBIENT (0) or ZERO_AIR (2)")
         if not 1 <= self.period_ms <= 1000:
             raise ValueError(f"period_ms must be within 1..1000, got {self.period_ms}")
+        self._check_size()
 
     def steps(self) -> list[tuple[Step, int, float]]:
         """The timed steps in order: (step, inlet, duration_s)."""
@@ -155,9 +214,10 @@ class CalibrationProtocol(_TimedProtocol):
     def __post_init__(self) -> None:
         if self.kind not in ("zero", "reference"):
             raise ValueError(f"calibration kind must be 'zero' or 'reference', got {self.kind!r}")
-        self._check_durations("zero_s", "reference_s", "recovery_s")
-        if not (math.isfinite(self.humid_s) and self.humid_s >= 0):
-            raise ValueError(f"humid_s must be 0 (no humidified step) or a positive number of seconds, got {self.humid_s}")
+        self._check_durations("zero_s", "humid_s", "reference_s", "recovery_s", allow_zero=("humid_s",))
+        if not 1 <= self.period_ms <= 1000:
+            raise ValueError(f"period_ms must be within 1..1000, got {self.period_ms}")
+        self._check_size()
 
     def steps(self) -> list[tuple[Step, int, float]]:
         if self.kind == "zero":
@@ -229,6 +289,7 @@ class ScreeningEngine:
         self.step = Step.CONNECTING
         self.writer: SessionWriter | None = None
         self._abort_requested = False
+        self._abort_how = "operator"
         self._flushed = 0
         self._last_flush = 0.0
         self._step_started_s = 0.0
@@ -238,8 +299,13 @@ class ScreeningEngine:
         self.storage_error: str | None = None
         self.emergency_file: Path | None = None
 
-    def abort(self) -> None:
-        """Ask the engine to stop at the next sample (thread-safe); data is kept."""
+    def abort(self, how: str = "operator") -> None:
+        """Ask the engine to stop at the next sample (thread-safe, and safe from a signal handler).
+
+        The data recorded so far is kept and the session is finished as ``aborted``; ``how`` (e.g.
+        ``"ctrl-c"``) is stored with the abort event, so the record says who or what stopped it.
+        """
+        self._abort_how = how
         self._abort_requested = True
 
     # -- main loop -----------------------------------------------------------------
@@ -249,6 +315,7 @@ class ScreeningEngine:
         info = acq.info
         if info is None or acq.layout is None or acq.buffer is None:
             raise ScreeningFailed("connect the acquisition before running a screening")
+        check_protocol_for_device(self.protocol, info.min_period_ms)
         self.store.mark_stale_sessions()
         if self.subject_code is not None:
             self.store.ensure_subject(self.subject_code, site=self.site)
@@ -279,10 +346,12 @@ class ScreeningEngine:
                 self._run_step(step, inlet, duration_s)
             self.step = Step.DONE
         except _Aborted:
-            status = "aborted"
-            self.step = Step.ABORTED
-            now_s = self._now_s()
-            self._record(lambda: self.writer.event("aborted_by_operator", now_s, operator=self.operator))
+            status = self._mark_aborted(self._abort_how)
+        except KeyboardInterrupt:
+            # Ctrl-C reached us as an exception (no handler asked for abort()): the data so far is still
+            # stored, as ``aborted`` and never as ``complete``, before the interrupt goes on to the caller.
+            status = self._mark_aborted("keyboard_interrupt")
+            raise
         except (DeviceError, ScreeningFailed) as failure:
             status, error = "interrupted", str(failure)
             self.step = Step.FAILED
@@ -309,6 +378,13 @@ class ScreeningEngine:
             error=error,
             emergency_file=str(self.emergency_file) if self.emergency_file else None,
         )
+
+    def _mark_aborted(self, how: str) -> str:
+        """Record the abort event and return the status the session is finished with."""
+        self.step = Step.ABORTED
+        now_s = self._now_s()
+        self._record(lambda: self.writer.event("aborted_by_operator", now_s, operator=self.operator, how=how))
+        return "aborted"
 
     def _timed_steps(self):
         """Wait out the warm-up, then yield the timed steps."""

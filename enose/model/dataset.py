@@ -163,8 +163,45 @@ def _parse_number(raw: str, row: int, column: str, decimal_comma: bool) -> float
             "(choose the feature columns with --feature-columns, or leave this one out with --exclude)"
         ) from None
     if math.isinf(value):
-        raise TableError(f"row {row}, column {column!r}: {raw!r} is infinite")
+        raise TableError(
+            f"row {row}, column {column!r}: {raw!r} is infinite or overflows a double-precision number; "
+            "a feature value must be finite"
+        )
     return value
+
+
+def _refuse_duplicate_columns(header: list[str], path: Path) -> None:
+    """Two columns with one name would make one of them vanish silently (the later one wins a name lookup)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise TableError(
+                f"{path.name}: column name {name!r} appears twice (columns {seen[name]} and {position}); "
+                "rename one so that every column is used as meant"
+            )
+        seen[name] = position
+
+
+def _refuse_overflowing_columns(matrix: np.ndarray, columns: list[str]) -> None:
+    """Refuse a column whose values are finite but too large to standardise, naming the row and column.
+
+    Why: training centres and scales every column (mean, then the mean of squared deviations);
+    values near the float64 limit (e.g. 1e308) overflow there to inf, which scikit-learn then
+    reports as "Input X contains NaN", naming neither the row nor the column.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        for j, name in enumerate(columns):
+            column = matrix[:, j]
+            present = column[~np.isnan(column)]
+            if present.size == 0:
+                continue
+            spread = np.mean((present - np.mean(present)) ** 2)
+            if not np.isfinite(spread):
+                row = int(np.nanargmax(np.abs(column))) + 1
+                raise TableError(
+                    f"row {row}, column {name!r}: {float(column[row - 1]):g} overflows when the column is scaled "
+                    "(too large for double precision); rescale the column, e.g. to other units"
+                )
 
 
 def _split_names(spec: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -217,6 +254,7 @@ def read_feature_table(
     body = rows[1:]
     if len(header) < 2:
         raise TableError(f"{path}: the header has {len(header)} column; is the separator {sep!r} right? (--sep)")
+    _refuse_duplicate_columns(header, path)
     index = {name: i for i, name in enumerate(header)}
     for role, name in (("label", label), ("group", group), ("site", site), ("device", device)):
         if name is not None and name not in index:
@@ -253,6 +291,7 @@ def read_feature_table(
     for j, name in enumerate(columns):
         if len(body) and np.all(np.isnan(X[:, j])):
             raise TableError(f"column {name!r} has no values")
+    _refuse_overflowing_columns(X, columns)
     if y.size and y.min() == y.max():
         raise TableError(f"the label column {label!r} holds one class only ({int(y[0])}); a model needs both")
 

@@ -3,9 +3,10 @@
 from enose.storage.chunks import SampleBlock
 from enose.storage.export import EXPORT_FORMATS, export_recording
 from enose.storage.paths import default_db_path
-from enose.storage.store import SessionNotFound, SessionWriter, StorageError, Store
+from enose.storage.store import DatabaseMissing, SessionNotFound, SessionWriter, StorageError, Store
 
 __all__ = [
+    "DatabaseMissing",
     "EXPORT_FORMATS",
     "SampleBlock",
     "SessionNotFound",

@@ -29,15 +29,23 @@ from enose.storage.chunks import CODEC, SampleBlock, pack_column, unpack_column
 from enose.storage.migrations import SchemaTooNew, apply_migrations
 from enose.storage.paths import default_db_path
 
-__all__ = ["Store", "SessionWriter", "SessionNotFound", "StorageError", "utc_now", "STALE_AFTER_S"]
+__all__ = ["DatabaseMissing", "MAX_ROW_ID", "Store", "SessionWriter", "SessionNotFound", "StorageError", "utc_now",
+           "STALE_AFTER_S"]  # fmt: skip
 
 #: A 'running' session whose writer has not committed for this long is reported as interrupted.
 STALE_AFTER_S = 30.0
 SESSION_STATUSES = ("running", "complete", "aborted", "interrupted")
+#: The largest row id SQLite can hold (a signed 64-bit integer): ids beyond it cannot exist, and
+#: Python's sqlite3 raises OverflowError when asked for one, so options check against it first.
+MAX_ROW_ID = 2**63 - 1
 
 
 class StorageError(RuntimeError):
     """The database could not be written or read (disk full, permissions, corrupt file)."""
+
+
+class DatabaseMissing(StorageError):
+    """A command that only reads was pointed at a database file that does not exist."""
 
 
 class SessionNotFound(LookupError):
@@ -87,15 +95,38 @@ class Store:
     db: sqlite_utils.Database
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None) -> Store:
-        """Open (creating and migrating if needed) the database at ``path`` or the default location."""
+    def open(cls, path: str | os.PathLike | None = None, *, create: bool = True) -> Store:
+        """Open (creating and migrating if needed) the database at ``path`` or the default location.
+
+        ``create=False`` is for commands that only read or analyse what was recorded: a missing
+        file is refused (:class:`DatabaseMissing`) instead of becoming a new empty database, so a
+        mistyped path says so rather than showing "no sessions". SQLite's ``mode=rw`` makes the
+        refusal atomic (no window between a check and the open).
+        """
         target = Path(path) if path is not None else default_db_path()
+        if not create:
+            return cls._open_existing(target)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fresh = not target.exists()
             connection = sqlite3.connect(target, timeout=10.0)
         except (OSError, sqlite3.Error) as error:
             raise StorageError(f"cannot create the database {target}: {error}") from error
+        return cls._prepare(target, connection, fresh)
+
+    @classmethod
+    def _open_existing(cls, target: Path) -> Store:
+        if not target.is_file():
+            raise DatabaseMissing(f"no database at {target}")
+        try:
+            connection = sqlite3.connect(f"{target.resolve().as_uri()}?mode=rw", timeout=10.0, uri=True)
+        except sqlite3.Error as error:
+            raise StorageError(f"cannot open the database {target}: {error}") from error
+        return cls._prepare(target, connection, fresh=False)
+
+    @classmethod
+    def _prepare(cls, target: Path, connection: sqlite3.Connection, fresh: bool) -> Store:
+        """Set the connection up (WAL, foreign keys) and bring the schema up to date."""
         try:
             if fresh:
                 os.chmod(target, 0o600)  # patient data: owner only
