@@ -201,8 +201,9 @@ def caution_text(score: dict, device_serial: str | None, translate: Translate = 
         return None
     return translate(
         "Report",
-        "Device %1 was not among the units this model was trained on: the ranking of subjects carries over to a "
-        "new unit, the absolute probability and the zone may not (see the model card, known limitations).",
+        "Device %1 was not among the units this model was trained on. Its humidity calibration and the model's "
+        "gain-free inputs make units at one site agree; a site whose room air differs from the training sites' can "
+        "still move the probability and the zone (see the model card).",
     ).replace("%1", device_serial or "-")
 
 

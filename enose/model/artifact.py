@@ -220,10 +220,11 @@ def _card(model: TrainedModel, name: str, sha: str, report: dict, simulated: boo
             "green": f"p < {model.thresholds.rule_out:.4f}: no breath signal of cancer now",
         },
         "limitations": [
-            "The ranking (AUC) carries over to a new site and unit (locked site, fresh-site check); the absolute "
-            "probability and so the zones do not: units differ in sensor gain and humidity response, and no "
-            "calibration transfer between units is applied yet. Read the locked-site zones before relying on a "
-            "zone from a unit the model has not seen.",
+            "The ranking (AUC) is checked on a new site and unit (locked site); the absolute probability, and so "
+            "the zone, holds on a new unit only as far as the model's inputs are free of what differs between "
+            "units (sensor gain, humidity response: compensated with each unit's humidity calibration) and "
+            "between sites (room air). Read the locked-site zones before relying on a zone from a unit or a site "
+            "the model has not seen.",
         ],
         "uncertainty": f"90% percentile interval of a {len(model.bootstrap)}-model subject-bootstrap ensemble",
         "ood": _ood_text(report.get("ood_limits")),

@@ -138,8 +138,9 @@ def protocol_mismatch(model: RiskModel, recording) -> dict | None:
 
 #: Said with every score from a device the model never saw in training (see the model card's known limitations).
 UNFAMILIAR_UNIT_CAUTION = (
-    "Device {serial} was not among the units this model was trained on: the ranking of subjects carries over "
-    "to a new unit, the absolute probability and the zone may not (see the model card, known limitations)."
+    "Device {serial} was not among the units this model was trained on. Its humidity calibration and the model's "
+    "gain-free inputs make units at one site agree; a site whose room air differs from the training sites' can "
+    "still move the probability and the zone (see the model card)."
 )
 
 

@@ -1263,8 +1263,8 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>Mesure respiratoire %1 plus basse que d&apos;habitude</translation>
     </message>
     <message>
-        <source>Device %1 was not among the units this model was trained on: the ranking of subjects carries over to a new unit, the absolute probability and the zone may not (see the model card, known limitations).</source>
-        <translation>L&apos;appareil %1 ne faisait pas partie des unités sur lesquelles ce modèle a été entraîné : le classement des sujets se transpose à une nouvelle unité, la probabilité absolue et la zone peut-être pas (voir la fiche du modèle, limites connues).</translation>
+        <source>Device %1 was not among the units this model was trained on. Its humidity calibration and the model&apos;s gain-free inputs make units at one site agree; a site whose room air differs from the training sites&apos; can still move the probability and the zone (see the model card).</source>
+        <translation>L&apos;appareil %1 ne faisait pas partie des unités sur lesquelles ce modèle a été entraîné. Son étalonnage en humidité et les entrées du modèle, indépendantes du gain des capteurs, accordent les unités d&apos;un même site ; un site dont l&apos;air ambiant diffère de celui des sites d&apos;entraînement peut encore déplacer la probabilité et la zone (voir la fiche du modèle).</translation>
     </message>
     <message>
         <source>baseline</source>

@@ -1263,8 +1263,8 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>Ademmeting %1 lager dan gebruikelijk</translation>
     </message>
     <message>
-        <source>Device %1 was not among the units this model was trained on: the ranking of subjects carries over to a new unit, the absolute probability and the zone may not (see the model card, known limitations).</source>
-        <translation>Apparaat %1 hoorde niet bij de eenheden waarop dit model is getraind: de rangorde van de personen geldt ook op een nieuwe eenheid, de absolute kans en de zone mogelijk niet (zie de modelkaart, bekende beperkingen).</translation>
+        <source>Device %1 was not among the units this model was trained on. Its humidity calibration and the model&apos;s gain-free inputs make units at one site agree; a site whose room air differs from the training sites&apos; can still move the probability and the zone (see the model card).</source>
+        <translation>Apparaat %1 hoorde niet bij de eenheden waarop dit model is getraind. Door de vochtigheidskalibratie en de van de sensorversterking onafhankelijke invoer van het model stemmen eenheden op dezelfde locatie overeen; op een locatie waar de kamerlucht verschilt van die van de trainingslocaties kunnen de kans en de zone nog verschuiven (zie de modelkaart).</translation>
     </message>
     <message>
         <source>baseline</source>
