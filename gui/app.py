@@ -47,10 +47,7 @@ def prepare_application(argv: list[str] | None = None) -> QApplication:
     global _gui_thread_gc
     from pyqtgraph.util.garbage_collector import GarbageCollector
 
-    from gui import refguard
-
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    refguard.install()
     if _gui_thread_gc is None:
         _gui_thread_gc = GarbageCollector(interval=0.5)
     app.setOrganizationName(ORGANIZATION)
