@@ -57,6 +57,18 @@ def _open_store(db: str | None, *, create: bool = False):
         _fail(str(error))
 
 
+def _check_integrity(store) -> None:
+    """Refuse a damaged database before a recording starts (a person must not breathe for a file that
+    cannot keep the result); closes the store and exits with the message when it is damaged."""
+    from enose.storage import StorageError
+
+    try:
+        store.check_integrity()
+    except StorageError as error:
+        store.close()
+        _fail(str(error))
+
+
 db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                          help="SQLite database file (default: the per-user data directory).")  # fmt: skip
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
@@ -140,6 +152,15 @@ def score_summary(store, session_id: int, status: str, model_dir: Path | None, o
     return {"qc": qc, "score": {"given": True, **{k: result[k] for k in keys if k in result}}}
 
 
+def connect_failure(error: Exception) -> str:
+    """The one-line message for a device that could not be connected, with what to do about it."""
+    from enose.acquisition import PortBusy
+
+    if isinstance(error, PortBusy):
+        return f"{error}; wait for it to finish (or close it), then start again. Nothing was recorded."
+    return f"{error}. Check the cable and the port (`enose devices`)."
+
+
 def _protocol_options(fn):
     for option in reversed(
         [
@@ -215,6 +236,7 @@ def run_screening(
         ScreeningProtocol,
         check_protocol_for_device,
     )
+    from enose.storage import StorageError
     from enose.subjects import InvalidSubjectCode, validate_subject_code
 
     try:
@@ -223,6 +245,7 @@ def run_screening(
     except (InvalidSubjectCode, ValueError) as error:
         _fail(str(error))
     store = _open_store(db, create=True)
+    _check_integrity(store)
     total_s = baseline_s + breath_s + purge_s
     expected = int(total_s * 1000 / max(1, period_ms) * 1.2) + 10_000
     acquisition = Acquisition(port, expected_samples=expected)
@@ -231,13 +254,16 @@ def run_screening(
         try:
             acquisition.connect()
         except DeviceError as error:
-            _fail(f"{error}. Check the cable and the port (`enose devices`).")
+            _fail(connect_failure(error))
         stack.callback(acquisition.close)
         try:
             check_protocol_for_device(protocol, acquisition.info.min_period_ms)
         except ProtocolRefused as error:
             _fail(f"{error}; see --period-ms")
-        store.ensure_subject(subject, site=site, **(risk or {}))
+        try:
+            store.ensure_subject(subject, site=site, **(risk or {}))
+        except StorageError as error:
+            _fail(f"{error}. Nothing was recorded.")
         bar = _ProgressBar() if progress else None
         if bar is not None:
             stack.callback(bar.close)
@@ -251,7 +277,11 @@ def run_screening(
             on_progress=bar.update if bar else None,
         )
         with _ctrl_c_aborts(engine):
-            result = engine.run()  # a second Ctrl-C still raises KeyboardInterrupt: stored as aborted too
+            try:
+                result = engine.run()  # a second Ctrl-C still raises KeyboardInterrupt: stored as aborted too
+            except StorageError as error:  # raised only before the session exists: later writes are journalled
+                _fail(f"{error}. Nothing was recorded.")
+        lost = _lost_samples(store, result.session_id, result.lost_samples)
         scoring = score_summary(
             store,
             result.session_id,
@@ -265,7 +295,7 @@ def run_screening(
         "subject": subject,
         "device_serial": acquisition.info.serial if acquisition.info else None,
         "samples": result.n_samples,
-        "lost_samples": result.lost_samples,
+        "lost_samples": lost,
         "duplicates_dropped": result.duplicates,
         "interruptions": result.interruptions,
         "phases": result.phases,
@@ -281,6 +311,19 @@ def run_screening(
     if result.emergency_file:
         summary["emergency_file"] = result.emergency_file
     return summary
+
+
+def _lost_samples(store, session_id: int, counted: int) -> int:
+    """The session's lost samples as QC counts them (:func:`enose.signal.quality.lost_samples`), so the
+    summary and ``enose qc`` never disagree; the acquisition's own count if the recording cannot be read."""
+    from enose.signal.quality import lost_samples
+    from enose.storage import StorageError
+
+    try:
+        return max(counted, lost_samples(store.load_recording(session_id)))
+    except (StorageError, ValueError) as error:
+        log.warning("lost samples of session %s counted by the acquisition only: %s", session_id, error)
+        return counted
 
 
 @contextmanager
@@ -529,11 +572,26 @@ def export(session_id, fmt, out, db, as_json) -> None:
         written = export_recording(recording, fmt, target)
     except OSError as error:
         _fail(f"could not write {target}: {error}")
+    damaged = recording.meta.get("damaged_blocks") or []
+    for hole in damaged:
+        click.echo(f"warning: {describe_damaged_block(hole)}", err=True)
     if as_json:
         click.echo(json.dumps({"session_id": session_id, "format": fmt, "path": str(written),
-                               "samples": recording.n_samples}))  # fmt: skip
+                               "samples": recording.n_samples, "damaged_blocks": damaged}))  # fmt: skip
     else:
         click.echo(f"wrote {recording.n_samples} samples of session {session_id} to {written}")
+
+
+def describe_damaged_block(hole: dict) -> str:
+    """One line saying which seconds a damaged stored block took with it (see ``Store.iter_blocks``)."""
+    if "t_first_s" in hole:
+        span = f"{hole['t_first_s']:.2f}-{hole['t_last_s']:.2f} s"
+    else:
+        after = "the start" if hole.get("after_s") is None else f"{hole['after_s']:.2f} s"
+        before = "the end" if hole.get("before_s") is None else f"{hole['before_s']:.2f} s"
+        span = f"between {after} and {before}"
+    return (f"stored block {hole['chunk_index']} is damaged ({hole['error']}): its {hole['n_samples']} samples, "
+            f"{span} of the session, are missing from the export (a gap, not invented data)")  # fmt: skip
 
 
 #: Modules that add their commands with ``register(cli)``; each is optional so that the core

@@ -183,6 +183,7 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
     from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ProtocolRefused, ScreeningEngine
 
     main = _cli_helpers()
+    main._check_integrity(store)
     try:
         protocol = CalibrationProtocol(kind, zero_s=zero_s, humid_s=humid_s, reference_s=reference_s,
                                        recovery_s=recovery_s)  # fmt: skip
@@ -193,7 +194,7 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
         try:
             acquisition.connect()
         except DeviceError as error:
-            main._fail(f"{error}. Check the cable and the port (`enose devices`).")
+            main._fail(main.connect_failure(error))
         stack.callback(acquisition.close)
         try:
             result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()

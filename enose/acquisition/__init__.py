@@ -2,7 +2,14 @@
 
 from enose.acquisition.acquisition import Acquisition, AcquisitionEvent, DeviceSettings, LinkState
 from enose.acquisition.client import DeviceClient
-from enose.acquisition.errors import DeviceDisconnected, DeviceError, DeviceNak, DeviceNotResponding, LayoutChanged
+from enose.acquisition.errors import (
+    DeviceDisconnected,
+    DeviceError,
+    DeviceNak,
+    DeviceNotResponding,
+    LayoutChanged,
+    PortBusy,
+)
 from enose.acquisition.protocol import (
     HUMIDIFIER_UNAVAILABLE,
     CalibrationProtocol,
@@ -28,6 +35,7 @@ __all__ = [
     "DeviceSettings",
     "LayoutChanged",
     "LinkState",
+    "PortBusy",
     "Progress",
     "ProtocolRefused",
     "ScreeningEngine",

@@ -206,6 +206,15 @@ class Acquisition(DeviceListener):
     def _event(self, kind: str, t_s: float | None = None, **detail: Any) -> None:
         self._events.put(AcquisitionEvent(kind, t_s, detail))
 
+    def session_time_s(self) -> float:
+        """Session seconds of the last sample, 0.0 before the first one.
+
+        Why never None: an event (an interruption above all) is placed in a phase by its time; one
+        stored without a time cannot be placed, and before the first sample the session is at 0 s.
+        """
+        last = self.clock.last_t_s if self.clock is not None else None
+        return 0.0 if last is None else float(last)
+
     def drain_events(self) -> list[AcquisitionEvent]:
         """Events since the last call, oldest first (for the database thread)."""
         out = []
@@ -309,7 +318,7 @@ class Acquisition(DeviceListener):
 
     def _recover(self, reason: str, deadline_s: float = 120.0, interruption: bool = True) -> None:
         """Bring the device back to :attr:`settings`; retried until it works or the deadline passes."""
-        t_s = self.clock.last_t_s if self.clock is not None else None
+        t_s = self.session_time_s()
         if interruption:
             self.interruptions += 1
             log.warning("acquisition interrupted: %s", reason)
@@ -368,5 +377,5 @@ class Acquisition(DeviceListener):
     def _fail(self, error: DeviceError) -> None:
         self.fatal_error = error
         self.state = LinkState.FAILED
-        self._event("acquisition_failed", self.clock.last_t_s if self.clock else None, reason=str(error))
+        self._event("acquisition_failed", self.session_time_s(), reason=str(error))
         self._recovered.set()

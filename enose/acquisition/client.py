@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import serial
 
-from enose.acquisition.errors import DeviceDisconnected, DeviceNak, DeviceNotResponding
+from enose.acquisition.errors import DeviceDisconnected, DeviceNak, DeviceNotResponding, PortBusy
 from firmware_protocol.frames import FrameDecoder
 from firmware_protocol.messages import (
     Ack,
@@ -46,7 +46,7 @@ from firmware_protocol.messages import (
     parse_message,
 )
 
-__all__ = ["DeviceClient", "DeviceListener", "LinkStats", "REPLY_TIMEOUT_S", "RETRIES"]
+__all__ = ["DeviceClient", "DeviceListener", "LinkStats", "REPLY_TIMEOUT_S", "RETRIES", "port_holder"]
 
 log = logging.getLogger(__name__)
 
@@ -178,9 +178,23 @@ class DeviceClient:
         return self._connected.wait(timeout_s)
 
     def _open_port(self) -> None:
+        """Open the port exclusively (POSIX ``flock``).
+
+        Why exclusive: a second program on the same port (a second ``enose screen``, a terminal
+        program) takes half of the frames and answers, which ruins both recordings. The lock is
+        taken before pyserial touches the line settings, so a refused opener leaves the first
+        recording unharmed.
+
+        Raises:
+            PortBusy: another process holds the port (the message names it when it can).
+            DeviceDisconnected: the port cannot be opened for another reason.
+        """
+        exclusive = {"exclusive": True} if os.name == "posix" else {}
         try:
-            self._serial = serial.Serial(self.port, BAUDRATE, timeout=READ_TIMEOUT_S, write_timeout=1.0)
+            self._serial = serial.Serial(self.port, BAUDRATE, timeout=READ_TIMEOUT_S, write_timeout=1.0, **exclusive)
         except (serial.SerialException, OSError) as error:
+            if "exclusively lock" in str(error):
+                raise PortBusy(f"port busy: {self.port} is used by {port_holder(self.port)}") from error
             raise DeviceDisconnected(f"cannot open {self.port}: {error}") from error
         self._decoder.reset()
         self._connected.set()
@@ -375,3 +389,66 @@ class DeviceClient:
         if not self._self_test_event.wait(timeout_s) or self._self_test_result is None:
             raise DeviceNotResponding(f"no SELF_TEST_RESULT within {timeout_s:.0f} s")
         return self._self_test_result
+
+
+def port_holder(port: str) -> str:
+    """Who holds ``port`` open, for the "port busy" message: ``pid N (command)``, else "another program".
+
+    Linux only (``/proc``): the ``flock`` holder from ``/proc/locks`` (visible for any user), else a
+    process with the device among its open files (visible for one's own processes). Best effort: the
+    message must never fail because the holder cannot be found.
+    """
+    try:
+        st = os.stat(port)
+    except OSError:
+        return "another program"
+    me = os.getpid()
+    pids: list[int] = []
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                fields = line.split()
+                if len(fields) >= 6 and fields[1] == "FLOCK":
+                    major, minor, inode = fields[5].split(":")
+                    if int(inode) == st.st_ino and os.makedev(int(major, 16), int(minor, 16)) == st.st_dev:
+                        pids.append(int(fields[4]))
+    except (OSError, ValueError):
+        pass
+    if not pids:
+        pids = _pids_with_open(st)
+    for pid in pids:
+        if pid != me:
+            return f"pid {pid} ({_command_of(pid)})"
+    return "another program"
+
+
+def _pids_with_open(st: os.stat_result) -> list[int]:
+    """Processes (readable by us) with the device of ``st`` open."""
+    found = []
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            for fd in os.listdir(f"/proc/{entry}/fd"):
+                try:
+                    other = os.stat(f"/proc/{entry}/fd/{fd}")
+                except OSError:
+                    continue
+                if other.st_ino == st.st_ino and other.st_dev == st.st_dev and other.st_rdev == st.st_rdev:
+                    found.append(int(entry))
+                    break
+        except OSError:
+            continue
+    return found
+
+
+def _command_of(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            words = handle.read().split(b"\0")
+    except OSError:
+        return "unknown command"
+    text = " ".join(w.decode(errors="replace") for w in words if w)
+    return text[:120] or "unknown command"

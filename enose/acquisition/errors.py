@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DeviceError", "DeviceNotResponding", "DeviceNak", "DeviceDisconnected", "LayoutChanged"]
+__all__ = ["DeviceError", "DeviceNotResponding", "DeviceNak", "DeviceDisconnected", "LayoutChanged", "PortBusy"]
 
 
 class DeviceError(RuntimeError):
@@ -15,6 +15,11 @@ class DeviceNotResponding(DeviceError):
 
 class DeviceDisconnected(DeviceError):
     """The serial port is gone (cable pulled, device powered off)."""
+
+
+class PortBusy(DeviceDisconnected):
+    """Another process holds the serial port (it is opened exclusively): two recordings on one device
+    would each get half the frames and both be ruined, so the second opener is refused."""
 
 
 class DeviceNak(DeviceError):

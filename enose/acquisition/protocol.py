@@ -463,7 +463,9 @@ class ScreeningEngine:
             return
         self._last_flush = now
         for event in self.acq.drain_events():
-            self._record(lambda e=event: self.writer.event(e.kind, e.t_s, **e.detail))
+            # An event always gets a session time (the quality gate places interruptions by it).
+            t_s = event.t_s if event.t_s is not None else self._now_s()
+            self._record(lambda e=event, t=t_s: self.writer.event(e.kind, t, **e.detail))
         end = len(self.acq.buffer)
         if end > self._flushed or force:
             start, lost = self._flushed, self.acq.lost_samples
@@ -488,20 +490,38 @@ class ScreeningEngine:
         self._persisted = end
 
     def _save_emergency_copy(self) -> str:
-        """The database stayed unwritable: put the unsaved samples in a file elsewhere and say where."""
+        """The database stayed unwritable: put the unsaved samples in a file elsewhere and say where.
+
+        Never an empty file: with no unsaved sample there is nothing to rescue (only the session's end
+        is missing, and it shows as interrupted); and the file is written under a temporary name, read
+        back and only then renamed, so a disk that fills up while writing leaves no 0-byte or truncated
+        ``.npz`` that looks like a rescue.
+        """
         block = self.acq.buffer.block(self._persisted)
+        if len(block) == 0:
+            return (f"the database could not be written ({self.storage_error}); every sample was saved, "
+                    "but the end of the session was not recorded (it shows as interrupted)")  # fmt: skip
         session_id = self.writer.session_id if self.writer else "unknown"
         name = f"enose-unsaved-session-{session_id}-{int(time.time())}.npz"
         candidates = [self.store.path.parent / "emergency", default_data_dir() / "emergency",
                       Path.home() / "enose-emergency", Path(tempfile.gettempdir())]  # fmt: skip
         for folder in candidates:
+            target = folder / name
+            partial = folder / (name + ".part")
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                target = folder / name
-                with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+                with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
                     np.savez(handle, values=block.values, channels=np.array(self.acq.layout.names), t=block.t_s,
                              device_seq=block.device_seq, device_t_ms=block.device_t_ms, flags=block.flags)  # fmt: skip
-            except OSError:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                with np.load(partial) as saved:
+                    if saved["values"].shape != block.values.shape:
+                        raise OSError(f"{partial} reads back {saved['values'].shape[0]} samples of {len(block)}")
+                os.replace(partial, target)
+            except (OSError, ValueError, EOFError) as error:  # ValueError/EOFError: a truncated zip reads back
+                log.warning("no emergency file in %s: %s", folder, error)
+                partial.unlink(missing_ok=True)
                 continue
             self.emergency_file = target
             message = (f"the database could not be written ({self.storage_error}); the {len(block)} unsaved "

@@ -29,7 +29,8 @@ from enose.signal.features import SessionGrids, preprocess, session_grids
 from enose.signal.grid import lost_sample_count
 from firmware_protocol.messages import ChannelKind, Inlet, SampleFlag
 
-__all__ = ["Severity", "Reason", "MESSAGES", "SEVERITIES", "QualityBlocked", "quality_gate", "is_blocked"]
+__all__ = ["Severity", "Reason", "MESSAGES", "SEVERITIES", "QualityBlocked", "quality_gate", "is_blocked",
+           "lost_samples"]
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,19 @@ def _robust_slope_noise(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nd
     return slope, noise
 
 
+def lost_samples(rec: Recording) -> int:
+    """The samples a session lost: the one number of the summary, QC, GUI and exports.
+
+    The larger of what the acquisition counted from the device clock (``meta["lost_samples"]``) and
+    what the stored times show (:func:`lost_sample_count`). Why both: a device that reboots after a
+    pulled cable restarts its clock, so the acquisition sees a new epoch, not a gap, while the
+    session time keeps the outage as a hole in ``t_s``.
+    """
+    t = rec.t_s
+    counted = int(rec.meta.get("lost_samples", 0) or 0)
+    return max(counted, lost_sample_count(t, rec.period_ms / 1000.0) if t.size > 1 else 0)
+
+
 def quality_gate(
     rec: Recording,
     *,
@@ -173,15 +187,19 @@ def quality_gate(
 
     # acquisition: lost samples, interruptions, device flags, warm-up
     expected = max(1, int(round((t[-1] - t[0]) / period_s)) + 1) if t.size else 1
-    lost = max(int(rec.meta.get("lost_samples", 0) or 0), lost_sample_count(t, period_s) if t.size > 1 else 0)
+    lost = lost_samples(rec)
     lost_fraction = lost / max(expected, rec.n_samples + lost)
     if lost_fraction > config.max_lost_fraction:
         reasons.append(Reason.of("lost_samples", lost=lost, fraction=round(lost_fraction, 4),
                                  max_fraction=config.max_lost_fraction))  # fmt: skip
-    stops = [float(s) for s in rec.meta.get("interruptions", []) or []]
+    recorded = list(rec.meta.get("interruptions", []) or [])
+    stops = [float(s) for s in recorded if s is not None]
+    # An interruption stored without a time (by versions before the fix of issue 13) cannot be placed
+    # outside the breath: it may have cut it, so it blocks as one during the breath would.
+    untimed = len(recorded) - len(stops)
     during = [s for s in stops if breath_p.start_s <= s < breath_p.end_s]
-    if during:
-        reasons.append(Reason.of("interrupted_breath", at_s=during))
+    if during or untimed:
+        reasons.append(Reason.of("interrupted_breath", at_s=during, **({"untimed": untimed} if untimed else {})))
     elif stops:
         reasons.append(Reason.of("interrupted_other_phase", at_s=stops))
     faults = int(SampleFlag.HEATER_FAULT | SampleFlag.PUMP_FAULT | SampleFlag.LOW_FLOW)

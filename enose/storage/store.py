@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import sqlite3
+import time
 import uuid as uuid_module
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -84,6 +88,46 @@ def _writer_alive(row: dict) -> bool:
     return age <= timedelta(seconds=STALE_AFTER_S)
 
 
+def _space_hint(target: Path) -> str:
+    """", the disk holding it is full (N kB free): free space, then start again" when that is the cause, else ""."""
+    try:
+        free = shutil.disk_usage(target.parent if target.parent.exists() else ".").free
+    except OSError:
+        return ""
+    if free >= LOW_SPACE_BYTES:
+        return ""
+    return f"; the disk holding it is full ({free // 1024} kB free): free space, then start again"
+
+
+#: Below this much free space a failed write is reported as a full disk.
+LOW_SPACE_BYTES = 16 * 1024 * 1024
+
+
+#: How long a first open keeps retrying the switch to WAL while another process switches it (s).
+WAL_SWITCH_WAIT_S = 10.0
+
+
+def _enable_wal(connection: sqlite3.Connection) -> None:
+    """Switch ``connection``'s file to WAL, retrying while another process is switching it too.
+
+    Why retry here: SQLite answers ``database is locked`` at once, without calling the busy
+    handler, when two connections change the journal mode of a new file at the same moment
+    (issue 13: several processes opening a new database at once). The loser waits a moment and
+    finds the file in WAL already.
+    """
+    deadline = time.monotonic() + WAL_SWITCH_WAIT_S
+    pause = 0.005
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)  # another process holds the lock: nothing to await across processes
+        pause = min(0.1, pause * 2)
+
+
 @dataclass
 class Store:
     """An open session database.
@@ -130,7 +174,7 @@ class Store:
         try:
             if fresh:
                 os.chmod(target, 0o600)  # patient data: owner only
-            connection.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
             apply_migrations(connection)
@@ -139,7 +183,7 @@ class Store:
             raise StorageError(str(error)) from error
         except (sqlite3.DatabaseError, OSError) as error:
             connection.close()
-            raise StorageError(f"cannot open the database {target}: {error}") from error
+            raise StorageError(f"cannot open the database {target}: {error}{_space_hint(target)}") from error
         return cls(target, sqlite_utils.Database(connection))
 
     @property
@@ -157,9 +201,21 @@ class Store:
 
     # -- devices and subjects ------------------------------------------------
 
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One write transaction; a failure (disk full, read-only file) becomes a :class:`StorageError`
+        naming the file, what was being written and, for a full disk, what to do."""
+        try:
+            with self.conn:
+                yield
+        except sqlite3.Error as error:
+            raise StorageError(
+                f"cannot write {what} to the database {self.path}: {error}{_space_hint(self.path)}"
+            ) from error
+
     def upsert_device(self, serial: str, model: str, firmware: str, min_period_ms: int, layout: ChannelLayout) -> None:
         now = utc_now()
-        with self.conn:
+        with self._writing("the device record"):
             self.conn.execute(
                 """INSERT INTO devices (serial, model, firmware, min_period_ms, channels, first_seen, last_seen)
                    VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -171,7 +227,7 @@ class Store:
     def ensure_subject(self, code: str, **risk_factors: Any) -> None:
         """Create the subject if new; update the risk factors that are given (not None)."""
         factors = {k: v for k, v in risk_factors.items() if v is not None}
-        with self.conn:
+        with self._writing(f"subject {code}"):
             self.conn.execute(
                 "INSERT INTO subjects (code, created_at) VALUES (?, ?) ON CONFLICT(code) DO NOTHING",
                 (code, utc_now()),
@@ -201,7 +257,7 @@ class Store:
     ) -> SessionWriter:
         """Start a session row (status ``running``) and return its writer."""
         now = utc_now()
-        with self.conn:
+        with self._writing("a new session"):
             cursor = self.conn.execute(
                 """INSERT INTO sessions (uuid, kind, subject_code, device_serial, firmware, operator, site,
                    started_at, heartbeat_at, writer_host, writer_pid, status, software_version, protocol,
@@ -256,7 +312,7 @@ class Store:
             if self._present(row)["status"] == "interrupted"
         ]
         for session_id in stale:
-            with self.conn:
+            with self._writing(f"the end of interrupted session {session_id}"):
                 self.conn.execute(
                     "UPDATE sessions SET status = 'interrupted', ended_at = heartbeat_at WHERE id = ?", (session_id,)
                 )
@@ -287,29 +343,78 @@ class Store:
 
     # -- samples ---------------------------------------------------------------
 
-    def iter_blocks(self, session_id: int) -> Iterator[SampleBlock]:
-        """Yield the stored sample blocks of a session in order."""
+    def check_integrity(self) -> None:
+        """Refuse a damaged database file (``PRAGMA quick_check``) before anything is recorded in it.
+
+        Why before a screening: a damaged page is otherwise found only when the first write after
+        the breath touches it, and the subject has breathed for nothing. ``quick_check`` reads every
+        page (seconds for a large file) but skips the slower index cross-checks of ``integrity_check``.
+
+        Raises:
+            StorageError: naming the file, the first problems found and what to do.
+        """
+        try:
+            problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+        if problems != ["ok"]:
+            raise StorageError(
+                f"the database {self.path} is damaged ({'; '.join(problems)[:300]}): nothing was recorded. "
+                "Keep the file for recovery (do not delete it), restore it from a backup or start with a new "
+                "file (--db), and tell the technician"
+            )
+
+    def iter_blocks(self, session_id: int, damaged: list[dict] | None = None) -> Iterator[SampleBlock]:
+        """Yield the stored sample blocks of a session in order.
+
+        A block whose bytes no longer decode (a damaged file: ``zlib.error``, a wrong length) raises
+        :class:`StorageError`, unless ``damaged`` is a list: then the block is skipped and described
+        there (``chunk_index``, ``first_sample``, ``n_samples``, ``t_first_s``/``t_last_s`` when its
+        time column still decodes, and ``after_s``/``before_s``: the last intact sample before the hole
+        and the first after it, None at either end), so one bad block costs its second of data, not
+        the session, and an export can say which seconds are missing.
+        """
+        last_t_s: float | None = None
+        open_holes: list[dict] = []
         for row in self.conn.execute(
-            """SELECT n_samples, n_channels, codec, t_s, device_seq, device_t_ms, flags, "values"
-               FROM sample_chunks WHERE session_id = ? ORDER BY chunk_index""",
+            """SELECT chunk_index, first_sample, n_samples, n_channels, codec, t_s, device_seq, device_t_ms, flags,
+               "values" FROM sample_chunks WHERE session_id = ? ORDER BY chunk_index""",
             (session_id,),
         ):
-            n, n_channels, codec, t_s, seq, t_ms, flags, values = row
+            chunk_index, first_sample, n, n_channels, codec, t_s, seq, t_ms, flags, values = row
             if codec != CODEC:
                 raise StorageError(f"session {session_id} uses sample codec {codec!r}, unknown to this version")
-            yield SampleBlock(
-                unpack_column(t_s, "<f8", (n,)),
-                unpack_column(seq, "<u2", (n,)),
-                unpack_column(t_ms, "<u4", (n,)),
-                unpack_column(flags, "<u2", (n,)),
-                unpack_column(values, "<f4", (n, n_channels)),
-            )
+            try:
+                block = SampleBlock(
+                    unpack_column(t_s, "<f8", (n,)),
+                    unpack_column(seq, "<u2", (n,)),
+                    unpack_column(t_ms, "<u4", (n,)),
+                    unpack_column(flags, "<u2", (n,)),
+                    unpack_column(values, "<f4", (n, n_channels)),
+                )
+            except (zlib.error, ValueError, TypeError) as error:
+                if damaged is None:
+                    raise StorageError(
+                        f"sample block {chunk_index} of session {session_id} is damaged ({error})"
+                    ) from error
+                hole = _describe_damaged(chunk_index, first_sample, n, t_s, error)
+                hole.update(after_s=last_t_s, before_s=None)
+                damaged.append(hole)
+                open_holes.append(hole)
+                continue
+            if n:
+                for hole in open_holes:
+                    hole["before_s"] = float(block.t_s[0])
+                open_holes.clear()
+                last_t_s = float(block.t_s[-1])
+            yield block
 
     def load_recording(self, session_id: int) -> Recording:
         """The whole session as a :class:`Recording` (samples, phases, metadata)."""
         row = self.session(session_id)
         layout = ChannelLayout.from_json(json.loads(row["channels"]))
-        blocks = list(self.iter_blocks(session_id))
+        damaged: list[dict] = []
+        blocks = list(self.iter_blocks(session_id, damaged))
         n_channels = len(layout)
 
         def cat(name: str, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -332,6 +437,7 @@ class Store:
             "event_kinds": sorted({e["kind"] for e in events}),
             "protocol": json.loads(row["protocol"]),
             "software_version": row["software_version"],
+            "damaged_blocks": damaged,
         }
         return Recording(
             layout=layout,
@@ -345,6 +451,19 @@ class Store:
             session_id=session_id,
             meta=meta,
         )
+
+
+def _describe_damaged(chunk_index: int, first_sample: int, n: int, t_blob: bytes, error: Exception) -> dict:
+    """What is known of a block that no longer decodes: its place, and its seconds if its time column decodes."""
+    found = {"chunk_index": int(chunk_index), "first_sample": int(first_sample), "n_samples": int(n),
+             "error": f"{type(error).__name__}: {error}"}  # fmt: skip
+    try:
+        t = unpack_column(t_blob, "<f8", (n,))
+    except (zlib.error, ValueError, TypeError):
+        return found
+    if n:
+        found.update(t_first_s=float(t[0]), t_last_s=float(t[-1]))
+    return found
 
 
 class SessionWriter:
