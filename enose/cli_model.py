@@ -265,34 +265,64 @@ def train(
         _fail(str(error))
     report["flow"] = flow
     saved = save_model(model, out, report=report, simulated=source.db is not None)
+    trained_on = report["training_data"]
     summary = {
         "model_id": saved.model_id,
         "path": str(Path(out)),
         "chosen": report["chosen"],
         "cv_design": report["cv"]["design"],
-        "cv_auc": report["chosen_oof_auc"],
+        "oof_auc": report["chosen_oof_auc"],
+        "oof_auc_ci": report["chosen_oof_auc_ci"],
+        "cv_auc": report["chosen_oof_auc"],  # the same figure, under its earlier name
         "cv_auc_ci": report["chosen_oof_auc_ci"],
+        "n": trained_on["n_sessions"],
+        "n_cancer": trained_on["n_cancer"],
+        "n_subjects": trained_on["n_subjects"],
+        **NOT_COMPUTED_YET,
         "comparison": report["comparison"],
         "thresholds": report["thresholds"],
         "locked": {k: v for k, v in report["locked"].items() if k in ("site", "devices", "auc", "auc_ci", "n")},
+        "warnings": list(report.get("warnings", [])),
     }
     if as_json:
         _json(summary)
         return
     click.echo(f"model {saved.model_id} -> {out}  ({report['cv']['design']})")
     for row in report["comparison"]:
-        click.echo(
-            f"  {row['name']:7s} {row['columns']:28s} AUC {row['auc']:.3f} ({row['auc_ci'][0]:.3f}-{row['auc_ci'][1]:.3f})"
-        )
+        click.echo(f"  {row['name']:7s} {row['columns']:28s} AUC {row['auc']:.3f} ({_ci_text(row['auc_ci'])})")
     t = report["thresholds"]
     click.echo(
         f"chosen {report['chosen']}; thresholds: green < {t['rule_out']:.4f} <= orange < {t['refer']:.4f} <= red"
     )
     locked = report["locked"]
     if locked.get("auc") is not None:
-        click.echo(
-            f"locked site {locked['site']}: AUC {locked['auc']:.3f} ({locked['auc_ci'][0]:.3f}-{locked['auc_ci'][1]:.3f})"
-        )
+        click.echo(f"locked site {locked['site']}: AUC {locked['auc']:.3f} ({_ci_text(locked['auc_ci'])})")
+    for text in summary["warnings"]:
+        click.echo(f"WARNING: {text}")
+
+
+#: Fields of ``train --json`` that a later change computes (permutation test, confounding audit): present,
+#: null, and said to be so, so that a reader of the JSON never takes a missing check for a passed one.
+NOT_COMPUTED_YET = {
+    "permutation_p": None,
+    "null_auc_mean": None,
+    "confounding": None,
+    "not_computed": "permutation_p, null_auc_mean and confounding are not computed yet (planned: permutation test "
+    "and confounding audit); null means not checked, not passed",
+}
+
+
+#: What ``evaluate --json`` says about the overlap with the training data (counts and how it knows; no hashes).
+OVERLAP_FIELDS = ("shared_subjects", "rows_of_shared_subjects", "shared_rows", "n_rows", "n_subjects", "basis", "how",
+                  "seen_sites", "seen_devices")  # fmt: skip
+
+
+def _ci_text(pair) -> str:
+    """``low-high`` to 3 decimals, or 'CI not estimable' when either end is missing."""
+    low, high = (pair or [None, None])[:2]
+    if low is None or high is None or low != low or high != high:  # None or NaN
+        return "CI not estimable"
+    return f"{low:.3f}-{high:.3f}"
 
 
 @click.command()
@@ -344,7 +374,10 @@ def evaluate(
         "auc_ci": m["auc_ci"],
         "calibration_slope": m.get("calibration_slope"),
         "calibration_intercept": m.get("calibration_intercept"),
+        "auc_ci_method": m.get("auc_ci_method"),
         "independent_of_training": report["independent"],
+        "training_overlap": {k: report["independence"][k] for k in OVERLAP_FIELDS},
+        "warnings": list(report["warnings"]),
         "out_of_distribution": report["flow"]["out_of_distribution"],
         "thresholds": {
             key: {
@@ -368,11 +401,17 @@ def evaluate(
     if as_json:
         _json(headline)
         return
-    click.echo(f"{model.model_id} on {m['n']} sessions: AUC {m['auc']:.3f} ({m['auc_ci'][0]:.3f}-{m['auc_ci'][1]:.3f})")
+    auc = "-" if m["auc"] is None else f"{m['auc']:.3f} ({_ci_text(m['auc_ci'])})"
+    click.echo(f"{model.model_id} on {m['n']} sessions: AUC {auc}")
     for key, v in m["thresholds"].items():
         click.echo(
             f"  {key}: sensitivity {v['sensitivity']:.3f}, specificity {v['specificity']:.3f}, PPV {v['ppv']:.3f}, NPV {v['npv']:.3f}"
         )
+    independent = headline["independent_of_training"]
+    word = "unknown" if not isinstance(independent, bool) else ("yes" if independent else "NO")
+    click.echo(f"independent of training: {word} - {report['independence']['how']}")
+    for text in headline["warnings"]:
+        click.echo(f"WARNING: {text}")
     click.echo(f"report: {headline['report']}")
 
 

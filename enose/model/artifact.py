@@ -33,6 +33,7 @@ import skops.io as sio
 
 from enose import __version__
 from enose.model.errors import ModelIntegrityError, ModelMismatchError
+from enose.model.overlap import fingerprint_summary
 from enose.model.training import CANDIDATES, TrainedModel
 from enose.model.zones import ZoneThresholds
 
@@ -113,6 +114,12 @@ class RiskModel:
         """Serial numbers of the devices whose sessions trained the model (from the hashed artifact);
         empty for an external table or a model saved before they were recorded."""
         return list((self.trained.scope or {}).get("units") or [])
+
+    @property
+    def training_fingerprint(self) -> dict | None:
+        """Keyed hashes of the training subjects and rows (from the hashed artifact; see
+        :mod:`enose.model.overlap`); None for a model saved before they were recorded."""
+        return (self.trained.scope or {}).get("training_fingerprint") or None
 
     # -- compatibility checks --------------------------------------------------------
 
@@ -226,6 +233,7 @@ def _card(model: TrainedModel, name: str, sha: str, report: dict, simulated: boo
             "between sites (room air). Read the locked-site zones before relying on a zone from a unit or a site "
             "the model has not seen.",
         ],
+        "training_fingerprint": fingerprint_summary((model.scope or {}).get("training_fingerprint")),
         "uncertainty": f"90% percentile interval of a {len(model.bootstrap)}-model subject-bootstrap ensemble",
         "ood": _ood_text(report.get("ood_limits")),
         "features": list(model.feature_names),
@@ -352,7 +360,17 @@ def card_markdown(card: dict) -> str:
             lines += [f"## {title}", ""] + [f"- {text}" for text in card[key]["text"]] + [""]
     if card.get("limitations"):
         lines += ["## Known limitations", ""] + [f"- {text}" for text in card["limitations"]] + [""]
+    if tr.get("warnings"):
+        lines += ["## Warnings", ""] + [f"- {text}" for text in tr["warnings"]] + [""]
     lines += ["## Uncertainty and out-of-distribution", "", f"- {card['uncertainty']}", f"- {card['ood']}", ""]
+    fingerprint = card.get("training_fingerprint")
+    if fingerprint:
+        subjects = "no subject ids" if fingerprint["n_subjects"] is None else f"{fingerprint['n_subjects']} subject ids"
+        lines += [
+            f"- training fingerprint: {subjects} and {fingerprint['n_rows']} rows ({fingerprint['method']}); "
+            "`enose evaluate` uses it to report whether its data overlap the training data",
+            "",
+        ]
     lines += ["## Inputs", ""]
     if card["channel_layout"]:
         lines.append(

@@ -56,6 +56,10 @@ class Dataset:
         processing_version: signal-processing version of the features.
         phase_durations_s: median recorded duration of each protocol phase (database rows only):
             a model refuses to zone a recording whose phases are clearly shorter.
+        subject_known: whether ``subject`` holds real subject identifiers (database subject
+            codes, a table's ``group`` column) rather than the row numbers put there when there
+            are none. Why: training-overlap detection may compare subjects only when both sides
+            name them; two tables' row numbers "0", "1", ... are not the same people.
     """
 
     X: np.ndarray
@@ -70,9 +74,12 @@ class Dataset:
     layout: list[dict] | None = None
     processing_version: str | None = None
     phase_durations_s: dict[str, float] | None = None
+    subject_known: bool | None = None
 
     def __post_init__(self) -> None:
         n = self.X.shape[0]
+        if self.subject_known is None:
+            self.subject_known = self.subject is not None
         if self.X.shape[1] != len(self.feature_names) + len(self.clinical_names):
             raise ValueError("X columns do not match feature_names + clinical_names")
         blank = np.full(n, "", dtype=object)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from enose.model.metrics import (
+    auc_interval,
     auc_with_ci,
     brier_score,
     calibration_curve_points,
@@ -28,7 +29,9 @@ from enose.model.metrics import (
     metrics_at_threshold,
     net_benefit_curve,
     roc_points,
+    small_sample_warnings,
 )
+from enose.model.overlap import training_overlap
 from enose.model.zones import ZoneThresholds, assign_zone
 
 __all__ = ["headline_metrics", "write_report", "subgroup_table", "evaluate_model"]
@@ -49,16 +52,22 @@ def headline_metrics(
     Accuracy is of the probabilities of every session; ``ood`` (``(n,)`` bool),
     when given, adds the zones as the clinic would see them, with the
     out-of-distribution sessions 'inconclusive' (repeat) instead of green/orange/red.
+
+    ``auc_ci_method`` says how the AUC interval was made (``bootstrap``, or ``score`` at small
+    n, see :func:`~enose.model.metrics.auc_interval`) and ``warnings`` holds a sentence when a
+    class has fewer than 10 subjects: the reader is told, not left to guess from the interval.
     """
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
     out: dict = {"n": int(y.size), "n_cancer": int(y.sum()), "n_control": int((1 - y).sum())}
     if y.min() == y.max():
-        out.update({"auc": None, "auc_ci": [None, None]})
+        out.update({"auc": None, "auc_ci": [None, None], "auc_ci_method": None})
     else:
-        auc, ci = auc_with_ci(y, p, groups=groups, n_boot=n_boot, seed=seed)
+        auc, ci, method = auc_interval(y, p, groups=groups, n_boot=n_boot, seed=seed)
         slope, intercept = calibration_slope_intercept(y, p)
-        out.update({"auc": auc, "auc_ci": list(ci), "calibration_slope": slope, "calibration_intercept": intercept})
+        out.update({"auc": auc, "auc_ci": list(ci), "auc_ci_method": method, "calibration_slope": slope,
+                    "calibration_intercept": intercept})  # fmt: skip
+    out["warnings"] = small_sample_warnings(y, groups)
     out["brier"] = brier_score(y, p)
     refer = metrics_at_threshold(y, p, thresholds.refer)
     rule_out = metrics_at_threshold(y, p, thresholds.rule_out)
@@ -179,6 +188,12 @@ def _ci(pair) -> str:
     return f"{_fmt(pair[0])}-{_fmt(pair[1])}"
 
 
+def _ci_method_text(method: str | None, n_boot: int) -> str:
+    if method == "score":
+        return "Newcombe score interval: too few subjects, or too clean a separation, for a bootstrap"
+    return f"subject-level bootstrap, {n_boot} replicates"
+
+
 def _markdown(report: dict, images: list[Path]) -> str:
     m = report["metrics"]
     lines = [
@@ -189,6 +204,10 @@ def _markdown(report: dict, images: list[Path]) -> str:
         f"Data: {report['data']['source']}; {report['data']['n_sessions']} sessions of "
         f"{report['data']['n_subjects']} subjects ({report['data']['n_cancer']} cancer, {report['data']['n_control']} control).",
         "",
+    ]
+    if report.get("warnings"):
+        lines += ["## Warnings", ""] + [f"- **{text}**" for text in report["warnings"]] + [""]
+    lines += [
         "## Flow of sessions (STARD)",
         "",
         "| | sessions |",
@@ -203,7 +222,7 @@ def _markdown(report: dict, images: list[Path]) -> str:
         "",
         "## Discrimination and calibration",
         "",
-        f"- AUC **{_fmt(m['auc'])}** (95 % CI {_ci(m['auc_ci'])}, subject-level bootstrap, {report['n_boot']} replicates)",
+        f"- AUC **{_fmt(m['auc'])}** (95 % CI {_ci(m['auc_ci'])}, {_ci_method_text(m.get('auc_ci_method'), report['n_boot'])})",
         f"- calibration slope {_fmt(m.get('calibration_slope'), 2)}, intercept {_fmt(m.get('calibration_intercept'), 2)}; Brier score {_fmt(m['brier'])}",
         "",
         "## Accuracy at the pre-specified thresholds",
@@ -297,10 +316,14 @@ def write_report(
     n_boot: int = 1000,
     simulated: bool = True,
     ood: np.ndarray | None = None,
+    independence: dict | None = None,
+    warnings: list[str] | None = None,
 ) -> dict:
     """Compute every metric, draw the plots, write ``report.md``, ``report.html`` and ``metrics.json``.
 
-    Returns the report dictionary (``metrics`` holds the headline numbers).
+    ``independence`` (from :func:`~enose.model.overlap.training_overlap`) and ``warnings``
+    (sentences shown first in the report) are added by :func:`evaluate_model`. Returns the
+    report dictionary (``metrics`` holds the headline numbers, ``warnings`` every warning).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -315,6 +338,8 @@ def write_report(
         "design": design,
         "n_boot": n_boot,
         "metrics": metrics,
+        "independence": independence,
+        "warnings": [*(warnings or []), *metrics["warnings"]],
         "per_site": subgroup_table(y, p, site, thresholds, n_boot=min(n_boot, 300)),
         "per_device": subgroup_table(y, p, device, thresholds, n_boot=min(n_boot, 300)),
         "calibration_curve": calibration_curve_points(y, p),
@@ -332,7 +357,12 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
     """Score a :class:`~enose.model.dataset.Dataset` with a loaded model and write the validation report.
 
     The report states the model's own validation design (blocked CV, locked
-    site) and whether this data set's sites and devices were seen in training.
+    site), whether this data set's sites and devices were seen in training, and
+    whether its subjects or rows trained the model (``report["independent"]``:
+    True, False or "unknown", from the model's training fingerprint, see
+    :mod:`enose.model.overlap`). Site and device names alone cannot show
+    independence: an external table has none, and the same table re-read has
+    the same (empty) ones.
     """
     if ds.layout is not None:
         model.check_layout(ds.layout)
@@ -347,6 +377,16 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
     trained_on = training.get("training_data", {})
     seen_sites = sorted(set(trained_on.get("sites", [])) & {str(s) for s in ds.site if s})
     seen_devices = sorted(set(trained_on.get("devices", [])) & {str(d) for d in ds.device if d})
+    overlap = training_overlap(model.training_fingerprint, ds)
+    overlap.update({"seen_sites": seen_sites, "seen_devices": seen_devices})
+    warnings = []
+    if overlap["independent"] is False:
+        warnings.append(
+            f"training overlap: {overlap['how']}. These figures are not a validation: they measure, in part, "
+            "how well the model remembers its training data"
+        )
+    elif overlap["independent"] == "unknown":
+        warnings.append(f"independence of the training data unknown: {overlap['how']}")
     locked = training.get("locked", {})
     design = [
         f"model {model.model_id} ({model.trained.candidate}); thresholds fixed before this evaluation "
@@ -364,6 +404,7 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
             if not seen_sites and not seen_devices
             else f"WARNING: seen in training - sites {', '.join(seen_sites) or '-'}, devices {', '.join(seen_devices) or '-'}"
         ),
+        f"independent of the training subjects and rows: {_independence_word(overlap['independent'])} - {overlap['how']}",
         f"{int(ood.sum())} sessions flagged out of distribution ('inconclusive, repeat' in the clinic); "
         "accuracy metrics include them, the zone counts show them as inconclusive",
     ]
@@ -384,6 +425,12 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
         n_boot=n_boot,
         simulated=bool(model.card.get("not_for_clinical_use")),
         ood=ood,
+        independence=overlap,
+        warnings=warnings,
     )
-    report["independent"] = not seen_sites and not seen_devices
+    report["independent"] = overlap["independent"]
     return report
+
+
+def _independence_word(value) -> str:
+    return {True: "yes", False: "NO"}.get(value, "unknown") if isinstance(value, bool) else "unknown"

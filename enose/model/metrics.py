@@ -8,7 +8,14 @@ probability of cancer). Confidence intervals:
 * AUC and calibration: percentile bootstrap, resampling whole *groups*
   (subjects) when ``groups`` is given, so repeated sessions of one person do
   not narrow the interval; resampling is stratified by class so every replicate
-  has both classes.
+  has both classes;
+* AUC with fewer than :data:`MIN_PER_CLASS` subjects in a class, or whose bootstrap
+  interval collapses to a point (perfect separation): Newcombe's score-type
+  interval (:func:`auc_score_interval`). A bootstrap of five perfectly separated
+  rows gives ``1.000 (1.000-1.000)`` because every replicate is perfectly separated
+  too; the score interval, like Wilson's for a proportion, stays wide at small n.
+
+:func:`small_sample_warnings` says, in words, when a figure rests on too few cases.
 """
 
 from __future__ import annotations
@@ -20,8 +27,12 @@ from scipy import optimize, stats
 from sklearn.metrics import roc_auc_score, roc_curve
 
 __all__ = [
+    "MIN_PER_CLASS",
     "wilson_interval",
     "auc_with_ci",
+    "auc_interval",
+    "auc_score_interval",
+    "small_sample_warnings",
     "BinaryMetrics",
     "metrics_at_threshold",
     "calibration_slope_intercept",
@@ -31,6 +42,10 @@ __all__ = [
 ]
 
 _EPS = 1e-6
+
+#: Fewer subjects than this in either class and a figure is flagged as resting on too few cases
+#: (and the AUC interval is the score interval, not a bootstrap).
+MIN_PER_CLASS = 10
 
 
 def wilson_interval(successes: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -60,6 +75,86 @@ def _bootstrap_indices(y: np.ndarray, groups: np.ndarray | None, n_boot: int, rn
         yield np.concatenate([members[g] for g in picked])
 
 
+def class_counts(y: np.ndarray, groups: np.ndarray | None = None) -> tuple[int, int]:
+    """``(cases, controls)`` counted as independent units: subjects when ``groups`` is given, else rows.
+
+    A subject's class is the majority label of its rows (subjects have one label).
+    """
+    y = np.asarray(y, dtype=int)
+    if groups is None or y.size == 0:
+        return int(y.sum()), int(y.size - y.sum())
+    _, inverse = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    label = np.bincount(inverse, weights=y) / np.bincount(inverse) >= 0.5
+    return int(label.sum()), int(label.size - label.sum())
+
+
+def auc_score_interval(auc: float, n_cases: int, n_controls: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Newcombe's (2006, method 5) score-type interval for an AUC: every theta with ``(auc - theta)^2 <= z^2 V(theta)``.
+
+    ``V`` is the Hanley-McNeil variance with both class sizes replaced by
+    ``N* = (n_cases + n_controls) / 2 - 1``::
+
+        V(theta) = theta (1 - theta) / (m n) * [1 + (N* - 1) ((1 - theta) / (2 - theta) + theta / (1 + theta))]
+
+    Why this one: the variance is evaluated at the candidate ``theta``, not at the
+    observed AUC, so (like Wilson's interval for a proportion) it does not shrink to
+    zero width when the observed AUC is 0 or 1, and it stays inside [0, 1]. With 3
+    cases and 2 controls perfectly separated it gives about 0.54-1.00, not 1.00-1.00.
+    Solved on a grid of 1e-4 (the interval is reported to 3 decimals).
+    """
+    m, n = int(n_cases), int(n_controls)
+    if m < 1 or n < 1 or not np.isfinite(auc):
+        return (float("nan"), float("nan"))
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    n_star = max((m + n) / 2 - 1, 1.0)
+    theta = np.linspace(0.0, 1.0, 10_001)
+    variance = theta * (1 - theta) / (m * n) * (1 + (n_star - 1) * ((1 - theta) / (2 - theta) + theta / (1 + theta)))
+    inside = theta[(auc - theta) ** 2 <= z * z * variance + 1e-15]
+    if inside.size == 0:  # cannot happen (theta = auc is always inside), kept for safety
+        return (float(auc), float(auc))
+    return (float(min(inside.min(), auc)), float(max(inside.max(), auc)))
+
+
+def auc_interval(
+    y: np.ndarray,
+    p: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, tuple[float, float], str]:
+    """ROC AUC, its CI and the name of the CI's method (``'bootstrap'`` or ``'score'``).
+
+    Percentile bootstrap (cluster bootstrap over ``groups``) when both classes hold at
+    least :data:`MIN_PER_CLASS` subjects; otherwise, or when the bootstrap interval has
+    zero width, Newcombe's score interval (:func:`auc_score_interval`) over the number of
+    subjects per class. Why: a bootstrap can only resample what it has; with a handful of
+    cases, or perfectly separated ones, every replicate repeats the observed AUC and the
+    interval collapses to a point that claims a certainty the data do not have.
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    auc = float(roc_auc_score(y, p))
+    n_cases, n_controls = class_counts(y, groups)
+    if min(n_cases, n_controls) < MIN_PER_CLASS:
+        return auc, auc_score_interval(auc, n_cases, n_controls, confidence), "score"
+    rng = np.random.default_rng(seed)
+    values = []
+    for idx in _bootstrap_indices(y, groups, n_boot, rng):
+        yy = y[idx]
+        if yy.min() == yy.max():
+            continue
+        values.append(roc_auc_score(yy, p[idx]))
+    if not values:
+        return auc, auc_score_interval(auc, n_cases, n_controls, confidence), "score"
+    alpha = (1 - confidence) / 2
+    low, high = float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha))
+    if high - low < 1e-12:
+        return auc, auc_score_interval(auc, n_cases, n_controls, confidence), "score"
+    return auc, (low, high), "bootstrap"
+
+
 def auc_with_ci(
     y: np.ndarray,
     p: np.ndarray,
@@ -69,21 +164,27 @@ def auc_with_ci(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> tuple[float, tuple[float, float]]:
-    """ROC AUC and its percentile-bootstrap CI (cluster bootstrap over ``groups``)."""
-    y = np.asarray(y, dtype=int)
-    p = np.asarray(p, dtype=float)
-    auc = float(roc_auc_score(y, p))
-    rng = np.random.default_rng(seed)
-    values = []
-    for idx in _bootstrap_indices(y, groups, n_boot, rng):
-        yy = y[idx]
-        if yy.min() == yy.max():
-            continue
-        values.append(roc_auc_score(yy, p[idx]))
-    if not values:
-        return auc, (float("nan"), float("nan"))
-    alpha = (1 - confidence) / 2
-    return auc, (float(np.quantile(values, alpha)), float(np.quantile(values, 1 - alpha)))
+    """ROC AUC and its CI: percentile bootstrap, or the score interval at small n (see :func:`auc_interval`)."""
+    auc, ci, _ = auc_interval(y, p, groups=groups, n_boot=n_boot, confidence=confidence, seed=seed)
+    return auc, ci
+
+
+def small_sample_warnings(y: np.ndarray, groups: np.ndarray | None = None, *, what: str = "these figures") -> list[str]:
+    """One sentence when either class has fewer than :data:`MIN_PER_CLASS` subjects, else nothing.
+
+    Why: an AUC, a sensitivity or a specificity from a few cases can take almost any
+    value by chance; a reader must be told before reading the number, not left to
+    infer it from the width of an interval.
+    """
+    n_cases, n_controls = class_counts(y, groups)
+    if min(n_cases, n_controls) >= MIN_PER_CLASS:
+        return []
+    unit = "subjects" if groups is not None else "cases"
+    return [
+        f"small sample: {what} rest on {n_cases} cancer and {n_controls} control {unit} (fewer than "
+        f"{MIN_PER_CLASS} per class), too few to mean anything; the AUC interval is a score interval "
+        "(Newcombe), not a bootstrap, and every interval is wide"
+    ]
 
 
 @dataclass(frozen=True)

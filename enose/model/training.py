@@ -39,7 +39,14 @@ from tqdm import tqdm
 from enose.model.dataset import Dataset
 from enose.model.errors import NotEnoughData
 from enose.model.estimators import MahalanobisOOD, PLSDAClassifier, PositiveLog
-from enose.model.metrics import auc_with_ci, brier_score, calibration_slope_intercept, metrics_at_threshold
+from enose.model.metrics import (
+    auc_with_ci,
+    brier_score,
+    calibration_slope_intercept,
+    metrics_at_threshold,
+    small_sample_warnings,
+)
+from enose.model.overlap import training_fingerprint
 from enose.model.zones import ZoneThresholds, choose_thresholds
 
 __all__ = [
@@ -276,8 +283,9 @@ class TrainedModel:
     layout: list[dict] | None = None
     processing_version: str | None = None
     scope: dict | None = None
-    """What the model was trained on and checks at scoring: ``units`` (device serials) and
-    ``phase_durations_s`` (median per phase). Stored in the hashed artifact, not only on the card."""
+    """What the model was trained on and checks at scoring: ``units`` (device serials),
+    ``phase_durations_s`` (median per phase) and ``training_fingerprint`` (keyed hashes of the
+    training subjects and rows, :mod:`enose.model.overlap`). Stored in the hashed artifact, not only on the card."""
 
     @property
     def columns(self) -> list[str]:
@@ -356,7 +364,12 @@ def train_model(
     thresholds = choose_thresholds(train.y, best.oof, target_sensitivity=target_sensitivity)
     model = _fit_final(best.name, train, thresholds, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
     training_data = train.summary()
-    model.scope = {"units": training_data["devices"], "phase_durations_s": training_data["phase_durations_s"] or {}}
+    model.scope = {
+        "units": training_data["devices"],
+        "phase_durations_s": training_data["phase_durations_s"] or {},
+        # hashes of the training subjects and rows: lets `evaluate` tell a validation from a re-test
+        "training_fingerprint": training_fingerprint(train, seed=seed),
+    }
     ood_factors = held_out_ood_factors(train, folds)
     model.ood.named_steps["distance"].widen(*ood_factors)
     report = {
@@ -394,6 +407,9 @@ def train_model(
         },
         "training_data": training_data,
         "locked": locked_info,
+        "warnings": small_sample_warnings(
+            train.y, train.subject, what="the out-of-fold figures (model choice, AUC, thresholds)"
+        ),
     }
     model.training = report
     if locked_mask.any():
@@ -406,6 +422,7 @@ def train_model(
             headline_metrics(locked.y, p_locked, thresholds, groups=locked.subject, n_boot=n_boot_ci, ood=ood)
         )
         report["locked"]["data"] = locked.summary()
+        report["warnings"] += small_sample_warnings(locked.y, locked.subject, what="the locked-site figures")
     return model, report
 
 
@@ -430,6 +447,7 @@ def _clinical_only(ds: Dataset) -> Dataset:
         site=ds.site,
         device=ds.device,
         session_id=ds.session_id,
+        subject_known=ds.subject_known,
     )
 
 
