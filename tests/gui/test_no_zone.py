@@ -8,7 +8,6 @@ from PySide6.QtCore import QCoreApplication
 from gui.clinician import ResultPage
 from gui.report import build_report_html, display_zone, no_zone_texts
 from gui.widgets import ZONE_COLOURS
-
 from tests.gui.test_report import SCORED
 
 NO_CALIBRATION = {"code": "no_calibration", "text": "device EMU-1 had no passing zero-air calibration ..."}
