@@ -261,6 +261,44 @@ def _fmt(x, d=3) -> str:
     return "-" if x is None else f"{x:.{d}f}"
 
 
+def _validation_sections(tr: dict) -> list[str]:
+    """Site-level intervals, the permutation test and the confounding audit of a training report, as card lines."""
+    lines: list[str] = []
+    site = tr.get("site_level")
+    if site:
+        def ci(pair) -> str:
+            return "-" if not pair else f"{pair[0]:.3f}-{pair[1]:.3f}"
+
+        lines += ["", "## Uncertainty a new site would see (out-of-fold, training sites)", "",
+                  f"- {site['method']}, {site['n_sites']} sites: AUC {ci(site['auc_ci'])}; at the refer threshold "
+                  f"sensitivity {ci(site['sensitivity_ci'])}, specificity {ci(site['specificity_ci'])} (the subject "
+                  "bootstrap's intervals are in the comparison table above)",
+                  "- calibration-in-the-large per site (mean predicted risk minus observed rate): "
+                  + ", ".join(f"{name} {v['calibration_in_the_large']:+.3f} (n = {v['n']})"
+                              for name, v in site["per_site"].items())]  # fmt: skip
+    perm = tr.get("permutation")
+    if perm:
+        lines += ["", "## Permutation test (is the AUC more than chance?)", ""]
+        if perm.get("permutation_p") is None:
+            lines.append(f"- {perm.get('note', 'not run')}")
+        else:
+            lines.append(f"- {perm['n_permutations']} label shuffles of the whole model choice ({perm['design']}): "
+                         f"p = {perm['permutation_p']:.4f}; null AUC mean {perm['null_auc_mean']:.3f}, 95th "
+                         f"percentile {perm['null_auc_p95']:.3f}, highest {perm['null_auc_max']:.3f}; observed "
+                         f"{perm['observed_auc']:.3f}")  # fmt: skip
+    findings = tr.get("confounding")
+    if findings is not None:
+        lines += ["", "## Confounding audit (could something else explain the label?)", ""]
+        warned = [f for f in findings if f["severity"] == "warn"]
+        lines.append("- **Warning: " + "; ".join(f["message"] for f in warned) + ".**" if warned else
+                     "- no finding could explain a material part of the AUC")  # fmt: skip
+        for f in findings:
+            auc = "-" if f["auc"] is None else f"{f['auc']:.3f}"
+            interval = "" if not f.get("auc_ci") else f" ({f['auc_ci'][0]:.3f}-{f['auc_ci'][1]:.3f})"
+            lines.append(f"- [{f['severity']}] {f['code']}: AUC {auc}{interval}: {f['message']}")
+    return lines
+
+
 def card_markdown(card: dict) -> str:
     t = card["thresholds"]
     tr = card["training"]
@@ -315,6 +353,7 @@ def card_markdown(card: dict) -> str:
             f"| {row['name']}{' (chosen)' if row['name'] == tr['chosen'] and row['selectable'] else ''} | {row['columns']} | "
             f"{row['auc']:.3f} ({row['auc_ci'][0]:.3f}-{row['auc_ci'][1]:.3f}) | {row['brier']:.3f} | {row['calibration_slope']:.2f} |"
         )
+    lines += _validation_sections(tr)
     lines += [
         "",
         "## Thresholds and zones",

@@ -318,6 +318,7 @@ def write_report(
     ood: np.ndarray | None = None,
     independence: dict | None = None,
     warnings: list[str] | None = None,
+    extra: dict | None = None,
 ) -> dict:
     """Compute every metric, draw the plots, write ``report.md``, ``report.html`` and ``metrics.json``.
 
@@ -344,6 +345,7 @@ def write_report(
         "per_device": subgroup_table(y, p, device, thresholds, n_boot=min(n_boot, 300)),
         "calibration_curve": calibration_curve_points(y, p),
         "decision_curve": net_benefit_curve(y, p),
+        **(extra or {}),
     }
     images = _plots(out_dir, y, p, metrics, thresholds) if metrics["auc"] is not None else []
     text = _markdown(report, images)
@@ -351,6 +353,18 @@ def write_report(
     (out_dir / "report.html").write_text(_html(text, images), encoding="utf-8")
     (out_dir / "metrics.json").write_text(json.dumps(report, indent=2, default=float), encoding="utf-8")
     return report
+
+
+def _confounding_of(ds, p: np.ndarray) -> list[dict]:
+    """The confounding audit of an evaluation's input, with the model's scores for the within-strata check."""
+    from enose.model.confounding import confounding_audit
+
+    from_db = bool(np.all(ds.session_id >= 0))
+    order = ds.session_id if from_db else np.arange(len(ds))
+    findings = confounding_audit(ds, order=np.asarray(order, dtype=float),
+                                 order_name="session id (recording order)" if from_db else "row order",
+                                 breath_scores=p)  # fmt: skip
+    return [f.as_dict() for f in findings]
 
 
 def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, n_boot: int = 1000) -> dict:
@@ -408,6 +422,14 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
         f"{int(ood.sum())} sessions flagged out of distribution ('inconclusive, repeat' in the clinic); "
         "accuracy metrics include them, the zone counts show them as inconclusive",
     ]
+    permutation = training.get("permutation") or {"permutation_p": None,
+                                                  "note": "the model's card has no permutation test"}  # fmt: skip
+    design.append("permutation test at training: " + (
+        f"p = {permutation['permutation_p']:.4f} ({permutation['n_permutations']} shuffles of the whole model "
+        f"choice; null AUC mean {permutation['null_auc_mean']:.3f})" if permutation.get("permutation_p") is not None
+        else permutation.get("note", "not run")))  # fmt: skip
+    confounding = _confounding_of(ds, p)
+    warnings += [f"confounding ({f['code']}): {f['message']}" for f in confounding if f["severity"] == "warn"]
     flow = dict(flow or {"analysed": len(ds)})
     flow["out_of_distribution"] = int(ood.sum())
     report = write_report(
@@ -427,6 +449,7 @@ def evaluate_model(model, ds, out_dir: str | Path, *, flow: dict | None = None, 
         ood=ood,
         independence=overlap,
         warnings=warnings,
+        extra={"confounding": confounding, "training_permutation": permutation},
     )
     report["independent"] = overlap["independent"]
     return report

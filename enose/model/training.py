@@ -44,6 +44,7 @@ from enose.model.metrics import (
     brier_score,
     calibration_slope_intercept,
     metrics_at_threshold,
+    site_level_metrics,
     small_sample_warnings,
 )
 from enose.model.overlap import training_fingerprint
@@ -322,6 +323,35 @@ def _subject_bootstrap(ds: Dataset, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate(idx), np.array(new_subject, dtype=object)
 
 
+def _permutation(train: Dataset, candidates, observed: float, n: int, n_splits: int, seed: int, progress: bool) -> dict:
+    """The permutation test's summary, or a note that it was turned off."""
+    if n <= 0:
+        return {"n_permutations": 0, "permutation_p": None, "note": "permutation test turned off (--permutations 0): "
+                "nothing here shows the AUC is more than chance"}  # fmt: skip
+    from enose.model.permutation import permutation_test
+
+    return permutation_test(train, candidates=candidates, n_permutations=n, n_splits=n_splits, seed=seed,
+                            observed_auc=observed, progress=progress).as_dict()  # fmt: skip
+
+
+def _confounding(ds: Dataset, train_mask: np.ndarray, results, headline: float, order, order_name) -> list[dict]:
+    """The confounding audit of the training rows, with the breath-only model's out-of-fold scores for strata."""
+    from enose.model.confounding import confounding_audit
+
+    train = ds.subset(train_mask)
+    if order is None:
+        from_db = bool(np.all(ds.session_id >= 0))
+        order = ds.session_id if from_db else np.arange(len(ds))
+        order_name = order_name or ("session id (recording order)" if from_db else "row order")
+    breath = next((r.oof for r in results if r.columns == "features only (reference)"), None)
+    if breath is None:
+        breath = max((r for r in results if r.selectable), key=lambda r: r.auc).oof
+    findings = confounding_audit(train, order=np.asarray(order, dtype=float)[train_mask],
+                                 order_name=order_name or "acquisition order", breath_scores=breath,
+                                 headline_auc=headline)  # fmt: skip
+    return [f.as_dict() for f in findings]
+
+
 def train_model(
     ds: Dataset,
     *,
@@ -334,11 +364,20 @@ def train_model(
     seed: int = 0,
     progress: bool = False,
     target_sensitivity: float = 0.95,
+    n_permutations: int = 0,
+    acquisition_order: np.ndarray | None = None,
+    order_name: str | None = None,
 ) -> tuple[TrainedModel, dict]:
     """Compare candidates by blocked CV, choose one, set thresholds, fit, and validate on the locked site.
 
     ``target_sensitivity`` is the out-of-fold sensitivity the refer threshold keeps (see
     :mod:`enose.model.zones`): fixed before training, never tuned on the locked site.
+
+    ``n_permutations`` > 0 runs the permutation test of the whole model choice
+    (:mod:`enose.model.permutation`); 0 turns it off, and the report says so. The confounding
+    audit (:mod:`enose.model.confounding`) always runs on the training rows, with
+    ``acquisition_order`` (one value per row of ``ds``; default: session ids for database
+    rows, else the row order) named ``order_name``.
 
     Returns the trained model and a report dictionary (comparison table, CV
     design, thresholds, locked-site metrics) that goes into the model card.
@@ -410,6 +449,9 @@ def train_model(
         "warnings": small_sample_warnings(
             train.y, train.subject, what="the out-of-fold figures (model choice, AUC, thresholds)"
         ),
+        "site_level": site_level_metrics(train.y, best.oof, train.site, thresholds.refer, n_boot=n_boot_ci, seed=seed),
+        "permutation": _permutation(train, candidates, best.auc, n_permutations, n_splits, seed, progress),
+        "confounding": _confounding(ds, train_mask, results, best.auc, acquisition_order, order_name),
     }
     model.training = report
     if locked_mask.any():

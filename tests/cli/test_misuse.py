@@ -260,7 +260,8 @@ def test_train_refuses_an_existing_model_unless_forced(tmp_path):
     out.mkdir()
     (out / "model.skops").write_bytes(b"the model in use")
     args = ["train", "--features", str(table), "--label", "y", "--group", "id", "--out", str(out), "--no-locked",
-            "--candidates", "logreg", "--bootstrap", "0", "--ci-rounds", "50", "--no-progress", "--json"]  # fmt: skip
+            "--candidates", "logreg", "--bootstrap", "0", "--ci-rounds", "50", "--permutations", "0", "--no-progress",
+            "--json"]  # fmt: skip
     refused = _enose(*args)
     assert refused.returncode == 2 and "already holds a model" in refused.stderr and "--force" in refused.stderr
     assert (out / "model.skops").read_bytes() == b"the model in use"
