@@ -58,6 +58,7 @@ class DataSource:
     feature_columns: str | None
     exclude: str | None
     sep: str
+    time: str | None
 
 
 def _data_source_options(fn):
@@ -75,6 +76,9 @@ def _data_source_options(fn):
         click.option("--feature-columns", default=None, help="Feature columns of --features: names or globs, e.g. 'S*_T*'."),
         click.option("--exclude", default=None, help="Columns of --features to leave out of the default feature set."),
         click.option("--sep", default=",", show_default=True, help="Field separator of --features (e.g. ';')."),
+        click.option("--time", default=None,
+                     help="Column of --features saying when each row was recorded (number or ISO date), for the "
+                          "confounding audit (default: the row order)."),
     ]  # fmt: skip
 
     @functools.wraps(fn)
@@ -104,6 +108,7 @@ def _load_dataset(source: DataSource, progress: bool, clinical_default=()):
                 feature_columns=source.feature_columns,
                 exclude=source.exclude,
                 sep=source.sep,
+                time=source.time,
             )
         except TableError as error:
             _fail(str(error))

@@ -60,6 +60,9 @@ class Dataset:
             codes, a table's ``group`` column) rather than the row numbers put there when there
             are none. Why: training-overlap detection may compare subjects only when both sides
             name them; two tables' row numbers "0", "1", ... are not the same people.
+        acquisition_order: ``(n,)`` when each row was recorded (a table's ``--time`` column, as
+            seconds or an ISO date), for the confounding audit; None: row or session order.
+        order_name: what ``acquisition_order`` is, for the audit's messages.
     """
 
     X: np.ndarray
@@ -75,6 +78,8 @@ class Dataset:
     processing_version: str | None = None
     phase_durations_s: dict[str, float] | None = None
     subject_known: bool | None = None
+    acquisition_order: np.ndarray | None = None
+    order_name: str | None = None
 
     def __post_init__(self) -> None:
         n = self.X.shape[0]
@@ -108,6 +113,7 @@ class Dataset:
             site=self.site[mask],
             device=self.device[mask],
             session_id=self.session_id[mask],
+            acquisition_order=None if self.acquisition_order is None else self.acquisition_order[mask],
         )
 
     def select_features(self, names) -> Dataset:
@@ -230,8 +236,12 @@ def read_feature_table(
     site: str | None = None,
     device: str | None = None,
     sep: str = ",",
+    time: str | None = None,
 ) -> Dataset:
     """Read a researcher's feature table (one row per sample) into a :class:`Dataset`.
+
+    ``time`` names a column saying when each row was recorded (a number, or an ISO date or
+    date-time): the confounding audit then asks whether recording time predicts the label.
 
     Args:
         path: CSV file with a header row.
@@ -263,14 +273,14 @@ def read_feature_table(
         raise TableError(f"{path}: the header has {len(header)} column; is the separator {sep!r} right? (--sep)")
     _refuse_duplicate_columns(header, path)
     index = {name: i for i, name in enumerate(header)}
-    for role, name in (("label", label), ("group", group), ("site", site), ("device", device)):
+    for role, name in (("label", label), ("group", group), ("site", site), ("device", device), ("time", time)):
         if name is not None and name not in index:
             raise TableError(f"{role} column {name!r} is not in {path.name}; columns are: {', '.join(header)}")
     clinical_names = _split_names(clinical)
     for name in clinical_names:
         if name not in index:
             raise TableError(f"clinical column {name!r} is not in {path.name}; columns are: {', '.join(header)}")
-    reserved = {label, group, site, device, *clinical_names} - {None}
+    reserved = {label, group, site, device, time, *clinical_names} - {None}
     if feature_columns:
         patterns = _split_names(feature_columns)
         feature_names = [h for h in header if h not in reserved and any(fnmatch.fnmatchcase(h, p) for p in patterns)]
@@ -320,4 +330,22 @@ def read_feature_table(
         site=text_column(site),
         device=text_column(device),
         source=f"table {path.name}",
+        acquisition_order=None if time is None else _time_column(text_column(time), time),
+        order_name=None if time is None else f"column {time!r}",
     )
+
+
+def _time_column(values: np.ndarray, name: str) -> np.ndarray:
+    """A time column as numbers: plain numbers as they are, ISO dates or date-times as POSIX seconds."""
+    from datetime import datetime
+
+    out = np.empty(values.size)
+    for i, text in enumerate(values):
+        try:
+            out[i] = float(text)
+        except ValueError:
+            try:
+                out[i] = datetime.fromisoformat(text).timestamp()
+            except ValueError:
+                raise TableError(f"row {i + 1}, column {name!r}: {text!r} is neither a number nor an ISO date") from None
+    return out

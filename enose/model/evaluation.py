@@ -360,9 +360,12 @@ def _confounding_of(ds, p: np.ndarray) -> list[dict]:
     from enose.model.confounding import confounding_audit
 
     from_db = bool(np.all(ds.session_id >= 0))
-    order = ds.session_id if from_db else np.arange(len(ds))
-    findings = confounding_audit(ds, order=np.asarray(order, dtype=float),
-                                 order_name="session id (recording order)" if from_db else "row order",
+    if ds.acquisition_order is not None:
+        order, name = ds.acquisition_order, ds.order_name or "acquisition time"
+    else:
+        order = ds.session_id if from_db else np.arange(len(ds))
+        name = "session id (recording order)" if from_db else "row order"
+    findings = confounding_audit(ds, order=np.asarray(order, dtype=float), order_name=name,
                                  breath_scores=p)  # fmt: skip
     return [f.as_dict() for f in findings]
 

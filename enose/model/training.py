@@ -339,6 +339,8 @@ def _confounding(ds: Dataset, train_mask: np.ndarray, results, headline: float, 
     from enose.model.confounding import confounding_audit
 
     train = ds.subset(train_mask)
+    if order is None and ds.acquisition_order is not None:
+        order, order_name = ds.acquisition_order, order_name or ds.order_name
     if order is None:
         from_db = bool(np.all(ds.session_id >= 0))
         order = ds.session_id if from_db else np.arange(len(ds))

@@ -159,17 +159,38 @@ def test_train_on_a_small_table_says_so(tmp_path):
     assert "## Warnings" in (tmp_path / "m" / "card.md").read_text()
 
 
-def test_the_bundled_demo_model_loads_and_reports_unknown(tmp_path):
-    """models/demo was saved before fingerprints: it must load, and independence cannot be shown."""
+def test_the_bundled_demo_model_carries_a_fingerprint_without_raw_codes_and_an_old_model_is_unknown(tmp_path):
+    """models/demo records what it was trained on as keyed hashes; a model without a fingerprint cannot show independence."""
     from enose.model import load_model
-
-    model = load_model(REPO / "models" / "demo")
-    assert model.training_fingerprint is None
     from enose.model.dataset import Dataset
     from enose.model.overlap import training_overlap
 
+    model = load_model(REPO / "models" / "demo")
+    fingerprint = model.training_fingerprint
+    assert fingerprint is not None and fingerprint["columns"][: len(model.feature_names)] == list(model.feature_names)
+    assert "SIM026" not in json.dumps(fingerprint, default=str)  # the simulated subject codes never appear raw
     ds = Dataset(X=np.ones((3, len(model.feature_names) + len(model.clinical_names))), y=np.array([0, 1, 0]),
                  feature_names=list(model.feature_names), clinical_names=list(model.clinical_names),
                  subject=np.array(["a", "b", "c"], dtype=object))  # fmt: skip
-    overlap = training_overlap(model.training_fingerprint, ds)
+    overlap = training_overlap(None, ds)  # a model saved before fingerprints existed
     assert overlap["independent"] == "unknown" and "without a fingerprint" in overlap["how"]
+
+
+def test_a_time_column_that_tells_the_classes_apart_is_warned_about(tmp_path):
+    """Rows in random order, but every cancer recorded in the last month: train --time finds it, row order would not."""
+    rng = np.random.default_rng(5)
+    n = 80
+    y = rng.permutation(np.repeat([0, 1], n // 2))
+    lines = ["s1,s2,s3,when,y"]
+    for i in range(n):
+        day = 1 + (int(rng.integers(0, 28)) if y[i] == 0 else 0)
+        month = 3 if y[i] == 1 else int(rng.integers(1, 3))
+        values = [rng.lognormal(0.3 * y[i]), rng.lognormal(), rng.lognormal()]
+        lines.append(",".join([*(f"{v:.6g}" for v in values), f"2026-{month:02d}-{day:02d}", str(y[i])]))
+    table = tmp_path / "timed.csv"
+    table.write_text("\n".join(lines) + "\n")
+    summary = _train(table, tmp_path / "model", "--time", "when", "--no-locked")
+    order = next(f for f in summary["confounding"] if f["code"] == "label_vs_order")
+    assert order["severity"] == "warn" and "column 'when'" in order["message"]
+    plain = _train(table, tmp_path / "model2", "--no-locked", "--exclude", "when")  # judged on its random row order
+    assert next(f for f in plain["confounding"] if f["code"] == "label_vs_order")["severity"] == "info"
