@@ -235,6 +235,7 @@ def run_screening(
         ScreeningEngine,
         ScreeningProtocol,
         check_protocol_for_device,
+        check_self_test,
     )
     from enose.storage import StorageError
     from enose.subjects import InvalidSubjectCode, validate_subject_code
@@ -261,6 +262,10 @@ def run_screening(
         except ProtocolRefused as error:
             _fail(f"{error}; see --period-ms")
         try:
+            check_self_test(acquisition)
+        except (ProtocolRefused, DeviceError) as error:
+            _fail(str(error))
+        try:
             store.ensure_subject(subject, site=site, **(risk or {}))
         except StorageError as error:
             _fail(f"{error}. Nothing was recorded.")
@@ -275,6 +280,7 @@ def run_screening(
             subject_code=subject,
             site=site,
             on_progress=bar.update if bar else None,
+            self_test=False,  # just passed, above
         )
         with _ctrl_c_aborts(engine):
             try:

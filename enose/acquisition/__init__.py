@@ -18,8 +18,10 @@ from enose.acquisition.protocol import (
     ScreeningEngine,
     ScreeningFailed,
     ScreeningProtocol,
+    SelfTestFailed,
     Step,
     check_protocol_for_device,
+    check_self_test,
 )
 
 __all__ = [
@@ -42,5 +44,7 @@ __all__ = [
     "ScreeningFailed",
     "ScreeningProtocol",
     "Step",
+    "SelfTestFailed",
     "check_protocol_for_device",
+    "check_self_test",
 ]

@@ -44,6 +44,8 @@ __all__ = [
     "ScreeningResult",
     "Step",
     "check_protocol_for_device",
+    "check_self_test",
+    "SelfTestFailed",
 ]
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,41 @@ def check_protocol_for_device(protocol: ScreeningProtocol | CalibrationProtocol,
             f"a sampling period of {protocol.period_ms} ms is below this device's minimum of {min_period_ms} ms: "
             f"ask for {min_period_ms} ms or more (nothing was recorded)"
         )
+
+
+class SelfTestFailed(ProtocolRefused):
+    """The device's self-test failed: a screening does not start, and nothing is recorded."""
+
+
+def check_self_test(acquisition: Acquisition) -> bool:
+    """Run the device's self-test on a connected, idle device; refuse a device that fails it, naming the channels.
+
+    Why before the protocol: a dead or failing sensor found after eight minutes of breathing costs
+    the person the test and gives a recording the quality gate must block anyway.
+
+    Returns True when the device passed, False when it does not implement the self-test (it
+    answers ``NAK UNKNOWN_TYPE``): the screening then goes on, and the quality gate still
+    judges every channel of the recording.
+
+    Raises:
+        SelfTestFailed: naming each failed channel (INFO name) and what to do.
+        DeviceError: the device did not answer the self-test.
+    """
+    try:
+        result = acquisition.client.self_test()
+    except DeviceNak as refusal:
+        if refusal.code != NakCode.UNKNOWN_TYPE:
+            raise
+        log.warning("the device does not implement SELF_TEST; the quality gate will judge its channels")
+        return False
+    if result.passed:
+        return True
+    names = acquisition.layout.names if acquisition.layout is not None else ()
+    failed = [names[i] if i < len(names) else f"channel {i}" for i in range(32) if result.failed_mask >> i & 1]
+    raise SelfTestFailed(
+        f"the device self-test failed on {', '.join(failed) or 'a channel it did not name'}: the screening was not "
+        "started and nothing was recorded; ask a technician to check or replace the sensor"
+    )
 
 
 class _TimedProtocol:
@@ -277,6 +314,7 @@ class ScreeningEngine:
         site: str | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         kind: str = "screening",
+        self_test: bool | None = None,
     ) -> None:
         self.acq = acquisition
         self.store = store
@@ -285,6 +323,8 @@ class ScreeningEngine:
         self.subject_code = subject_code
         self.site = site
         self.kind = kind
+        # a screening starts only on a device that passes its self-test; a calibration records what the device does
+        self.self_test = kind == "screening" if self_test is None else self_test
         self.on_progress = on_progress or (lambda progress: None)
         self.step = Step.CONNECTING
         self.writer: SessionWriter | None = None
@@ -316,6 +356,8 @@ class ScreeningEngine:
         if info is None or acq.layout is None or acq.buffer is None:
             raise ScreeningFailed("connect the acquisition before running a screening")
         check_protocol_for_device(self.protocol, info.min_period_ms)
+        if self.self_test:
+            check_self_test(acq)
         self.store.mark_stale_sessions()
         if self.subject_code is not None:
             self.store.ensure_subject(self.subject_code, site=self.site)

@@ -27,7 +27,10 @@ def test_screening_survives_resets_vanishing_port_and_lossy_link(db_path):
         acquisition.connect()
         try:
             protocol = ScreeningProtocol(baseline_s=4, breath_s=40, purge_s=4, period_ms=10)
-            result = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="EMU-0001").run()
+            # the dead channel is here to be carried through the link faults: the self-test gate that would refuse
+            # it before a real screening is tested in tests/cli/test_self_test_gate.py
+            result = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="EMU-0001",
+                                     self_test=False).run()  # fmt: skip
         finally:
             acquisition.close()
         recording = store.load_recording(result.session_id)
