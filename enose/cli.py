@@ -247,6 +247,7 @@ def run_screening(
         _fail(str(error))
     store = _open_store(db, create=True)
     _check_integrity(store)
+    _propose_recovery(store)
     total_s = baseline_s + breath_s + purge_s
     expected = int(total_s * 1000 / max(1, period_ms) * 1.2) + 10_000
     acquisition = Acquisition(port, expected_samples=expected)
@@ -519,6 +520,47 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
     _print_summary(summary, as_json)
     if summary["status"] != "complete":
         sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="An emergency file to import (repeatable; default: every one found for this database).")  # fmt: skip
+@json_option
+def recover(db, files, as_json) -> None:
+    """Import emergency files (samples a full or broken disk kept out of the database) back into their sessions.
+
+    Samples are appended to their session, an event records it, and each file moves to a
+    ``recovered/`` folder beside it; a file that does not fit its session is left and reported.
+
+    Example: ``enose recover``
+    """
+    from enose.storage.recovery import recover as recover_files
+
+    with _open_store(db) as store:
+        outcomes = recover_files(store, [Path(f) for f in files] if files else None)
+    if as_json:
+        click.echo(json.dumps([o.as_dict() for o in outcomes]))
+    elif not outcomes:
+        click.echo("no emergency file to import")
+    for outcome in outcomes if not as_json else []:
+        if outcome.recovered:
+            click.echo(f"{outcome.path}: {outcome.samples} samples appended to session {outcome.session_id} "
+                       f"(file moved to {outcome.moved_to})")  # fmt: skip
+        else:
+            click.echo(f"{outcome.path}: NOT imported: {outcome.reason}")
+    if any(not o.recovered for o in outcomes):
+        sys.exit(1)
+
+
+def _propose_recovery(store) -> None:
+    """Say, at the start of a recording, that emergency files wait to be imported (never imports by itself)."""
+    from enose.storage.recovery import emergency_files
+
+    waiting = emergency_files(store.path)
+    if waiting:
+        click.echo(f"{len(waiting)} emergency file(s) of unsaved samples wait to be imported: run "
+                   f"`enose recover --db {store.path}`", err=True)  # fmt: skip
 
 
 @cli.group()

@@ -17,7 +17,6 @@ import enum
 import logging
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -27,7 +26,6 @@ import numpy as np
 
 from enose.acquisition.acquisition import Acquisition, LinkState
 from enose.acquisition.errors import DeviceError, DeviceNak
-from enose.storage.paths import default_data_dir
 from enose.storage.store import SessionWriter, StorageError, Store
 from firmware_protocol.messages import HeaterProfile, Inlet, NakCode, SampleFlag
 
@@ -545,16 +543,17 @@ class ScreeningEngine:
                     "but the end of the session was not recorded (it shows as interrupted)")  # fmt: skip
         session_id = self.writer.session_id if self.writer else "unknown"
         name = f"enose-unsaved-session-{session_id}-{int(time.time())}.npz"
-        candidates = [self.store.path.parent / "emergency", default_data_dir() / "emergency",
-                      Path.home() / "enose-emergency", Path(tempfile.gettempdir())]  # fmt: skip
-        for folder in candidates:
+        from enose.storage.recovery import emergency_folders
+
+        for folder in emergency_folders(self.store.path):
             target = folder / name
             partial = folder / (name + ".part")
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
                     np.savez(handle, values=block.values, channels=np.array(self.acq.layout.names), t=block.t_s,
-                             device_seq=block.device_seq, device_t_ms=block.device_t_ms, flags=block.flags)  # fmt: skip
+                             device_seq=block.device_seq, device_t_ms=block.device_t_ms, flags=block.flags,
+                             session_uuid=np.array(self._session_uuid()))  # fmt: skip
                     handle.flush()
                     os.fsync(handle.fileno())
                 with np.load(partial) as saved:
@@ -571,6 +570,14 @@ class ScreeningEngine:
             log.error(message)
             return message
         return f"the database could not be written ({self.storage_error}) and no emergency file could be made"
+
+    def _session_uuid(self) -> str:
+        """The session's uuid for its emergency file (recovery matches it: ids repeat across databases)."""
+        try:
+            row = self.store.conn.execute("SELECT uuid FROM sessions WHERE id = ?", (self.writer.session_id,)).fetchone()
+        except Exception:  # noqa: BLE001 - a broken database must not stop the rescue of the samples
+            row = None
+        return "" if row is None else str(row[0])
 
     def _stop_device(self) -> None:
         try:
