@@ -285,6 +285,9 @@ def _feature_phrase(name: str, translate: Translate) -> str:
         "purge_t63_s": translate("Report", "recovery time in clean air"),
         "ema_rise": translate("Report", "onset speed"),
         "ema_decay": translate("Report", "clearing speed"),
+        "room_load": translate("Report", "room-air level"),
+        "load_ratio": translate("Report", "breath level against room air"),
+        "et_load_ratio": translate("Report", "end-of-exhalation level against room air"),
     }
     what = words.get(parts.measure, parts.measure)
     if parts.speed:

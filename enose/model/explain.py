@@ -80,6 +80,9 @@ _MEASURE_WORDS = {
     "purge_t63_s": "recovery time in clean air",
     "ema_rise": "onset speed",
     "ema_decay": "clearing speed",
+    "room_load": "room-air level",
+    "load_ratio": "breath level against room air",
+    "et_load_ratio": "end-of-exhalation level against room air",
 }
 _EMA_SPEED = {"0p1": "fast", "0p01": "medium", "0p001": "slow"}
 

@@ -1339,6 +1339,18 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>temps de récupération à l&apos;air propre</translation>
     </message>
     <message>
+        <source>room-air level</source>
+        <translation>niveau dans l&apos;air ambiant</translation>
+    </message>
+    <message>
+        <source>breath level against room air</source>
+        <translation>niveau dans l&apos;haleine rapporté à l&apos;air ambiant</translation>
+    </message>
+    <message>
+        <source>end-of-exhalation level against room air</source>
+        <translation>niveau en fin d&apos;expiration rapporté à l&apos;air ambiant</translation>
+    </message>
+    <message>
         <source>fast</source>
         <translation>rapide</translation>
     </message>

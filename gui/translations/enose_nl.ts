@@ -1339,6 +1339,18 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>hersteltijd in schone lucht</translation>
     </message>
     <message>
+        <source>room-air level</source>
+        <translation>niveau in de kamerlucht</translation>
+    </message>
+    <message>
+        <source>breath level against room air</source>
+        <translation>niveau in de adem ten opzichte van de kamerlucht</translation>
+    </message>
+    <message>
+        <source>end-of-exhalation level against room air</source>
+        <translation>niveau aan het einde van de uitademing ten opzichte van de kamerlucht</translation>
+    </message>
+    <message>
         <source>fast</source>
         <translation>snel</translation>
     </message>

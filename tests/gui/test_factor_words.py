@@ -30,3 +30,18 @@ def test_french_words_come_from_the_translation_file(qapp):
     finally:
         app.removeTranslator(translator)
     assert "capteur de gaz 3 : réponse en fin d'expiration" in text
+
+
+def test_every_per_sensor_feature_has_words_in_the_core_and_the_report():
+    """A new feature (e.g. signal-1.1's load ratios) must never reach a clinician as its code."""
+    from enose.model.explain import describe_feature
+    from enose.signal.features import MOX_FEATURES
+
+    for suffix in MOX_FEATURES:
+        name = f"mox02.{suffix}"
+        assert suffix not in describe_feature(name), name
+        text = factor_text({"factor": name, "kind": "breath", "value": 1.0, "typical": 0.5, "effect": "raises"}, "en")
+        assert suffix not in text and "gas sensor 2" in text, text
+    assert "breath level against room air" in factor_text(
+        {"factor": "mox01.load_ratio", "kind": "breath", "value": 1.0, "typical": 0.5, "effect": "raises"}, "en"
+    )
