@@ -848,6 +848,11 @@ class ControlChart:
             self.plot.setYRange(float(finite[0]) - half, float(finite[0]) + half, padding=0)
         else:
             self.plot.enableAutoRange(axis="y")
+        if times.size and np.ptp(times) < 86_400:
+            # calibrations within one day: pyqtgraph would zoom the date axis to seconds ("55.250"); show the day
+            self.plot.setXRange(float(times.min()) - 43_200, float(times.max()) + 43_200, padding=0)
+        else:
+            self.plot.enableAutoRange(axis="x")
         if titles:
             self.plot.setTitle(titles[0] if limits else titles[1])
             self.plot.setLabel("left", unit)
