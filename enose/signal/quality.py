@@ -154,9 +154,7 @@ def quality_gate(
     Returns:
         Reasons in a fixed order; block reasons mean no score may be given.
     """
-    reasons: list[Reason] = []
-    layout, t, v, flags = rec.layout, rec.t_s, rec.values, rec.flags
-    base_p, breath_p, purge_p = rec.phase("baseline"), rec.phase("breath"), rec.phase("purge")
+    base_p, breath_p = rec.phase("baseline"), rec.phase("breath")
     short = []
     tol_s = 1e-6  # phase bounds are sums of float seconds
     if base_p is None or base_p.end_s - base_p.start_s < config.min_baseline_s - tol_s:
@@ -165,27 +163,62 @@ def quality_gate(
         short.append("breath")
     if short:
         return [Reason.of("missing_phase", phases=short)]
-    if purge_p is None:
-        reasons.append(Reason.of("no_purge"))
-    mox = layout.indices(ChannelKind.MOX)
-    i_co2, i_rh, i_t, i_p = (layout.index(k) for k in (ChannelKind.CO2, ChannelKind.HUMIDITY,
-                                                       ChannelKind.TEMPERATURE, ChannelKind.PRESSURE))  # fmt: skip
-    missing_kinds: list[str] = []
-    if mox.size == 0:
-        missing_kinds.append("MOX")
-    if i_co2 is None:
-        missing_kinds.append("CO2")
-    if missing_kinds:
-        reasons.append(Reason.of("missing_channel", kinds=missing_kinds))
+    gate = _Gate.of(rec, calibration, config, processing, grids)
+    return [reason for check in CHECKS for reason in check(gate)]
 
-    in_base = base_p.mask(t)
-    window_start, window_end = processing.baseline_window(base_p.start_s, base_p.end_s)
-    in_base_window = (t >= window_start) & (t < window_end)
-    in_breath = breath_p.mask(t)
-    in_use = in_base | in_breath
+
+@dataclass
+class _Gate:
+    """What every check reads: the session, its phases and masks, the thresholds; ``bad`` is set by
+    :func:`_check_channels` (dead, flat or saturated channels) for the checks after it."""
+
+    rec: Recording
+    calibration: DeviceCalibration | None
+    config: QualityConfig
+    processing: ProcessingConfig
+    grids: SessionGrids | None
+    base_p: object
+    breath_p: object
+    purge_p: object
+    in_base: np.ndarray
+    in_base_window: np.ndarray
+    in_use: np.ndarray
+    mox: np.ndarray
+    i_co2: int | None
+    i_rh: int | None
+    i_t: int | None
+    i_p: int | None
+    bad: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, rec: Recording, calibration, config, processing, grids) -> _Gate:
+        layout, t = rec.layout, rec.t_s
+        base_p, breath_p, purge_p = rec.phase("baseline"), rec.phase("breath"), rec.phase("purge")
+        window_start, window_end = processing.baseline_window(base_p.start_s, base_p.end_s)
+        in_base = base_p.mask(t)
+        i_co2, i_rh, i_t, i_p = (layout.index(k) for k in (ChannelKind.CO2, ChannelKind.HUMIDITY,
+                                                           ChannelKind.TEMPERATURE, ChannelKind.PRESSURE))  # fmt: skip
+        return cls(rec, calibration, config, processing, grids, base_p, breath_p, purge_p, in_base,
+                   (t >= window_start) & (t < window_end), in_base | breath_p.mask(t), layout.indices(ChannelKind.MOX),
+                   i_co2, i_rh, i_t, i_p)  # fmt: skip
+
+    @property
+    def live_mox(self) -> np.ndarray:
+        return self.mox[~self.bad[self.mox]]
+
+
+def _check_phases_and_channels_present(g: _Gate) -> list[Reason]:
+    """``no_purge`` (warn) and ``missing_channel`` (no MOX or no CO2 channel)."""
+    reasons = [Reason.of("no_purge")] if g.purge_p is None else []
+    missing = [kind for kind, absent in (("MOX", g.mox.size == 0), ("CO2", g.i_co2 is None)) if absent]
+    return reasons + ([Reason.of("missing_channel", kinds=missing)] if missing else [])
+
+
+def _check_acquisition(g: _Gate) -> list[Reason]:
+    """Lost samples, interruptions, device fault flags and warm-up."""
+    rec, config, t, flags = g.rec, g.config, g.rec.t_s, g.rec.flags
+    reasons: list[Reason] = []
     period_s = rec.period_ms / 1000.0
-
-    # acquisition: lost samples, interruptions, device flags, warm-up
     expected = max(1, int(round((t[-1] - t[0]) / period_s)) + 1) if t.size else 1
     lost = lost_samples(rec)
     lost_fraction = lost / max(expected, rec.n_samples + lost)
@@ -197,21 +230,26 @@ def quality_gate(
     # An interruption stored without a time (by versions before the fix of issue 13) cannot be placed
     # outside the breath: it may have cut it, so it blocks as one during the breath would.
     untimed = len(recorded) - len(stops)
-    during = [s for s in stops if breath_p.start_s <= s < breath_p.end_s]
+    during = [s for s in stops if g.breath_p.start_s <= s < g.breath_p.end_s]
     if during or untimed:
         reasons.append(Reason.of("interrupted_breath", at_s=during, **({"untimed": untimed} if untimed else {})))
     elif stops:
         reasons.append(Reason.of("interrupted_other_phase", at_s=stops))
     faults = int(SampleFlag.HEATER_FAULT | SampleFlag.PUMP_FAULT | SampleFlag.LOW_FLOW)
-    fault_fraction = _flag_fraction(flags, in_use, faults)
+    fault_fraction = _flag_fraction(flags, g.in_use, faults)
     if fault_fraction > config.max_fault_fraction:
         reasons.append(Reason.of("device_fault", fraction=round(fault_fraction, 4)))
-    warm_fraction = _flag_fraction(flags, in_use, int(SampleFlag.WARMING_UP))
+    warm_fraction = _flag_fraction(flags, g.in_use, int(SampleFlag.WARMING_UP))
     if warm_fraction > config.max_warming_up_fraction:
         reasons.append(Reason.of("warming_up", fraction=round(warm_fraction, 4)))
+    return reasons
 
-    # channels: dead, saturated, flat
-    used = v[in_use].astype(np.float64)  # (n_used, n_channels)
+
+def _check_channels(g: _Gate) -> list[Reason]:
+    """Dead (more than ``max_dead_fraction`` NaN), saturated and flat channels; sets ``g.bad`` for the later checks."""
+    layout, config = g.rec.layout, g.config
+    reasons: list[Reason] = []
+    used = g.rec.values[g.in_use].astype(np.float64)  # (n_used, n_channels)
     names = layout.names
     dead = np.isnan(used).mean(axis=0) > config.max_dead_fraction if used.size else np.ones(len(layout), bool)
     if dead.any():
@@ -221,72 +259,92 @@ def quality_gate(
         pinned = np.maximum((used == hi).mean(axis=0), (used == lo).mean(axis=0))
         med = np.abs(nanmedian(used.T))
         flat = ~dead & ((hi - lo) <= config.flat_max_relative_range * np.maximum(med, 1e-12))
-    saturated_flag = _flag_fraction(flags, in_use, int(SampleFlag.ADC_SATURATED))
+    saturated_flag = _flag_fraction(g.rec.flags, g.in_use, int(SampleFlag.ADC_SATURATED))
     sat = ~dead & ~flat & (pinned > config.max_saturated_fraction) & (np.asarray(layout.kinds) == ChannelKind.MOX)
     if saturated_flag > config.max_saturated_fraction or sat.any():
         reasons.append(Reason.of("saturated_channel", channels=[names[i] for i in np.flatnonzero(sat)],
                                  flagged_fraction=round(saturated_flag, 4)))  # fmt: skip
     if flat.any():
         reasons.append(Reason.of("flat_channel", channels=[names[i] for i in np.flatnonzero(flat)]))
-    bad = dead | flat | sat
-    live_mox = mox[~bad[mox]]
+    g.bad = dead | flat | sat
+    return reasons
 
-    # baseline stability (ln R over the settled baseline window)
-    if live_mox.size and in_base_window.sum() > 2:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y = np.log(v[in_base_window][:, live_mox].T.astype(np.float64))
-        slope, noise = _robust_slope_noise(t[in_base_window], y)
-        slope_per_min = np.abs(slope) * 60.0
-        unstable = (slope_per_min > config.baseline_max_slope_per_min) | (noise > config.baseline_max_noise)
-        if unstable.any():
-            reasons.append(Reason.of(
-                "baseline_unstable",
-                channels=[names[i] for i in live_mox[unstable]],
-                max_slope_per_min=round(float(np.nanmax(slope_per_min)), 5),
-                max_noise=round(float(np.nanmax(noise)), 5),
-            ))  # fmt: skip
 
-    # environment
-    if i_rh is not None and not bad[i_rh]:
-        rh = float(nanmedian(v[in_base_window, i_rh].astype(np.float64)))
-        if base_p.inlet == Inlet.AMBIENT and not config.rh_min_pct <= rh <= config.rh_max_pct:
+def _check_baseline(g: _Gate) -> list[Reason]:
+    """``baseline_unstable``: ln R of a live gas sensor drifts or is noisy over the settled baseline window."""
+    live, window, t, v = g.live_mox, g.in_base_window, g.rec.t_s, g.rec.values
+    if not (live.size and window.sum() > 2):
+        return []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = np.log(v[window][:, live].T.astype(np.float64))
+    slope, noise = _robust_slope_noise(t[window], y)
+    slope_per_min = np.abs(slope) * 60.0
+    unstable = (slope_per_min > g.config.baseline_max_slope_per_min) | (noise > g.config.baseline_max_noise)
+    if not unstable.any():
+        return []
+    return [Reason.of("baseline_unstable", channels=[g.rec.layout.names[i] for i in live[unstable]],
+                      max_slope_per_min=round(float(np.nanmax(slope_per_min)), 5),
+                      max_noise=round(float(np.nanmax(noise)), 5))]  # fmt: skip
+
+
+def _check_environment(g: _Gate) -> list[Reason]:
+    """Room humidity of the room-air baseline and cell temperature within their ranges."""
+    config, v = g.config, g.rec.values
+    reasons: list[Reason] = []
+    if g.i_rh is not None and not g.bad[g.i_rh]:
+        rh = float(nanmedian(v[g.in_base_window, g.i_rh].astype(np.float64)))
+        if g.base_p.inlet == Inlet.AMBIENT and not config.rh_min_pct <= rh <= config.rh_max_pct:
             reasons.append(Reason.of("humidity_out_of_range", rh_pct=round(rh, 2),
                                      range_pct=[config.rh_min_pct, config.rh_max_pct]))  # fmt: skip
-    if i_t is not None and not bad[i_t]:
-        temp = float(nanmedian(v[in_use, i_t].astype(np.float64)))
+    if g.i_t is not None and not g.bad[g.i_t]:
+        temp = float(nanmedian(v[g.in_use, g.i_t].astype(np.float64)))
         if not config.temp_min_c <= temp <= config.temp_max_c:
             reasons.append(Reason.of("temperature_out_of_range", temp_c=round(temp, 2),
                                      range_c=[config.temp_min_c, config.temp_max_c]))  # fmt: skip
-
-    # ambient contamination: room-air baseline against zero air
-    if live_mox.size and base_p.inlet == Inlet.AMBIENT:
-        r_base = nanmedian(v[in_base_window][:, live_mox].T.astype(np.float64))
-        reference = None
-        if calibration is not None:
-            index = {n: i for i, n in enumerate(calibration.channels)}
-            reference = np.array([calibration.zero_air_ohm[index[names[i]]] if names[i] in index else np.nan
-                                  for i in live_mox], dtype=np.float64)  # fmt: skip
-            source = "calibration"
-        if (reference is None or not np.isfinite(reference).any()) and purge_p is not None:
-            n_tail = processing.level_window_s
-            tail = (t >= purge_p.end_s - n_tail) & (t < purge_p.end_s)
-            if tail.any():
-                reference = nanmedian(v[tail][:, live_mox].T.astype(np.float64))
-                source = "session purge"
-        if reference is not None:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ratio = float(nanmedian(np.log(reference / r_base)))
-            if np.isfinite(ratio) and ratio > config.ambient_max_log_ratio:
-                reasons.append(Reason.of("ambient_contaminated", log_ratio=round(ratio, 3), reference=source,
-                                         max_log_ratio=config.ambient_max_log_ratio))  # fmt: skip
-
-    # breath cycles on the common grid (the same definition as the features)
-    if i_co2 is not None and not bad[i_co2]:
-        grids = grids if grids is not None else session_grids(rec, processing)
-        pick = [i_co2] + ([i_p] if i_p is not None and not bad[i_p] else [])
-        breath = preprocess(grids.breath[pick], processing)
-        cycles = breath_cycles(breath[0], processing.grid_period_s, breath[1] if len(pick) > 1 else None, processing)
-        if int(cycles.n_valid) < config.min_valid_cycles:
-            reasons.append(Reason.of("too_few_breaths", valid_cycles=int(cycles.n_valid),
-                                     min_cycles=config.min_valid_cycles))  # fmt: skip
     return reasons
+
+
+def _check_ambient(g: _Gate) -> list[Reason]:
+    """``ambient_contaminated``: the room-air baseline against zero air (the calibration's, else the purge tail)."""
+    live, t, v, names = g.live_mox, g.rec.t_s, g.rec.values, g.rec.layout.names
+    if not (live.size and g.base_p.inlet == Inlet.AMBIENT):
+        return []
+    r_base = nanmedian(v[g.in_base_window][:, live].T.astype(np.float64))
+    reference, source = None, None
+    if g.calibration is not None:
+        index = {n: i for i, n in enumerate(g.calibration.channels)}
+        reference = np.array([g.calibration.zero_air_ohm[index[names[i]]] if names[i] in index else np.nan
+                              for i in live], dtype=np.float64)  # fmt: skip
+        source = "calibration"
+    if (reference is None or not np.isfinite(reference).any()) and g.purge_p is not None:
+        tail = (t >= g.purge_p.end_s - g.processing.level_window_s) & (t < g.purge_p.end_s)
+        if tail.any():
+            reference = nanmedian(v[tail][:, live].T.astype(np.float64))
+            source = "session purge"
+    if reference is None:
+        return []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = float(nanmedian(np.log(reference / r_base)))
+    if np.isfinite(ratio) and ratio > g.config.ambient_max_log_ratio:
+        return [Reason.of("ambient_contaminated", log_ratio=round(ratio, 3), reference=source,
+                          max_log_ratio=g.config.ambient_max_log_ratio)]  # fmt: skip
+    return []
+
+
+def _check_breaths(g: _Gate) -> list[Reason]:
+    """``too_few_breaths``: valid breath cycles on the common grid (the same definition as the features)."""
+    if g.i_co2 is None or g.bad[g.i_co2]:
+        return []
+    grids = g.grids if g.grids is not None else session_grids(g.rec, g.processing)
+    pick = [g.i_co2] + ([g.i_p] if g.i_p is not None and not g.bad[g.i_p] else [])
+    breath = preprocess(grids.breath[pick], g.processing)
+    cycles = breath_cycles(breath[0], g.processing.grid_period_s, breath[1] if len(pick) > 1 else None, g.processing)
+    if int(cycles.n_valid) < g.config.min_valid_cycles:
+        return [Reason.of("too_few_breaths", valid_cycles=int(cycles.n_valid), min_cycles=g.config.min_valid_cycles)]
+    return []
+
+
+#: The gate's checks in the order their reasons are reported; each reads the :class:`_Gate` and returns its
+#: reasons (a check whose input channel is bad skips itself, so one fault gives one reason).
+CHECKS = (_check_phases_and_channels_present, _check_acquisition, _check_channels, _check_baseline,
+          _check_environment, _check_ambient, _check_breaths)  # fmt: skip

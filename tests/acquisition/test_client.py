@@ -80,7 +80,9 @@ def test_lost_ack_of_start_is_not_an_error():
             device.drop_next_frames = 1  # the ACK of the first START is lost
             reply = client.command(Start(period_ms=10))
             assert isinstance(reply, Nak) and reply.code == NakCode.BAD_STATE
-            assert client.stats.retries == 1 and device.streaming
+            # at least the one retry the lost ACK forces; a loaded machine may need another 200 ms wait for the NAK,
+            # so the exact count is wall-clock timing, not behaviour (it was flaky at exactly 1)
+            assert 1 <= client.stats.retries <= RETRIES and device.streaming
         finally:
             client.close()
 
