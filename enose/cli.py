@@ -108,14 +108,10 @@ def devices(as_json: bool) -> None:
 
 
 def default_model_dir() -> Path | None:
-    """The model used when none is named: ``ENOSE_MODEL``, else the demo model beside the sources."""
-    import os
+    """The model used when none is named (one rule for the CLI and the GUI: :func:`enose.model.default_model_dir`)."""
+    from enose.model.artifact import default_model_dir as core_default
 
-    named = os.environ.get("ENOSE_MODEL")
-    if named:
-        return Path(named)
-    bundled = Path(__file__).resolve().parents[1] / "models" / "demo"
-    return bundled if (bundled / "model.skops").is_file() else None
+    return core_default()
 
 
 def score_summary(store, session_id: int, status: str, model_dir: Path | None, operator: str | None) -> dict:

@@ -62,7 +62,7 @@ class ScreeningOutcome:
 
 def model_dir() -> Path | None:
     """Where the risk model is: ``ENOSE_MODEL``, else the bundled demo model (the CLI's rule)."""
-    from enose.cli import default_model_dir
+    from enose.model.artifact import default_model_dir
 
     return default_model_dir()
 

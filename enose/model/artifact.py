@@ -561,3 +561,17 @@ def load_model(path: str | Path, *, expected_sha256: str | None = None) -> RiskM
         scope=payload.get("scope"),
     )
     return RiskModel(trained, directory.name, actual, card, directory)
+
+
+def default_model_dir() -> Path | None:
+    """The model used when none is named: ``ENOSE_MODEL``, else the demo model beside the sources.
+
+    One rule for the CLI and the GUI (both call this), so they always score with the same model.
+    """
+    import os
+
+    named = os.environ.get("ENOSE_MODEL")
+    if named:
+        return Path(named)
+    bundled = Path(__file__).resolve().parents[2] / "models" / "demo"
+    return bundled if (bundled / "model.skops").is_file() else None
