@@ -20,7 +20,14 @@ from pathlib import Path
 import click
 import numpy as np
 
-from enose.pipeline import REFERENCE_TOLERANCE, calibrate_session, device_calibration, device_drift, session_qc
+from enose.pipeline import (
+    REFERENCE_TOLERANCE,
+    calibrate_session,
+    calibrations_in_force,
+    device_calibration,
+    device_drift,
+    session_qc,
+)
 from enose.storage.analysis import CalibrationRecord, json_numbers, load_features, save_features
 from enose.storage.store import MAX_ROW_ID
 
@@ -148,8 +155,7 @@ def _compute_and_cache(store, batch: list[dict], version: str,
     recordings = [store.load_recording(r["id"]) for r in batch]
     calib = [device_calibration(store, r["device_serial"]) for r in batch] if drift_correct else None
     # compensated with the humidity calibration in force when each session was recorded
-    in_force = [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
-                for rec in recordings]  # fmt: skip
+    in_force = calibrations_in_force(store, recordings)
     matrix, names = batch_features(recordings, calibrations=calib, humidity_calibrations=in_force)
     save_features(store, [r["id"] for r in batch], version, names, matrix)
     return {r["id"]: (names, matrix[i]) for i, r in enumerate(batch)}

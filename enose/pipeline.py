@@ -23,6 +23,7 @@ __all__ = [
     "REFERENCE_RESPONSE_FLOOR",
     "REFERENCE_TOLERANCE",
     "calibrate_session",
+    "calibrations_in_force",
     "DeviceDrift",
     "device_calibration",
     "device_drift",
@@ -34,9 +35,10 @@ __all__ = [
 ]
 
 
-def _aligned(record: CalibrationRecord, channels: tuple[str, ...]) -> np.ndarray:
-    """A record's values in the order of ``channels`` (NaN where the record lacks one)."""
-    by_name = dict(zip(record.channels, record.values, strict=True))
+def _aligned(record: CalibrationRecord, channels: tuple[str, ...], values=None) -> np.ndarray:
+    """A record's values (or other per-channel ``values`` in its channel order) in the order of ``channels``
+    (NaN where the record lacks one)."""
+    by_name = dict(zip(record.channels, record.values if values is None else values, strict=True))
     return np.array([np.nan if by_name.get(c) is None else by_name[c] for c in channels], dtype=float)
 
 
@@ -123,6 +125,13 @@ def humidity_in_force(store, device_serial: str | None, at: str | None) -> Humid
     return HumidityInForce(True, zero.id, None, None)
 
 
+def calibrations_in_force(store, recordings) -> list:
+    """Per recording, its device's calibration state when it was recorded (:func:`device_calibration` at
+    ``started_at``): what its features are compensated with, the same for training, scoring and ``enose features``."""
+    return [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
+            for rec in recordings]  # fmt: skip
+
+
 def zero_air_age_days(store, device_serial: str, at: str) -> float | None:
     """Days between the device's last passing zero-air calibration before ``at`` and ``at``; None if none."""
     zero = latest_calibration(store, device_serial, "zero", before=at)
@@ -186,11 +195,9 @@ def device_drift(store, device_serial: str, now: str | None = None) -> DeviceDri
 
     age_days = _age_days(max(zeros + refs, key=lambda r: r.created_at), now or utc_now())
     baselines, responses = matrix(zeros), (matrix(refs) if refs else None)
-    humid_records = tuple(r for r in zeros if humidity_sensitivity(r) is not None)
-    humidity = None
-    if humid_records:
-        humidity = np.array([[dict(zip(r.channels, humidity_sensitivity(r), strict=True)).get(c, np.nan)
-                              for c in channels] for r in humid_records], dtype=float)  # fmt: skip
+    measured = [(r, s) for r in zeros if (s := humidity_sensitivity(r)) is not None]
+    humid_records = tuple(r for r, _ in measured)
+    humidity = np.array([_aligned(r, channels, s) for r, s in measured]) if measured else None
     status = drift_status(baselines, responses, max(0.0, age_days), humidity=humidity)
     return DeviceDrift(device_serial, channels, zeros, refs, baselines, responses, age_days, status, humid_records,
                        humidity)  # fmt: skip

@@ -295,15 +295,7 @@ def make_world(params: CohortParams) -> World:
         params.drift_baseline_per_month,
         params.drift_gain_per_month,
     ]
-    environments = [
-        Environment(
-            ambient_ppb=physics.AMBIENT_PPB * np.exp(rng.normal(0.0, params.ambient_sd, k)),
-            room_rh_pct=float(rng.uniform(*params.site_rh_range)),
-            room_temp_c=float(rng.uniform(20.0, 25.0)),
-            room_co2_ppm=float(rng.uniform(380.0, 480.0)),
-        )
-        for _ in range(params.n_sites)
-    ]
+    environments = [draw_site_air(rng, params) for _ in range(params.n_sites)]
     # sessions: one per subject, plus repeats, each on a device of the subject's site
     repeats = np.flatnonzero(rng.random(n) < params.repeat_fraction)
     session_subject = np.concatenate([np.arange(n), repeats])
@@ -353,12 +345,23 @@ class SessionSignals:
     phases: list[tuple[str, int, float, float]]  # (name, inlet, start_s, end_s)
 
 
-def _timeline(p: CohortParams, boot_s: float) -> tuple[np.ndarray, list[tuple[str, int, float, float]]]:
-    """Session sample times and phases: warm-up on zero air until ``warmup_s`` of device time, then the protocol."""
-    dt = p.period_ms / 1000
-    warm = max(0.0, float(np.ceil(round((p.warmup_s - boot_s) / dt, 9))) * dt)
-    steps = [("baseline", int(Inlet.AMBIENT), p.baseline_s), ("breath", int(Inlet.MASK), p.breath_s)]
-    steps.append(("purge", int(Inlet.ZERO_AIR), p.purge_s))
+def draw_site_air(rng: np.random.Generator, params: CohortParams) -> Environment:
+    """One site's air: VOC background, room humidity, temperature and CO2 (the world's draw of each site)."""
+    return Environment(
+        ambient_ppb=physics.AMBIENT_PPB * np.exp(rng.normal(0.0, params.ambient_sd, _N_VOC)),
+        room_rh_pct=float(rng.uniform(*params.site_rh_range)),
+        room_temp_c=float(rng.uniform(20.0, 25.0)),
+        room_co2_ppm=float(rng.uniform(380.0, 480.0)),
+    )
+
+
+def _steps_timeline(
+    steps: list[tuple[str, int, float]], period_ms: int, warmup_s: float, boot_s: float
+) -> tuple[np.ndarray, list[tuple[str, int, float, float]]]:
+    """Sample times and phases as the engine records them: warm-up on zero air until ``warmup_s`` of device
+    time, then the timed ``(name, inlet, duration_s)`` steps."""
+    dt = period_ms / 1000
+    warm = max(0.0, float(np.ceil(round((warmup_s - boot_s) / dt, 9))) * dt)
     phases = [("warmup", int(Inlet.ZERO_AIR), 0.0, warm)] if warm > 0 else []
     start = warm
     for name, inlet, duration in steps:
@@ -366,6 +369,21 @@ def _timeline(p: CohortParams, boot_s: float) -> tuple[np.ndarray, list[tuple[st
         start += duration
     t = np.arange(int(round(start / dt)) + 1) * dt
     return t, phases
+
+
+def _timeline(p: CohortParams, boot_s: float) -> tuple[np.ndarray, list[tuple[str, int, float, float]]]:
+    """Session sample times and phases: warm-up on zero air until ``warmup_s`` of device time, then the protocol."""
+    steps = [("baseline", int(Inlet.AMBIENT), p.baseline_s), ("breath", int(Inlet.MASK), p.breath_s),
+             ("purge", int(Inlet.ZERO_AIR), p.purge_s)]  # fmt: skip
+    return _steps_timeline(steps, p.period_ms, p.warmup_s, boot_s)
+
+
+def _as_recorded(values: np.ndarray, flags: np.ndarray, t: np.ndarray, boot_s: float, n_mox: int,
+                 phases: list[tuple[str, int, float, float]]) -> SessionSignals:  # fmt: skip
+    """Physics output (canonical channel order) as the host records it: INFO order, the device's u32 clock."""
+    _, source = channel_layout(emulator_config(n_mox))
+    device_ms = np.round((boot_s + t) * 1000).astype(np.int64) % 2**32
+    return SessionSignals(t, device_ms.astype(np.uint32), values[:, source], flags, phases)
 
 
 def _session_unit(world: World, sid: int, units: dict[str, UnitProfile]) -> UnitProfile:
@@ -437,9 +455,7 @@ def session_signals(world: World, sid: int, units: dict[str, UnitProfile] | None
         spikes = spike_rng.random(mox.shape) < 0.002
         mox[spikes] *= spike_rng.uniform(0.3, 3.0, int(spikes.sum())).astype(np.float32)
         values[:, : p.n_mox] = np.clip(mox, *physics.ADC_RANGE_OHM)
-    _, source = channel_layout(emulator_config(p.n_mox))
-    device_ms = np.round((boot_s + t) * 1000).astype(np.int64) % 2**32
-    return SessionSignals(t, device_ms.astype(np.uint32), values[:, source], flags, phases)
+    return _as_recorded(values, flags, t, boot_s, p.n_mox, phases)
 
 
 def calibration_signals(unit: UnitProfile, *, seed: int, period_ms: int = 100, warmup_s: float = 30.0,
@@ -448,18 +464,13 @@ def calibration_signals(unit: UnitProfile, *, seed: int, period_ms: int = 100, w
 
     The timeline and phase names are those of ``CalibrationProtocol("zero")`` on the screening engine.
     """
-    dt = period_ms / 1000
-    warm = max(0.0, float(np.ceil(round((warmup_s - boot_s) / dt, 9))) * dt)
-    phases = [("warmup", int(Inlet.ZERO_AIR), 0.0, warm), ("zero_air", int(Inlet.ZERO_AIR), warm, warm + zero_s),
-              ("humid_zero_air", int(Inlet.HUMID_ZERO_AIR), warm + zero_s, warm + zero_s + humid_s)]  # fmt: skip
-    t = np.arange(int(round((warm + zero_s + humid_s) / dt)) + 1) * dt
+    steps = [("zero_air", int(Inlet.ZERO_AIR), zero_s), ("humid_zero_air", int(Inlet.HUMID_ZERO_AIR), humid_s)]
+    t, phases = _steps_timeline(steps, period_ms, warmup_s, boot_s)
     values, flags = physics.simulate(
         unit, None, boot_s + t, [(boot_s + start, inlet) for _, inlet, start, _ in phases],
         seed=np.random.SeedSequence([seed, 0xCA1B]), warmup_s=warmup_s,
     )  # fmt: skip
-    _, source = channel_layout(emulator_config(unit.n_mox))
-    device_ms = np.round((boot_s + t) * 1000).astype(np.int64) % 2**32
-    return SessionSignals(t, device_ms.astype(np.uint32), values[:, source], flags, phases)
+    return _as_recorded(values, flags, t, boot_s, unit.n_mox, phases)
 
 
 def _store_signals(writer, signals: SessionSignals) -> None:

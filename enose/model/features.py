@@ -74,7 +74,7 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
     the features are compensated with the humidity sensitivity of the calibration in force
     when each session was recorded (without a store, or a calibration, uncompensated).
     """
-    from enose.pipeline import device_calibration, quality_reasons
+    from enose.pipeline import calibrations_in_force, quality_reasons
     from enose.signal import PROCESSING_VERSION, SignalError, batch_features, quality_gate, session_grids
 
     def grids_of(rec: Recording):
@@ -93,10 +93,7 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
     keep = [(rec, g) for rec, g, b in zip(recs, grids, blocked, strict=True) if not b]
     if keep:
         kept_grids = [g for _, g in keep]
-        humidity = None
-        if store is not None:
-            humidity = [device_calibration(store, rec.meta.get("device_serial"), at=rec.meta.get("started_at"))
-                        for rec, _ in keep]  # fmt: skip
+        humidity = None if store is None else calibrations_in_force(store, [rec for rec, _ in keep])
         X, names = batch_features([rec for rec, _ in keep], grids=None if None in kept_grids else kept_grids,
                                   humidity_calibrations=humidity)  # fmt: skip
         names = list(names)

@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from enose.model.artifact import RiskModel
-from enose.model.cohort import CohortParams, make_world, simulate_world, world_on_unit
+from enose.model.cohort import CohortParams, draw_site_air, make_world, simulate_world, world_on_unit
 from enose.model.features import dataset_from_store
 from enose.model.metrics import metrics_at_threshold
+from enose.model.zones import assign_zone
 from enose.storage.store import Store
-from firmware_protocol.emulator import Environment, physics
 
 __all__ = ["UnitCheck", "unit_transfer_check"]
 
@@ -48,20 +48,8 @@ class UnitCheck:
                 "between_unit_sd_control_log_odds": self.between_unit_sd}  # fmt: skip
 
 
-def _site_air(rng: np.random.Generator, params: CohortParams) -> Environment:
-    """A new site's air, drawn as :func:`~enose.model.cohort.make_world` draws its sites."""
-    return Environment(
-        ambient_ppb=physics.AMBIENT_PPB * np.exp(rng.normal(0.0, params.ambient_sd, len(physics.VOC_CLASSES))),
-        room_rh_pct=float(rng.uniform(*params.site_rh_range)),
-        room_temp_c=float(rng.uniform(20.0, 25.0)),
-        room_co2_ppm=float(rng.uniform(380.0, 480.0)),
-    )
-
-
 def _zone_counts(p: np.ndarray, inconclusive: np.ndarray, model: RiskModel) -> dict[str, int]:
-    t = model.thresholds
-    zones = np.where(inconclusive, "inconclusive", np.where(p >= t.refer, "red", np.where(p < t.rule_out, "green",
-                                                                                          "orange")))  # fmt: skip
+    zones = np.where(inconclusive, "inconclusive", assign_zone(p, model.thresholds))
     return {z: int((zones == z).sum()) for z in ("green", "orange", "red", "inconclusive")}
 
 
@@ -100,7 +88,7 @@ def unit_transfer_check(
     units, ys, ps, oods = [], [], [], []
     for k in range(n_units):
         serial = f"UNITCHK-{seed % 1000:03d}-{k + 1:02d}"
-        environment = _site_air(rng, params) if separate_sites else None
+        environment = draw_site_air(rng, params) if separate_sites else None
         db = folder / f"{serial}.db"
         db.unlink(missing_ok=True)
         simulate_world(db, world_on_unit(world, serial, environment))
