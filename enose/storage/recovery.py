@@ -21,7 +21,7 @@ import numpy as np
 
 from enose.storage.chunks import SampleBlock
 from enose.storage.paths import default_data_dir
-from enose.storage.store import SessionWriter, Store
+from enose.storage.store import Store
 
 __all__ = ["EMERGENCY_PATTERN", "RecoveryOutcome", "emergency_files", "emergency_folders", "recover"]
 
@@ -59,19 +59,6 @@ class RecoveryOutcome:
         return self.__dict__.copy()
 
 
-def _resume_writer(store: Store, session_id: int, n_channels: int) -> SessionWriter:
-    """A writer that appends after what the session already holds."""
-    row = store.conn.execute(
-        "SELECT COALESCE(MAX(chunk_index) + 1, 0), COALESCE(SUM(n_samples), 0) FROM sample_chunks WHERE session_id = ?",
-        (session_id,),
-    ).fetchone()
-    writer = SessionWriter(store, session_id, n_channels)
-    writer._chunk_index, writer.n_samples = int(row[0]), int(row[1])
-    lost = store.conn.execute("SELECT lost_samples FROM sessions WHERE id = ?", (session_id,)).fetchone()
-    writer.lost_samples = int(lost[0] or 0)
-    return writer
-
-
 def _recover_one(store: Store, path: Path, named: bool) -> RecoveryOutcome:
     match = EMERGENCY_PATTERN.match(path.name)
     if match is None:
@@ -104,7 +91,7 @@ def _recover_one(store: Store, path: Path, named: bool) -> RecoveryOutcome:
         return RecoveryOutcome(str(path), session_id, False, 0,
                                f"its samples start at {float(block.t_s[0]):.3f} s, not after the "
                                f"{float(recording.t_s[-1]):.3f} s already stored: not appended twice")  # fmt: skip
-    writer = _resume_writer(store, session_id, len(channels))
+    writer = store.resume_session(session_id, len(channels))
     writer.append(block, lost_samples=writer.lost_samples)
     writer.event("recovered_from_emergency_file", float(block.t_s[0]), file=path.name, samples=len(block))
     target = path.parent / "recovered" / path.name

@@ -285,6 +285,19 @@ class Store:
             _audit(self, operator, "create", "session", session_id, kind=kind, device=device_serial)
         return SessionWriter(self, session_id, len(layout))
 
+    def resume_session(self, session_id: int, n_channels: int) -> SessionWriter:
+        """A writer that appends after what a stored session already holds (e.g. samples rescued to an
+        emergency file): its next chunk index, sample count and loss count continue the stored ones."""
+        chunks, samples = self.conn.execute(
+            "SELECT COALESCE(MAX(chunk_index) + 1, 0), COALESCE(SUM(n_samples), 0) FROM sample_chunks "
+            "WHERE session_id = ?",
+            (session_id,),
+        ).fetchone()
+        lost = self.conn.execute("SELECT lost_samples FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        writer = SessionWriter(self, session_id, n_channels)
+        writer._chunk_index, writer.n_samples, writer.lost_samples = int(chunks), int(samples), int(lost[0] or 0)
+        return writer
+
     def session(self, session_id: int) -> dict:
         rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
         if not rows:
