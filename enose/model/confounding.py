@@ -46,7 +46,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from enose.model.dataset import Dataset
 from enose.model.estimators import PositiveLog
 
-__all__ = ["Finding", "WARN_AUC", "confounding_audit"]
+__all__ = ["Finding", "WARN_AUC", "confounding_audit", "recording_order"]
 
 #: An alternative explanation is flagged when the lower end of its AUC interval is above this.
 WARN_AUC = 0.65
@@ -201,6 +201,16 @@ def _clinical_findings(ds: Dataset, breath_scores: np.ndarray | None, headline: 
             covariate=name, strata=within,
         ))  # fmt: skip
     return findings
+
+
+def recording_order(ds: Dataset) -> tuple[np.ndarray, str]:
+    """When each row of ``ds`` was recorded, and what that order is: a table's time column, else the
+    database's session ids (recording order), else the row order."""
+    if ds.acquisition_order is not None:
+        return np.asarray(ds.acquisition_order, dtype=float), ds.order_name or "acquisition time"
+    if len(ds) and np.all(ds.session_id >= 0):
+        return np.asarray(ds.session_id, dtype=float), "session id (recording order)"
+    return np.arange(len(ds), dtype=float), "row order"
 
 
 def confounding_audit(

@@ -357,16 +357,10 @@ def write_report(
 
 def _confounding_of(ds, p: np.ndarray) -> list[dict]:
     """The confounding audit of an evaluation's input, with the model's scores for the within-strata check."""
-    from enose.model.confounding import confounding_audit
+    from enose.model.confounding import confounding_audit, recording_order
 
-    from_db = bool(np.all(ds.session_id >= 0))
-    if ds.acquisition_order is not None:
-        order, name = ds.acquisition_order, ds.order_name or "acquisition time"
-    else:
-        order = ds.session_id if from_db else np.arange(len(ds))
-        name = "session id (recording order)" if from_db else "row order"
-    findings = confounding_audit(ds, order=np.asarray(order, dtype=float), order_name=name,
-                                 breath_scores=p)  # fmt: skip
+    order, name = recording_order(ds)
+    findings = confounding_audit(ds, order=order, order_name=name, breath_scores=p)
     return [f.as_dict() for f in findings]
 
 

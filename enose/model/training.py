@@ -336,15 +336,12 @@ def _permutation(train: Dataset, candidates, observed: float, n: int, n_splits: 
 
 def _confounding(ds: Dataset, train_mask: np.ndarray, results, headline: float, order, order_name) -> list[dict]:
     """The confounding audit of the training rows, with the breath-only model's out-of-fold scores for strata."""
-    from enose.model.confounding import confounding_audit
+    from enose.model.confounding import confounding_audit, recording_order
 
     train = ds.subset(train_mask)
-    if order is None and ds.acquisition_order is not None:
-        order, order_name = ds.acquisition_order, order_name or ds.order_name
     if order is None:
-        from_db = bool(np.all(ds.session_id >= 0))
-        order = ds.session_id if from_db else np.arange(len(ds))
-        order_name = order_name or ("session id (recording order)" if from_db else "row order")
+        order, default_name = recording_order(ds)
+        order_name = order_name or default_name
     breath = next((r.oof for r in results if r.columns == "features only (reference)"), None)
     if breath is None:
         breath = max((r for r in results if r.selectable), key=lambda r: r.auc).oof
