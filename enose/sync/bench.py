@@ -2,7 +2,8 @@
 
 ``run_sync_benchmark(n_sessions)`` writes ``n_sessions`` seeded sessions into a
 fresh local store, starts a throwaway PostgreSQL cluster (the distribution's
-binaries, as the tests do), syncs them, syncs again (nothing to send), exports
+binaries, as the tests do), migrates it and enrols the store's site, syncs them as
+that site's own role (row-level security on, as in a study), syncs again (nothing to send), exports
 the study as CSV and as Parquet, and returns sessions per second for each.
 The session size is a parameter: by default 30 s of 16 channels at 100 Hz
 (about 1/10 of a real 5-minute 32-channel session); ``mb_per_s`` lets you
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["PostgresNotInstalled", "run_sync_benchmark", "throwaway_postgres"]
+__all__ = ["PostgresNotInstalled", "enrolled_site_dsn", "run_sync_benchmark", "throwaway_postgres"]
 
 
 class PostgresNotInstalled(RuntimeError):
@@ -112,6 +113,27 @@ def run_sync_benchmark(n_sessions: int = 1000, seconds: float = 30.0, n_channels
                 os.environ["ENOSE_DATA_DIR"] = previous
 
 
+def enrolled_site_dsn(dsn: str, store, role: str = "bench_site") -> str:
+    """Migrate the throwaway database (its superuser is the owner) and enrol ``store``'s site; return the site's DSN.
+
+    Why: a sync runs as the site's own role, with row-level security, as it does in a study;
+    measuring it as the superuser would skip the policy checks it pays for there.
+    """
+    import psycopg
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from psycopg.conninfo import make_conninfo
+
+    from enose.sync import central, outbox, registry
+
+    key = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
+                                                                 serialization.PublicFormat.Raw)  # fmt: skip
+    with psycopg.connect(dsn) as conn:
+        central.migrate(conn)
+        registry.enrol_site(conn, outbox.site_uuid(store), key, site_code="BENCH", db_role=role, enrolled_by="bench")
+    return make_conninfo(dsn, user=role)
+
+
 def _run(n_sessions: int, seconds: float, n_channels: int, tmp: Path, admin) -> dict:
     from enose.exports import export_study
     from enose.storage import Store
@@ -122,8 +144,9 @@ def _run(n_sessions: int, seconds: float, n_channels: int, tmp: Path, admin) -> 
     _write_sessions(db, n_sessions, seconds, n_channels)
     write_s = time.perf_counter() - t0
     with throwaway_postgres() as dsn, Store.open(db) as store:
-        first = sync_to_central(store, dsn, admin)
-        again = sync_to_central(store, dsn, admin)
+        site_dsn = enrolled_site_dsn(dsn, store)
+        first = sync_to_central(store, site_dsn, admin)
+        again = sync_to_central(store, site_dsn, admin)
         results = {"n_sessions": n_sessions, "session_seconds": seconds, "channels": n_channels,
                    "raw_mb": round(first.bytes_uploaded / 1e6, 1), "write_local_s": round(write_s, 1),
                    "sync_s": round(first.seconds, 2),

@@ -1,18 +1,51 @@
-"""The central PostgreSQL study database: its schema, created and migrated by the project.
+"""The central PostgreSQL study database: its schema, its roles and who may do what in it.
 
 Everything lives in the ``enose`` schema. Migrations are numbered SQL scripts
-below, applied in order under an advisory lock (so two sites syncing at once
-never migrate twice) and recorded in ``enose.schema_version``; a database
+below, applied in order under an advisory lock and recorded in
+``enose.schema_version``. Only an administrator migrates, with
+``enose central migrate`` under the *owner* role (:func:`migrate`); a sync or an
+audit check never creates or changes the schema (:func:`require_current`), so
+the roles sites log in with need no CREATE right and own nothing. A database
 newer than this software is refused. Each central database has an
 ``instance_uuid``; local outboxes are keyed by it, so two central databases
 (e.g. a test and the real one) never mix their sync state.
 
 Rows are keyed the same way everywhere: sessions by their UUID; labels,
-calibrations and scores by ``(site_uuid, local id)``; QC and features by ``(session uuid,
-processing version)``. Raw samples, sessions, labels and scores are append-only
-here too (triggers). Researchers get the ``enose_researcher`` role (read-only)
-and the ``enose.session_overview`` view; the re-identification table never
-leaves the site, so it has no counterpart here.
+calibrations and scores by ``(site_uuid, local id)``; QC and features by
+``(session uuid, processing version, content hash)``. Nothing a site sends is
+ever changed or deleted centrally: the site roles hold INSERT and SELECT only
+(and row-level security limits both to the site's own rows), and triggers
+refuse UPDATE, DELETE and TRUNCATE even to the owner, short of dropping them.
+The re-identification table never leaves the site, so it has no counterpart here.
+
+Roles (NOLOGIN groups, created by the first migration to v3; cluster-wide):
+
+* ``enose_site``: each site logs in with its own role, a member of this group,
+  enrolled in ``enose.site_registry`` (``enose central enrol-site``). It may
+  INSERT rows of its own site and SELECT its own rows back, nothing else.
+* ``enose_importer``: loads signed bundles for any *enrolled* site.
+* ``enose_researcher``: SELECT on the ``enose.research_*`` views and
+  ``enose.session_overview`` only: staff names appear there as keyed pseudonyms
+  (``staff-`` + 12 hex digits, keyed by this database's secret ``pseudonym_key``).
+
+Privileges, v3 (and why each is needed):
+
+=====================  ==============================================  =========================================
+role                   table                                           privileges
+=====================  ==============================================  =========================================
+enose_site             sessions, sample_chunks, events, phases,        INSERT (own site, RLS WITH CHECK);
+                       labels, scores, calibrations, qc_results,       SELECT (own rows, RLS) for idempotency:
+                       features, audit_anchors, sites                  "is it there already, with which hash?"
+enose_site             subjects                                        SELECT own rows (to send only changes)
+enose_site             subject_updates, device_reports                 INSERT own site; an owner trigger applies
+                                                                       them to subjects / devices (no UPDATE)
+enose_site             site_registry                                   SELECT its own row (its identity, key)
+enose_site             schema_version, instance                        SELECT
+enose_importer         as enose_site, for every enrolled site;         + SELECT site_registry, SELECT and
+                       no UPDATE, DELETE, TRUNCATE                     INSERT bundle_imports
+enose_researcher       research_* views, session_overview              SELECT (no table, no staff name)
+owner                  everything (owns schema, tables, views)         only ``enose central`` uses it
+=====================  ==============================================  =========================================
 
 Example research query (all sites)::
 
@@ -26,13 +59,30 @@ import uuid
 
 import psycopg
 
-__all__ = ["CENTRAL_MIGRATIONS", "CentralSchemaTooNew", "migrate", "schema_version"]
+__all__ = [
+    "CENTRAL_MIGRATIONS",
+    "CURRENT_VERSION",
+    "CentralNotOwner",
+    "CentralSchemaMissing",
+    "CentralSchemaTooNew",
+    "migrate",
+    "require_current",
+    "schema_version",
+]
 
 _LOCK_KEY = 0x656E6F7365  # "enose"
 
 
 class CentralSchemaTooNew(RuntimeError):
     """The central database was migrated by a newer release of this software."""
+
+
+class CentralSchemaMissing(RuntimeError):
+    """The central database has no enose schema, or an older one: an administrator must migrate it."""
+
+
+class CentralNotOwner(RuntimeError):
+    """The connected role may not migrate: it is not the schema's owner, or it is a site or researcher role."""
 
 
 _V1 = """
@@ -261,11 +311,257 @@ EXCEPTION WHEN undefined_object OR insufficient_privilege THEN
 END $$;
 """
 
+# v3: least privilege. Roles and grants, the site registry, row-level security by site, and the
+# restructuring that lets a site write with INSERT alone (subjects and devices through append-only
+# update tables, QC and features as new versions, sites.last_sync kept by a trigger on anchors).
+_V3 = """
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'enose_site') THEN CREATE ROLE enose_site NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'enose_importer') THEN
+        CREATE ROLE enose_importer NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'enose_researcher') THEN
+        CREATE ROLE enose_researcher NOLOGIN;
+    END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'role % may not create roles: give the owner role CREATEROLE, or have a database administrator '
+                    'create the NOLOGIN roles enose_site, enose_importer and enose_researcher first', current_user;
+END $$;
+
+CREATE TABLE enose.site_registry (
+  site_uuid uuid PRIMARY KEY, site_code text, db_role text UNIQUE,
+  public_key bytea NOT NULL CHECK (length(public_key) = 32),
+  enrolled_by text NOT NULL, enrolled_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz);
+CREATE TABLE enose.bundle_imports (
+  site_uuid uuid NOT NULL REFERENCES enose.site_registry, sequence bigint NOT NULL,
+  bundle_sha256 text NOT NULL, imported_at timestamptz NOT NULL DEFAULT now(), imported_by text NOT NULL,
+  PRIMARY KEY (site_uuid, sequence));
+
+-- the site the connected role is enrolled for (NULL: not a site role, or revoked); used by every policy
+CREATE FUNCTION enose.current_site() RETURNS uuid LANGUAGE sql STABLE AS $$
+    SELECT r.site_uuid FROM enose.site_registry r WHERE r.db_role = current_user AND r.revoked_at IS NULL
+$$;
+
+-- subjects: a site sends a new version of a subject's risk factors; the owner's trigger applies it
+CREATE TABLE enose.subject_updates (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    site_uuid uuid NOT NULL REFERENCES enose.sites,
+    code text NOT NULL,
+    created_at timestamptz NOT NULL,
+    site text,
+    age_years int,
+    sex text,
+    smoking text,
+    pack_years double precision,
+    copd int,
+    previous_cancer int,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE FUNCTION enose.apply_subject_update() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO enose.subjects (site_uuid, code, created_at, site, age_years, sex, smoking, pack_years, copd,
+                                previous_cancer)
+    VALUES (NEW.site_uuid, NEW.code, NEW.created_at, NEW.site, NEW.age_years, NEW.sex, NEW.smoking, NEW.pack_years,
+            NEW.copd, NEW.previous_cancer)
+    ON CONFLICT (site_uuid, code) DO UPDATE SET site = excluded.site, age_years = excluded.age_years,
+        sex = excluded.sex, smoking = excluded.smoking, pack_years = excluded.pack_years, copd = excluded.copd,
+        previous_cancer = excluded.previous_cancer;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER subject_updates_apply AFTER INSERT ON enose.subject_updates
+    FOR EACH ROW EXECUTE FUNCTION enose.apply_subject_update();
+
+-- devices: what a site saw of a device; merged into enose.devices by the owner's trigger
+CREATE TABLE enose.device_reports (
+    site_uuid uuid NOT NULL REFERENCES enose.sites,
+    serial text NOT NULL,
+    model text NOT NULL,
+    firmware text NOT NULL,
+    min_period_ms int NOT NULL,
+    channels jsonb NOT NULL,
+    first_seen timestamptz NOT NULL,
+    last_seen timestamptz NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (site_uuid, serial, last_seen)
+);
+CREATE FUNCTION enose.apply_device_report() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO enose.devices AS d (serial, model, firmware, min_period_ms, channels, first_seen, last_seen)
+    VALUES (NEW.serial, NEW.model, NEW.firmware, NEW.min_period_ms, NEW.channels, NEW.first_seen, NEW.last_seen)
+    ON CONFLICT (serial) DO UPDATE SET
+        model = CASE WHEN excluded.last_seen > d.last_seen THEN excluded.model ELSE d.model END,
+        firmware = CASE WHEN excluded.last_seen > d.last_seen THEN excluded.firmware ELSE d.firmware END,
+        first_seen = least(d.first_seen, excluded.first_seen),
+        last_seen = greatest(d.last_seen, excluded.last_seen);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER device_reports_apply AFTER INSERT ON enose.device_reports
+    FOR EACH ROW EXECUTE FUNCTION enose.apply_device_report();
+
+-- audit anchors: the local time of the anchored entry, and the site key's Ed25519 signature (NULL: no key yet)
+ALTER TABLE enose.audit_anchors ADD COLUMN entry_at text,
+    ADD COLUMN signature bytea CHECK (signature IS NULL OR length(signature) = 64);
+-- sites.last_sync: a site cannot UPDATE, so each anchor (one per sync) sets it through the owner's trigger
+CREATE FUNCTION enose.note_sync() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE enose.sites SET last_sync = now() WHERE site_uuid = NEW.site_uuid;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER audit_anchors_note_sync AFTER INSERT ON enose.audit_anchors
+    FOR EACH ROW EXECUTE FUNCTION enose.note_sync();
+
+-- QC and features: a recomputation is a new version (keyed by its content hash), never an update in place
+ALTER TABLE enose.qc_results DROP CONSTRAINT qc_results_pkey,
+    ADD PRIMARY KEY (session_uuid, processing_version, content_sha256),
+    ADD COLUMN uploaded_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE enose.features DROP CONSTRAINT features_pkey,
+    ADD PRIMARY KEY (session_uuid, processing_version, content_sha256),
+    ADD COLUMN uploaded_at timestamptz NOT NULL DEFAULT now();
+CREATE VIEW enose.current_qc_results AS
+SELECT DISTINCT ON (session_uuid, processing_version) * FROM enose.qc_results
+ORDER BY session_uuid, processing_version, computed_at DESC, uploaded_at DESC;
+CREATE VIEW enose.current_features AS
+SELECT DISTINCT ON (session_uuid, processing_version) * FROM enose.features
+ORDER BY session_uuid, processing_version, computed_at DESC, uploaded_at DESC;
+
+-- append-only everywhere, TRUNCATE included (privileges are the real guard; these also stop the owner's mistakes)
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['events', 'phases', 'qc_results', 'features', 'audit_anchors', 'subject_updates',
+                             'device_reports', 'bundle_imports'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON enose.%I '
+                       'FOR EACH ROW EXECUTE FUNCTION enose.refuse_change()', t || '_append_only', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['sessions', 'sample_chunks', 'events', 'phases', 'labels', 'scores', 'calibrations',
+                             'qc_results', 'features', 'audit_anchors', 'subject_updates', 'device_reports',
+                             'bundle_imports', 'subjects', 'sites', 'devices', 'site_registry'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON enose.%I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION enose.refuse_change()', t || '_never_truncated', t);
+    END LOOP;
+END $$;
+
+-- row-level security: a site role sees and adds only its own site's rows; the importer adds rows of enrolled sites
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['sites', 'subjects', 'subject_updates', 'device_reports', 'sessions', 'labels',
+                             'audit_anchors'] LOOP
+        EXECUTE format('ALTER TABLE enose.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY own_site ON enose.%I TO enose_site USING (site_uuid = (SELECT enose.current_site()))'
+                       ' WITH CHECK (site_uuid = (SELECT enose.current_site()))', t);
+    END LOOP;
+    -- a score or calibration may name a session only of its own site
+    FOREACH t IN ARRAY ARRAY['scores', 'calibrations'] LOOP
+        EXECUTE format('ALTER TABLE enose.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY own_site ON enose.%I TO enose_site USING (site_uuid = (SELECT enose.current_site()))'
+                       ' WITH CHECK (site_uuid = (SELECT enose.current_site()) AND (session_uuid IS NULL OR EXISTS ('
+                       'SELECT 1 FROM enose.sessions s WHERE s.uuid = session_uuid'
+                       ' AND s.site_uuid = (SELECT enose.current_site()))))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['sample_chunks', 'events', 'phases', 'qc_results', 'features'] LOOP
+        EXECUTE format('ALTER TABLE enose.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY own_site ON enose.%I TO enose_site USING (EXISTS (SELECT 1 FROM enose.sessions s'
+                       ' WHERE s.uuid = session_uuid AND s.site_uuid = (SELECT enose.current_site())))'
+                       ' WITH CHECK (EXISTS (SELECT 1 FROM enose.sessions s WHERE s.uuid = session_uuid'
+                       ' AND s.site_uuid = (SELECT enose.current_site())))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['sites', 'subjects', 'subject_updates', 'device_reports', 'sessions', 'labels',
+                             'audit_anchors', 'scores', 'calibrations'] LOOP
+        EXECUTE format('CREATE POLICY enrolled_sites ON enose.%I TO enose_importer USING (true) WITH CHECK ('
+                       'site_uuid IN (SELECT r.site_uuid FROM enose.site_registry r WHERE r.revoked_at IS NULL))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['sample_chunks', 'events', 'phases', 'qc_results', 'features'] LOOP
+        EXECUTE format('CREATE POLICY enrolled_sites ON enose.%I TO enose_importer USING (true) WITH CHECK (true)', t);
+    END LOOP;
+END $$;
+ALTER TABLE enose.site_registry ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_row ON enose.site_registry FOR SELECT TO enose_site USING (db_role = current_user);
+CREATE POLICY all_rows ON enose.site_registry FOR SELECT TO enose_importer USING (true);
+
+-- research views: every table a researcher needs, staff names replaced by a keyed pseudonym
+CREATE TABLE enose.pseudonym_key (id int PRIMARY KEY CHECK (id = 1), key bytea NOT NULL);
+INSERT INTO enose.pseudonym_key VALUES (1, uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
+CREATE FUNCTION enose.staff_pseudonym(key bytea, name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN name IS NULL THEN NULL
+                ELSE 'staff-' || left(encode(sha256(key || convert_to(name, 'UTF8')), 'hex'), 12) END
+$$;
+CREATE VIEW enose.research_sites AS
+SELECT s.site_uuid, r.site_code, s.first_seen, s.last_sync FROM enose.sites s
+LEFT JOIN enose.site_registry r ON r.site_uuid = s.site_uuid;
+CREATE VIEW enose.research_subjects AS SELECT * FROM enose.subjects;
+CREATE VIEW enose.research_devices AS SELECT * FROM enose.devices;
+CREATE VIEW enose.research_sessions AS
+SELECT s.uuid, s.site_uuid, s.local_id, s.content_sha256, s.kind, s.subject_code, s.device_serial, s.firmware,
+       enose.staff_pseudonym(k.key, s.operator) AS operator_pseudonym, s.site, s.started_at, s.ended_at, s.status,
+       s.software_version, s.protocol, s.channels, s.period_ms, s.n_samples, s.lost_samples, s.interruptions,
+       s.uploaded_at
+FROM enose.sessions s CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_sample_chunks AS SELECT * FROM enose.sample_chunks;
+CREATE VIEW enose.research_events AS SELECT * FROM enose.events;
+CREATE VIEW enose.research_phases AS SELECT * FROM enose.phases;
+CREATE VIEW enose.research_labels AS
+SELECT l.site_uuid, l.local_id, l.content_sha256, l.subject_code, l.cancer, l.histology, l.stage, l.diagnosis_date,
+       l.source, enose.staff_pseudonym(k.key, l.entered_by) AS entered_by_pseudonym, l.entered_at,
+       l.supersedes_local_id
+FROM enose.labels l CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_current_labels AS
+SELECT l.site_uuid, l.local_id, l.content_sha256, l.subject_code, l.cancer, l.histology, l.stage, l.diagnosis_date,
+       l.source, enose.staff_pseudonym(k.key, l.entered_by) AS entered_by_pseudonym, l.entered_at,
+       l.supersedes_local_id
+FROM enose.current_labels l CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_scores AS
+SELECT s.site_uuid, s.local_id, s.content_sha256, s.session_uuid, s.created_at,
+       enose.staff_pseudonym(k.key, s.operator) AS operator_pseudonym, s.model_id, s.model_sha256, s.software_version,
+       s.processing_version, s.calibration_local_id, s.probability, s.interval_low, s.interval_high, s.zone, s.ood,
+       s.explanation, s.qc_reasons
+FROM enose.scores s CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_calibrations AS
+SELECT c.site_uuid, c.local_id, c.content_sha256, c.device_serial, c.kind, c.session_uuid,
+       enose.staff_pseudonym(k.key, c.operator) AS operator_pseudonym, c.created_at, c.passed, c.channels, c."values",
+       c.detail
+FROM enose.calibrations c CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_qc_results AS SELECT * FROM enose.current_qc_results;
+CREATE VIEW enose.research_features AS SELECT * FROM enose.current_features;
+
+-- privileges: nothing by default, then exactly what each role needs (see the module documentation)
+REVOKE ALL ON SCHEMA enose FROM PUBLIC;
+GRANT USAGE ON SCHEMA enose TO enose_site, enose_importer, enose_researcher;
+REVOKE ALL ON ALL TABLES IN SCHEMA enose FROM PUBLIC, enose_site, enose_importer, enose_researcher;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA enose FROM PUBLIC, enose_site, enose_importer, enose_researcher;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA enose FROM PUBLIC;
+GRANT SELECT ON enose.schema_version, enose.instance TO enose_site, enose_importer, enose_researcher;
+GRANT SELECT ON enose.site_registry TO enose_site, enose_importer;
+GRANT EXECUTE ON FUNCTION enose.current_site() TO enose_site, enose_importer;
+GRANT SELECT, INSERT ON enose.sites, enose.sessions, enose.sample_chunks, enose.events, enose.phases, enose.labels,
+    enose.scores, enose.calibrations, enose.qc_results, enose.features, enose.audit_anchors
+    TO enose_site, enose_importer;
+GRANT SELECT ON enose.subjects TO enose_site, enose_importer;
+GRANT INSERT ON enose.subject_updates, enose.device_reports TO enose_site, enose_importer;
+GRANT SELECT, INSERT ON enose.bundle_imports TO enose_importer;
+GRANT EXECUTE ON FUNCTION enose.staff_pseudonym(bytea, text) TO enose_researcher;
+GRANT SELECT ON enose.session_overview, enose.research_sites, enose.research_subjects, enose.research_devices,
+    enose.research_sessions, enose.research_sample_chunks, enose.research_events, enose.research_phases,
+    enose.research_labels, enose.research_current_labels, enose.research_scores, enose.research_calibrations,
+    enose.research_qc_results, enose.research_features TO enose_researcher;
+"""
+
 #: ``(version, description, sql)``; never edit a shipped entry, append the next one.
 CENTRAL_MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "sessions, samples, labels, scores, qc, features", _V1),
     (2, "device calibration records", _V2),
+    (3, "least privilege: roles, site registry, row-level security, append-only updates, research views", _V3),
 ]
+
+#: The schema version this software writes and reads.
+CURRENT_VERSION = CENTRAL_MIGRATIONS[-1][0]
+
+#: NOLOGIN group roles the migrations create; the owner must not be a member of any.
+GROUP_ROLES = ("enose_site", "enose_importer", "enose_researcher")
 
 
 def schema_version(conn: psycopg.Connection) -> int:
@@ -276,31 +572,98 @@ def schema_version(conn: psycopg.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(version), 0) FROM enose.schema_version").fetchone()[0])
 
 
+def _instance_uuid(conn: psycopg.Connection) -> str:
+    return str(conn.execute("SELECT instance_uuid FROM enose.instance").fetchone()[0])
+
+
+def require_current(conn: psycopg.Connection) -> str:
+    """Check the schema is exactly this software's; return the ``instance_uuid``. Creates and changes nothing.
+
+    Why not migrate here: migrating needs the owner's rights, and a sync or an audit check runs
+    as a site role that must not have them. Raises :class:`CentralSchemaMissing` for an empty,
+    inaccessible or older database, :class:`CentralSchemaTooNew` for a newer one.
+    """
+    try:
+        with conn.transaction():
+            current = schema_version(conn)
+            if current == CURRENT_VERSION:
+                return _instance_uuid(conn)
+    except psycopg.errors.InsufficientPrivilege as error:
+        role = conn.execute("SELECT current_user").fetchone()[0]
+        conn.rollback()
+        raise CentralSchemaMissing(
+            f"database role {role} has no access to the central enose schema: it is not enrolled as a site, or was "
+            "revoked, or holds no study role; an administrator checks `enose central sites`"
+        ) from error
+    if current == 0:
+        raise CentralSchemaMissing(
+            "the central database has no enose schema: an administrator runs `enose central migrate`"
+        )
+    if current < CURRENT_VERSION:
+        raise CentralSchemaMissing(
+            f"the central database has enose schema v{current}, this software needs v{CURRENT_VERSION}: "
+            "an administrator runs `enose central migrate`"
+        )
+    raise CentralSchemaTooNew(
+        f"the central database is at schema version {current}, newer than this software ({CURRENT_VERSION}); "
+        "update the software before syncing"
+    )
+
+
+def _check_owner(conn: psycopg.Connection) -> None:
+    """Refuse to migrate as anyone but the schema's owner, and as a role that is a site, importer or researcher."""
+    member_of = [r[0] for r in conn.execute(
+        """SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+           JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = current_user AND g.rolname = ANY(%s)""",
+        (list(GROUP_ROLES),),
+    )]  # fmt: skip
+    if member_of:
+        raise CentralNotOwner(
+            f"the connected role is a member of {', '.join(member_of)}: migrate as the dedicated owner role, "
+            "never as a site, importer or researcher role"
+        )
+    row = conn.execute(
+        "SELECT nspowner::regrole::text, pg_has_role(current_user, nspowner, 'USAGE') FROM pg_namespace"
+        " WHERE nspname = 'enose'"
+    ).fetchone()
+    if row is not None and not row[1]:
+        raise CentralNotOwner(
+            f"schema enose is owned by role {row[0]}: run `enose central migrate` as that role (if it is a site's "
+            f"login role, left by an older release, a database administrator first runs "
+            f"`REASSIGN OWNED BY {row[0]} TO <owner role>` in this database)"
+        )
+
+
 def migrate(conn: psycopg.Connection) -> str:
     """Create or bring forward the central schema; return the database's ``instance_uuid``.
 
-    Commits. Raises :class:`CentralSchemaTooNew` if the database is ahead of this software.
+    Run by ``enose central migrate`` under the owner role, which becomes (or must already be)
+    the owner of schema ``enose`` and needs CREATEROLE the first time (for the group roles).
+    A database already at this version is left untouched, whoever asks. Commits. Raises
+    :class:`CentralSchemaTooNew` if the database is ahead of this software and
+    :class:`CentralNotOwner` if the connected role may not migrate it.
     """
-    newest = CENTRAL_MIGRATIONS[-1][0]
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-        conn.execute("CREATE SCHEMA IF NOT EXISTS enose")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS enose.schema_version"
-            " (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
         current = schema_version(conn)
-        if current > newest:
+        if current > CURRENT_VERSION:
             raise CentralSchemaTooNew(
-                f"the central database is at schema version {current}, newer than this software ({newest}); "
-                "update the software before syncing"
+                f"the central database is at schema version {current}, newer than this software "
+                f"({CURRENT_VERSION}); update the software before migrating"
             )
-        for version, description, sql in CENTRAL_MIGRATIONS[current:]:
-            conn.execute(sql)
-            conn.execute("INSERT INTO enose.schema_version (version, description) VALUES (%s, %s)",
-                         (version, description))  # fmt: skip
-        conn.execute(
-            "INSERT INTO enose.instance (id, instance_uuid) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
-            (str(uuid.uuid4()),),
-        )
-        return str(conn.execute("SELECT instance_uuid FROM enose.instance").fetchone()[0])
+        if current < CURRENT_VERSION:
+            _check_owner(conn)
+            conn.execute("CREATE SCHEMA IF NOT EXISTS enose")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS enose.schema_version"
+                " (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            for version, description, sql in CENTRAL_MIGRATIONS[current:]:
+                conn.execute(sql)
+                conn.execute("INSERT INTO enose.schema_version (version, description) VALUES (%s, %s)",
+                             (version, description))  # fmt: skip
+            conn.execute(
+                "INSERT INTO enose.instance (id, instance_uuid) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
+                (str(uuid.uuid4()),),
+            )
+        return _instance_uuid(conn)

@@ -1,4 +1,4 @@
-"""Upload to the central database: idempotent, resumable, one session per transaction.
+"""Upload to the central database: idempotent, resumable, one session per transaction, as the site's own role.
 
 Each session goes in its own PostgreSQL transaction, keyed by its UUID, with
 its content hash. If the central database already has that UUID with the same
@@ -7,6 +7,13 @@ at; nothing is overwritten, centrally or locally). A sync killed at any moment
 therefore resumes cleanly: the session in flight was rolled back by the server
 and is still pending locally, and a session committed centrally but not yet
 marked locally is found there and counted as skipped.
+
+The writer needs INSERT and SELECT only (see :mod:`enose.sync.central`): subjects
+and devices travel as append-only updates that the owner's triggers apply, QC and
+features as new versions. The site is the one enrolled for the connected role
+(:mod:`enose.sync.registry`), never simply the UUID this client claims: a local
+store with another UUID is refused before anything is sent. Each sync ends by
+anchoring the local audit chain's head, signed with the site key when there is one.
 
 :class:`CentralWriter` is shared with bundle import (:mod:`enose.sync.bundle`).
 """
@@ -18,36 +25,48 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import psycopg
 
 from enose.security import audit
 from enose.security.permissions import Permission, require
+from enose.security.pseudonyms import SecretKeyError
 from enose.storage.store import Store
-from enose.sync import central, outbox
-from enose.sync.payload import BLOB_FIELDS, CHUNK_FIELDS, ROW_TABLES, SessionPayload, read_rows, read_session, row_key
+from enose.sync import central, outbox, registry
+from enose.sync.connection import SyncError, central_dsn, open_central, redact_dsn
+from enose.sync.payload import (
+    BLOB_FIELDS,
+    CHUNK_FIELDS,
+    ROW_TABLES,
+    SessionPayload,
+    read_rows,
+    read_session,
+    row_key,
+    staff_pseudonyms,
+)
 
-__all__ = ["SyncConflict", "SyncError", "SyncReport", "CentralWriter", "sync_to_central", "redact_dsn"]
+__all__ = [
+    "SyncConflict",
+    "SyncError",
+    "SyncReport",
+    "AnchorCheck",
+    "CentralWriter",
+    "anchor_message",
+    "central_anchors",
+    "check_central_anchors",
+    "connect",
+    "sync_to_central",
+    "redact_dsn",
+]
 
 log = logging.getLogger(__name__)
 
-
-class SyncError(RuntimeError):
-    """The central database cannot be reached or used; nothing local was changed."""
+_SUBJECT_FACTORS = ("site", "age_years", "sex", "smoking", "pack_years", "copd", "previous_cancer")
 
 
 class SyncConflict(RuntimeError):
     """The central database holds a different version of this object."""
-
-
-def redact_dsn(dsn: str) -> str:
-    """The DSN without its password, for messages and the audit trail."""
-    try:
-        info = psycopg.conninfo.conninfo_to_dict(dsn)
-    except psycopg.ProgrammingError:
-        return "<unparsable DSN>"
-    info.pop("password", None)
-    return " ".join(f"{k}={v}" for k, v in sorted(info.items()))
 
 
 @dataclass
@@ -62,6 +81,9 @@ class SyncReport:
     bytes_uploaded: int = 0
     seconds: float = 0.0
     target: str | None = None
+    site_uuid: str | None = None
+    anchor_signed: bool | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -73,63 +95,80 @@ class SyncReport:
             "bytes_uploaded": self.bytes_uploaded,
             "seconds": round(self.seconds, 3),
             "target": self.target,
+            "site_uuid": self.site_uuid,
+            "anchor_signed": self.anchor_signed,
+            "warnings": self.warnings,
         }
 
 
 class CentralWriter:
-    """Writes sessions and rows of one site into an open central database connection."""
+    """Writes sessions and rows of one site into an open central database connection (INSERT and SELECT only)."""
 
     def __init__(self, conn: psycopg.Connection, site_uuid: str) -> None:
         self.conn = conn
         self.site_uuid = site_uuid
         with conn.transaction():
-            conn.execute(
-                "INSERT INTO enose.sites (site_uuid, last_sync) VALUES (%s, now())"
-                " ON CONFLICT (site_uuid) DO UPDATE SET last_sync = now()",
-                (site_uuid,),
-            )
+            conn.execute("INSERT INTO enose.sites (site_uuid) VALUES (%s) ON CONFLICT DO NOTHING", (site_uuid,))
 
-    def _subject(self, cur: psycopg.Cursor, subject: dict) -> None:
+    def _central_subjects(self, cur: psycopg.Cursor, codes: list[str]) -> dict[str, tuple]:
         cur.execute(
-            """INSERT INTO enose.subjects (site_uuid, code, created_at, site, age_years, sex, smoking, pack_years,
-               copd, previous_cancer) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-               ON CONFLICT (site_uuid, code) DO UPDATE SET site = excluded.site, age_years = excluded.age_years,
-               sex = excluded.sex, smoking = excluded.smoking, pack_years = excluded.pack_years,
-               copd = excluded.copd, previous_cancer = excluded.previous_cancer""",
-            (self.site_uuid, subject["code"], subject["created_at"], subject["site"], subject["age_years"],
-             subject["sex"], subject["smoking"], subject["pack_years"], subject["copd"], subject["previous_cancer"]),
-        )  # fmt: skip
+            f"SELECT code, {', '.join(_SUBJECT_FACTORS)} FROM enose.subjects WHERE site_uuid = %s AND code = ANY(%s)",
+            (self.site_uuid, codes),
+        )
+        return {r[0]: tuple(r[1:]) for r in cur.fetchall()}
+
+    def _send_subjects(self, cur: psycopg.Cursor, subjects: list[dict]) -> None:
+        """Send the subjects that are new or changed, as rows of ``enose.subject_updates`` (applied by trigger)."""
+        if not subjects:
+            return
+        there = self._central_subjects(cur, [s["code"] for s in subjects])
+        changed = [s for s in subjects if there.get(s["code"]) != tuple(s[k] for k in _SUBJECT_FACTORS)]
+        if changed:
+            cur.executemany(
+                """INSERT INTO enose.subject_updates (site_uuid, code, created_at, site, age_years, sex, smoking,
+                   pack_years, copd, previous_cancer) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                [(self.site_uuid, s["code"], s["created_at"], *(s[k] for k in _SUBJECT_FACTORS)) for s in changed],
+            )
 
     def put_subjects(self, subjects: list[dict]) -> None:
         with self.conn.transaction(), self.conn.cursor() as cur:
-            for subject in subjects:
-                self._subject(cur, subject)
+            self._send_subjects(cur, subjects)
+
+    def _existing_session(self, cur: psycopg.Cursor, session_uuid: str, digest: str) -> str | None:
+        """``skipped`` if the central copy is this one, None if there is none this role can see; else conflict."""
+        cur.execute("SELECT content_sha256 FROM enose.sessions WHERE uuid = %s", (session_uuid,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        if row[0] != digest:
+            raise SyncConflict(
+                f"the central database holds a different version of session {session_uuid} "
+                f"(content {row[0][:12]}..., here {digest[:12]}...); nothing was overwritten"
+            )
+        return "skipped"
 
     def put_session(self, payload: SessionPayload, content_sha256: str | None = None) -> str:
         """Store one session in one transaction; return ``uploaded`` or ``skipped``.
 
         Raises:
-            SyncConflict: the central copy of this UUID has different content.
+            SyncConflict: the central copy of this UUID has different content, or belongs to another site.
         """
         digest = content_sha256 or payload.content_sha256()
         s = payload.session
         with self.conn.transaction(), self.conn.cursor() as cur:
+            seen = self._existing_session(cur, s["uuid"], digest)
+            if seen is not None:
+                return seen
             if payload.device:
                 d = payload.device
                 cur.execute(
-                    """INSERT INTO enose.devices (serial, model, firmware, min_period_ms, channels, first_seen,
-                       last_seen) VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s)
-                       ON CONFLICT (serial) DO UPDATE SET
-                       model = CASE WHEN excluded.last_seen > devices.last_seen THEN excluded.model ELSE devices.model END,
-                       firmware = CASE WHEN excluded.last_seen > devices.last_seen THEN excluded.firmware
-                                  ELSE devices.firmware END,
-                       first_seen = least(devices.first_seen, excluded.first_seen),
-                       last_seen = greatest(devices.last_seen, excluded.last_seen)""",
-                    (d["serial"], d["model"], d["firmware"], d["min_period_ms"], d["channels"], d["first_seen"],
-                     d["last_seen"]),
+                    """INSERT INTO enose.device_reports (site_uuid, serial, model, firmware, min_period_ms, channels,
+                       first_seen, last_seen) VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s) ON CONFLICT DO NOTHING""",
+                    (self.site_uuid, d["serial"], d["model"], d["firmware"], d["min_period_ms"], d["channels"],
+                     d["first_seen"], d["last_seen"]),
                 )  # fmt: skip
             if payload.subject:
-                self._subject(cur, payload.subject)
+                self._send_subjects(cur, [payload.subject])
             cur.execute(
                 """INSERT INTO enose.sessions (uuid, site_uuid, local_id, content_sha256, kind, subject_code,
                    device_serial, firmware, operator, site, started_at, ended_at, status, software_version, protocol,
@@ -141,19 +180,22 @@ class CentralWriter:
                  s["status"], s["software_version"], s["protocol"], s["channels"], s["period_ms"], s["n_samples"],
                  s["lost_samples"], s["interruptions"]),
             )  # fmt: skip
-            if cur.fetchone() is None:
-                cur.execute("SELECT content_sha256 FROM enose.sessions WHERE uuid = %s", (s["uuid"],))
-                there = cur.fetchone()[0]
-                if there != digest:
+            if cur.fetchone() is None:  # another transaction committed it meanwhile, or another site holds the UUID
+                seen = self._existing_session(cur, s["uuid"], digest)
+                if seen is None:
                     raise SyncConflict(
-                        f"the central database holds a different version of session {s['uuid']} "
-                        f"(content {there[:12]}..., here {digest[:12]}...); nothing was overwritten"
+                        f"session {s['uuid']} is already in the central database under another site; nothing was "
+                        "overwritten"
                     )
-                return "skipped"
+                return seen
             columns = ", ".join(f'"{c}"' for c in (*CHUNK_FIELDS, *BLOB_FIELDS))
-            with cur.copy(f"COPY enose.sample_chunks (session_uuid, {columns}) FROM STDIN") as copy:
-                for chunk in payload.chunks:
-                    copy.write_row((s["uuid"], *(chunk[c] for c in CHUNK_FIELDS), *(chunk[c] for c in BLOB_FIELDS)))
+            marks = ", ".join(["%s"] * (1 + len(CHUNK_FIELDS) + len(BLOB_FIELDS)))
+            # INSERT, not COPY: PostgreSQL refuses COPY FROM into a table with row-level security
+            cur.executemany(
+                f"INSERT INTO enose.sample_chunks (session_uuid, {columns}) VALUES ({marks})",
+                [(s["uuid"], *(chunk[c] for c in CHUNK_FIELDS), *(chunk[c] for c in BLOB_FIELDS))
+                 for chunk in payload.chunks],
+            )  # fmt: skip
             if payload.events:
                 cur.executemany(
                     "INSERT INTO enose.events (session_uuid, seq, t_s, kind, detail, created_at)"
@@ -172,7 +214,8 @@ class CentralWriter:
         """Store one label, calibration, score, QC or feature row; return ``uploaded`` or ``skipped``.
 
         Labels, calibrations and scores are append-only: a different central copy is a :class:`SyncConflict`.
-        QC and feature rows are derived data and are replaced by a newer computation.
+        QC and feature rows are derived data: a recomputation is stored as a new version beside the old one
+        (``enose.current_qc_results`` / ``current_features`` show the newest), since a site may not UPDATE.
         """
         with self.conn.transaction(), self.conn.cursor() as cur:
             if object_type in ("score", "qc", "features") or row.get("session_uuid"):
@@ -214,26 +257,22 @@ class CentralWriter:
                 )  # fmt: skip
                 table, where = "scores", ("site_uuid = %s AND local_id = %s", (self.site_uuid, row["id"]))
             else:
-                table = "qc_results" if object_type == "qc" else "features"
                 if object_type == "qc":
-                    values = (row["session_uuid"], row["processing_version"], content_sha256, row["passed"],
-                              row["reasons"], row["computed_at"])  # fmt: skip
-                    sql = """INSERT INTO enose.qc_results (session_uuid, processing_version, content_sha256, passed,
-                             reasons, computed_at) VALUES (%s, %s, %s, %s, %s::jsonb, %s)"""
-                    update = "passed = excluded.passed, reasons = excluded.reasons"
+                    cur.execute(
+                        """INSERT INTO enose.qc_results (session_uuid, processing_version, content_sha256, passed,
+                           reasons, computed_at) VALUES (%s, %s, %s, %s, %s::jsonb, %s)
+                           ON CONFLICT DO NOTHING RETURNING 1""",
+                        (row["session_uuid"], row["processing_version"], content_sha256, row["passed"],
+                         row["reasons"], row["computed_at"]),
+                    )  # fmt: skip
                 else:
-                    values = (row["session_uuid"], row["processing_version"], content_sha256, row["names"],
-                              row["values"], row["computed_at"])  # fmt: skip
-                    sql = """INSERT INTO enose.features (session_uuid, processing_version, content_sha256, names,
-                             "values", computed_at) VALUES (%s, %s, %s, %s::jsonb, %s, %s)"""
-                    update = 'names = excluded.names, "values" = excluded."values"'
-                cur.execute(
-                    sql
-                    + f""" ON CONFLICT (session_uuid, processing_version) DO UPDATE SET {update},
-                    content_sha256 = excluded.content_sha256, computed_at = excluded.computed_at
-                    WHERE {table}.content_sha256 != excluded.content_sha256 RETURNING 1""",
-                    values,
-                )
+                    cur.execute(
+                        """INSERT INTO enose.features (session_uuid, processing_version, content_sha256, names,
+                           "values", computed_at) VALUES (%s, %s, %s, %s::jsonb, %s, %s)
+                           ON CONFLICT DO NOTHING RETURNING 1""",
+                        (row["session_uuid"], row["processing_version"], content_sha256, row["names"], row["values"],
+                         row["computed_at"]),
+                    )  # fmt: skip
                 return "uploaded" if cur.fetchone() else "skipped"
             if cur.fetchone() is not None:
                 return "uploaded"
@@ -243,51 +282,197 @@ class CentralWriter:
                 raise SyncConflict(f"the central database holds a different {object_type} {row['id']}")
             return "skipped"
 
-    def anchor_audit(self, head: tuple[int, str] | None) -> None:
+    def anchor_audit(self, head: tuple[int, str] | None, *, entry_at: str | None = None,
+                     signature: bytes | None = None) -> bool:  # fmt: skip
+        """Record the local audit chain's head centrally; True if this anchor is new."""
         if head is None:
-            return
+            return False
         with self.conn.transaction():
-            self.conn.execute(
-                "INSERT INTO enose.audit_anchors (site_uuid, audit_id, hash) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                (self.site_uuid, head[0], head[1]),
+            cursor = self.conn.execute(
+                "INSERT INTO enose.audit_anchors (site_uuid, audit_id, hash, entry_at, signature)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (self.site_uuid, head[0], head[1], entry_at, signature),
             )
+            return cursor.rowcount == 1
 
 
-def connect(dsn: str) -> psycopg.Connection:
-    """Open the central database (not in autocommit; every write is an explicit transaction)."""
+def anchor_message(site_uuid: str, audit_id: int, hash_hex: str, entry_at: str | None) -> bytes:
+    """The bytes a site signs for one anchor; the prefix keeps it from ever meaning anything else."""
+    return f"enose-audit-anchor/1\n{site_uuid}\n{int(audit_id)}\n{hash_hex}\n{entry_at or ''}\n".encode()
+
+
+def _sign_anchor(message: bytes) -> tuple[bytes | None, str | None]:
+    """The site key's signature of ``message``, or None and why (no key yet is normal, never an error)."""
     try:
-        return psycopg.connect(dsn, connect_timeout=15, application_name="enose-sync")
-    except psycopg.Error as error:
-        raise SyncError(f"cannot connect to the central database ({redact_dsn(dsn)}): {error}".strip()) from error
+        from enose.security import site_keys
+
+        return site_keys.sign(message), None
+    except ImportError as error:
+        return None, f"audit anchor not signed: site keys unavailable ({error})"
+    except (RuntimeError, OSError, ValueError) as error:  # SiteKeyError is a RuntimeError: no key, bad file
+        return None, f"audit anchor not signed: {error}"
 
 
-def central_anchors(dsn: str, site: str) -> list[tuple[int, str]]:
-    """The audit-log anchors the central database holds for ``site`` (for :func:`audit.verify`)."""
-    with connect(dsn) as conn:
-        central.migrate(conn)
+def connect(dsn: str, *, insecure: bool = False, store: Store | None = None, actor: str | None = None,
+            application_name: str = "enose-sync") -> psycopg.Connection:  # fmt: skip
+    """Open the central database under the TLS rule of :mod:`enose.sync.connection`.
+
+    A connection weaker than the rule (only with ``insecure=True``) is logged as a warning and,
+    when ``store`` is given, recorded in its audit trail as ``insecure_connection`` before
+    anything is sent.
+    """
+    target = central_dsn(dsn, insecure=insecure)
+    if target.insecure_reason:
+        log.warning("insecure connection to the central database: %s", target.insecure_reason)
+        if store is not None:
+            audit.record(store, actor or "unknown", "insecure_connection", "central", redact_dsn(dsn),
+                         reason=target.insecure_reason, application=application_name)  # fmt: skip
+    return open_central(target, application_name=application_name)
+
+
+def _require_schema(conn: psycopg.Connection) -> str:
+    try:
+        return central.require_current(conn)
+    except (central.CentralSchemaMissing, central.CentralSchemaTooNew) as error:
+        raise SyncError(str(error)) from error
+
+
+def bound_site(conn: psycopg.Connection, local_site: str) -> tuple[str, str | None]:
+    """The site this connection writes as, and a warning when the role is not a site role.
+
+    A site role writes only as the site enrolled for it: a local store with another UUID, an
+    unenrolled member of ``enose_site`` or a revoked site is refused (:class:`SyncError`).
+    Any other role (the owner, an administrator) is not bound, and row-level security and
+    privileges decide what it may write.
+    """
+    identity = registry.site_identity(conn)
+    if identity is None:
+        if registry.is_site_group_member(conn):
+            raise SyncError(
+                "this database role is a site role but is not enrolled for any site: an administrator runs "
+                "`enose central enrol-site`; nothing was sent"
+            )
+        return local_site, (
+            "connected with a role that is not an enrolled site role (the owner?); sites sync with their own role"
+        )
+    if identity.revoked:
+        raise SyncError(
+            f"site {identity.site_uuid} (database role {identity.db_role}) was revoked at the centre; nothing was sent"
+        )
+    if identity.site_uuid != local_site:
+        raise SyncError(
+            f"database role {identity.db_role} is enrolled for site {identity.site_uuid}, but this local database is "
+            f"site {local_site}: refused, nothing was sent (use this site's own role, or the right --db)"
+        )
+    return identity.site_uuid, None
+
+
+def central_anchors(dsn: str, site: str, *, insecure: bool = False) -> list[tuple[int, str]]:
+    """The audit-log anchors ``(audit_id, hash)`` the central database holds for ``site`` (for :func:`audit.verify`)."""
+    with connect(dsn, insecure=insecure) as conn:
+        _require_schema(conn)
         rows = conn.execute("SELECT audit_id, hash FROM enose.audit_anchors WHERE site_uuid = %s", (site,))
         return [(int(a), str(h)) for a, h in rows]
 
 
-def sync_to_central(store: Store, dsn: str, user, *, progress: bool = False) -> SyncReport:
+@dataclass
+class AnchorCheck:
+    """The central anchors of one site, checked: which to compare with the chain, what is wrong, how far behind."""
+
+    anchors: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    signed: int = 0
+    unsigned: int = 0
+    unverifiable: int = 0
+    last_anchor_id: int | None = None
+    last_anchored_at: str | None = None
+    rows_behind: int | None = None
+    seconds_behind: float | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "anchors"} | {"anchors": len(self.anchors)}
+
+
+def _seconds_between(earlier: str | None, later: str | None) -> float | None:
+    try:
+        return round((datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds(), 3)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_central_anchors(store: Store, dsn: str, *, insecure: bool = False, actor: str | None = None) -> AnchorCheck:
+    """Fetch this site's central anchors, verify their signatures against its enrolled key, measure the lag.
+
+    An anchor with a bad signature is a problem and is not used; an unsigned one (the site had
+    no key yet) or one whose key is not visible (site not enrolled) is used and counted. No
+    anchor at all is a problem too: ``--central`` asked for a confirmation that does not exist.
+    Raises :class:`SyncError` if the database cannot be used (no schema, wrong version, no access).
+    """
+    from enose.security import site_keys
+
+    site = outbox.site_uuid(store)
+    check = AnchorCheck()
+    with connect(dsn, insecure=insecure, store=store, actor=actor, application_name="enose-audit-verify") as conn:
+        _require_schema(conn)
+        public_key = registry.site_public_key(conn, site)
+        with conn.transaction():
+            rows = conn.execute(
+                "SELECT audit_id, hash, entry_at, signature, anchored_at FROM enose.audit_anchors WHERE site_uuid = %s"
+                " ORDER BY audit_id",
+                (site,),
+            ).fetchall()
+    for audit_id, hash_hex, entry_at, signature, anchored_at in rows:
+        if signature is None:
+            check.unsigned += 1
+        elif public_key is None:
+            check.unverifiable += 1
+        elif site_keys.verify_signature(public_key, anchor_message(site, audit_id, hash_hex, entry_at), signature):
+            check.signed += 1
+        else:
+            check.problems.append(
+                f"the central anchor of row {audit_id} is not signed by this site's enrolled key: forged or altered"
+            )
+            continue
+        check.anchors.append((int(audit_id), str(hash_hex)))
+        check.last_anchor_id, check.last_anchored_at = int(audit_id), anchored_at.isoformat()
+    if not rows:
+        check.problems.append(f"the central database holds no audit anchor for site {site}: nothing to compare with")
+    head = store.conn.execute("SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    if head is not None and check.last_anchor_id is not None:
+        anchored = store.conn.execute("SELECT at FROM audit_log WHERE id = ?", (check.last_anchor_id,)).fetchone()
+        check.rows_behind = store.conn.execute(
+            "SELECT count(*) FROM audit_log WHERE id > ?", (check.last_anchor_id,)
+        ).fetchone()[0]
+        check.seconds_behind = _seconds_between(anchored[0] if anchored else None, head[1])
+    return check
+
+
+def sync_to_central(store: Store, dsn: str, user, *, progress: bool = False, insecure: bool = False) -> SyncReport:
     """Send every finished session (then labels, scores, QC and features) to the central database.
 
-    Needs :attr:`Permission.SYNC`. Returns the counts; raises :class:`SyncError` if the
-    central database cannot be reached or its connection drops (what was sent stays sent).
+    Needs :attr:`Permission.SYNC`. Creates nothing centrally: a database without the current
+    schema is refused (an administrator runs ``enose central migrate``). Returns the counts;
+    raises :class:`SyncError` if the central database cannot be reached or used, the role is
+    not this site's, or the connection drops (what was sent stays sent).
     """
     from tqdm import tqdm
 
     require(user, Permission.SYNC)
+    try:
+        staff = staff_pseudonyms(store)  # staff names leave the site only as keyed pseudonyms
+    except SecretKeyError as error:
+        raise SyncError(f"{error}; nothing was sent") from error
     started = time.perf_counter()
     report = SyncReport()
-    conn = connect(dsn)
+    conn = connect(dsn, insecure=insecure, store=store, actor=user.username)
     try:
-        try:
-            target = central.migrate(conn)
-        except central.CentralSchemaTooNew as error:
-            raise SyncError(str(error)) from error
+        target = _require_schema(conn)
         report.target = target
-        site = outbox.site_uuid(store)
+        site, warning = bound_site(conn, outbox.site_uuid(store))
+        report.site_uuid = site
+        if warning:
+            log.warning("%s", warning)
+            report.warnings.append(warning)
         writer = CentralWriter(conn, site)
         outbox.enqueue(store, target)
         todo = outbox.pending(store, target, "session")
@@ -297,7 +482,7 @@ def sync_to_central(store: Store, dsn: str, user, *, progress: bool = False) -> 
         bar = tqdm(total=len(todo), unit="session", desc="sync", file=sys.stderr, disable=not progress, leave=False)
         with bar:
             for key in todo:
-                payload = read_session(store, ids[key])
+                payload = read_session(store, ids[key], staff)
                 digest = payload.content_sha256()
                 try:
                     outcome = writer.put_session(payload, digest)
@@ -323,7 +508,9 @@ def sync_to_central(store: Store, dsn: str, user, *, progress: bool = False) -> 
         writer.put_subjects(subjects)
         for object_type in ROW_TABLES:
             report.rows[object_type] = _sync_rows(store, writer, target, object_type)
-        writer.anchor_audit(audit.head(store))
+        _anchor(store, conn, writer, report)
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise SyncError(f"the central database refused this role ({redact_dsn(dsn)}): {error}".strip()) from error
     except psycopg.OperationalError as error:
         raise SyncError(
             f"lost the central database ({redact_dsn(dsn)}): {error}; run the sync again to resume".strip()
@@ -332,8 +519,29 @@ def sync_to_central(store: Store, dsn: str, user, *, progress: bool = False) -> 
         conn.close()
     report.seconds = time.perf_counter() - started
     audit.record(store, user.username, "sync", "central", target, uploaded=report.uploaded, skipped=report.skipped,
-                 failed=report.failed, rows=report.rows)  # fmt: skip
+                 failed=report.failed, rows=report.rows, anchor_signed=report.anchor_signed)  # fmt: skip
     return report
+
+
+def _anchor(store: Store, conn: psycopg.Connection, writer: CentralWriter, report: SyncReport) -> None:
+    """Anchor the local chain's head, signed by the site key if there is one (never fails the sync for the key)."""
+    head = audit.head(store)
+    if head is None:
+        return
+    entry_at = store.conn.execute("SELECT at FROM audit_log WHERE id = ?", (head[0],)).fetchone()[0]
+    signature, why_not = _sign_anchor(anchor_message(writer.site_uuid, head[0], head[1], entry_at))
+    report.anchor_signed = signature is not None
+    if why_not:
+        report.warnings.append(why_not)
+    elif (enrolled := registry.site_public_key(conn, writer.site_uuid)) is not None:
+        from enose.security import site_keys
+
+        if site_keys.public_key_bytes() != enrolled:
+            report.warnings.append(
+                "the site key that signed the audit anchor is not the key enrolled at the centre: "
+                "the anchor will not verify; have the centre enrol this site's current key"
+            )
+    writer.anchor_audit(head, entry_at=entry_at, signature=signature)
 
 
 def _sync_rows(store: Store, writer: CentralWriter, target: str, object_type: str) -> dict[str, int]:

@@ -1,4 +1,8 @@
-"""Sync to a real PostgreSQL server: idempotent, resumable, byte-identical, never overwriting."""
+"""Sync to a real PostgreSQL server as the site's own role: idempotent, resumable, byte-identical, never overwriting.
+
+Every sync here runs as a login role enrolled for the store's site (``enrol_store``), with
+INSERT and SELECT only; ``central_dsn`` (the superuser) only inspects the result.
+"""
 
 from __future__ import annotations
 
@@ -35,12 +39,13 @@ def local_chunks(db_path) -> dict[tuple[str, int], tuple[bytes, ...]]:
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 
 
-def test_sync_uploads_everything_byte_identical_then_nothing(tmp_path, central_dsn):
+def test_sync_uploads_everything_byte_identical_then_nothing(tmp_path, central_dsn, enrol_store):
     db = tmp_path / "site.db"
     uuids = write_sessions(db, 12)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
-        first = sync_to_central(store, central_dsn, ADMIN)
-        second = sync_to_central(store, central_dsn, ADMIN)
+        first = sync_to_central(store, site_dsn, ADMIN)
+        second = sync_to_central(store, site_dsn, ADMIN)
         statuses = {r["uuid"]: r["status"] for r in outbox.session_status(store, first.target)}
     assert (first.uploaded, first.skipped, first.failed) == (12, 0, 0)
     assert (second.uploaded, second.skipped, second.failed) == (0, 12, 0)
@@ -53,11 +58,12 @@ def test_sync_uploads_everything_byte_identical_then_nothing(tmp_path, central_d
         assert conn.execute("SELECT count(DISTINCT code) FROM enose.subjects").fetchone()[0] == 7
 
 
-def test_labels_and_scores_added_later_sync_as_new_versions(tmp_path, central_dsn):
+def test_labels_and_scores_added_later_sync_as_new_versions(tmp_path, central_dsn, enrol_store):
     db = tmp_path / "site.db"
     write_sessions(db, 3)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
-        sync_to_central(store, central_dsn, ADMIN)
+        sync_to_central(store, site_dsn, ADMIN)
         now = utc_now()
         with store.conn:
             store.conn.execute(
@@ -74,8 +80,8 @@ def test_labels_and_scores_added_later_sync_as_new_versions(tmp_path, central_ds
                 " VALUES (1, ?, '0.1.0', 'p1', 0.42, 'orange')",
                 (now,),
             )
-        report = sync_to_central(store, central_dsn, ADMIN)
-        again = sync_to_central(store, central_dsn, ADMIN)
+        report = sync_to_central(store, site_dsn, ADMIN)
+        again = sync_to_central(store, site_dsn, ADMIN)
     assert report.uploaded == 0 and report.skipped == 3
     assert report.rows["label"] == {"uploaded": 2, "skipped": 0, "failed": 0}
     assert report.rows["score"] == {"uploaded": 1, "skipped": 0, "failed": 0}
@@ -91,19 +97,29 @@ def test_labels_and_scores_added_later_sync_as_new_versions(tmp_path, central_ds
     assert overview == (3, 1)
 
 
-def test_central_copy_is_never_overwritten_and_the_conflict_is_reported(tmp_path, central_dsn):
+def _copy_site_identity(source, target) -> None:
+    with Store.open(source) as store:
+        site = outbox.site_uuid(store)
+    with Store.open(target) as store, store.conn:
+        store.conn.execute("DELETE FROM site_identity")
+        store.conn.execute("INSERT INTO site_identity (id, site_uuid, created_at) VALUES (1, ?, ?)", (site, utc_now()))
+
+
+def test_central_copy_is_never_overwritten_and_the_conflict_is_reported(tmp_path, central_dsn, enrol_store):
     db = tmp_path / "site.db"
     uuids = write_sessions(db, 2)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
-        target = sync_to_central(store, central_dsn, ADMIN).target
-    # The same session uuid with different content at a second installation:
+        target = sync_to_central(store, site_dsn, ADMIN).target
+    # The same session uuid with different content at a second installation of the same site:
     other = tmp_path / "other.db"
     write_sessions(other, 1, seed=99)
+    _copy_site_identity(db, other)
     with Store.open(other) as store:
         store.conn.execute("PRAGMA foreign_keys=OFF")
         with store.conn:
             store.conn.execute("UPDATE sessions SET uuid = ? WHERE id = 1", (uuids[0],))
-        report = sync_to_central(store, central_dsn, ADMIN)
+        report = sync_to_central(store, site_dsn, ADMIN)
         status = outbox.session_status(store, target)
     assert (report.uploaded, report.failed) == (0, 1)
     assert "different version" in report.failures[0]["reason"]
@@ -111,13 +127,32 @@ def test_central_copy_is_never_overwritten_and_the_conflict_is_reported(tmp_path
     assert central_chunks(central_dsn) == local_chunks(db)
 
 
-def test_a_technician_may_sync_a_researcher_may_not(tmp_path, central_dsn):
+def test_a_session_uuid_held_by_another_site_is_a_conflict_and_is_never_shown(tmp_path, central_dsn, enrol_store):
+    db = tmp_path / "site.db"
+    uuids = write_sessions(db, 1)
+    with Store.open(db) as store:
+        sync_to_central(store, enrol_store(db), ADMIN)
+    other = tmp_path / "other.db"
+    write_sessions(other, 1, seed=99)
+    with Store.open(other) as store:
+        store.conn.execute("PRAGMA foreign_keys=OFF")
+        with store.conn:
+            store.conn.execute("UPDATE sessions SET uuid = ? WHERE id = 1", (uuids[0],))
+        report = sync_to_central(store, enrol_store(other, code="BRS"), ADMIN)
+    assert (report.uploaded, report.failed) == (0, 1)
+    assert "under another site" in report.failures[0]["reason"]
+    assert "content" not in report.failures[0]["reason"]  # not even the other site's content hash leaks
+    assert central_chunks(central_dsn) == local_chunks(db)
+
+
+def test_a_technician_may_sync_a_researcher_may_not(tmp_path, enrol_store):
     db = tmp_path / "site.db"
     write_sessions(db, 1)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
         with pytest.raises(PermissionDenied, match="researcher"):
-            sync_to_central(store, central_dsn, User("r1", "researcher"))
-        assert sync_to_central(store, central_dsn, User("t1", "technician")).uploaded == 1
+            sync_to_central(store, site_dsn, User("r1", "researcher"))
+        assert sync_to_central(store, site_dsn, User("t1", "technician")).uploaded == 1
 
 
 def test_unreachable_central_database_is_a_clear_error_and_changes_nothing(tmp_path):
@@ -130,15 +165,16 @@ def test_unreachable_central_database_is_a_clear_error_and_changes_nothing(tmp_p
         assert store.conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0] == 0
 
 
-def test_every_sync_is_audited_and_anchored_centrally(tmp_path, central_dsn):
+def test_every_sync_is_audited_and_anchored_centrally(tmp_path, enrol_store):
     db = tmp_path / "site.db"
     write_sessions(db, 1)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
-        sync_to_central(store, central_dsn, ADMIN)
+        sync_to_central(store, site_dsn, ADMIN)
         head_before_second = store.conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
-        sync_to_central(store, central_dsn, ADMIN)
+        sync_to_central(store, site_dsn, ADMIN)
         entries = store.conn.execute("SELECT detail FROM audit_log WHERE action = 'sync' ORDER BY id").fetchall()
-        anchors = central_anchors(central_dsn, outbox.site_uuid(store))
+        anchors = central_anchors(site_dsn, outbox.site_uuid(store))
         local = dict(store.conn.execute("SELECT id, hash FROM audit_log"))
         assert verify(store, anchors).ok
     assert [json.loads(d)["uploaded"] for (d,) in entries] == [1, 0]
@@ -164,13 +200,14 @@ def _calibrate(store: Store, session_id: int | None) -> tuple[int, int]:
     return zero, reference
 
 
-def test_calibration_records_travel_with_the_scores_that_name_them(tmp_path, central_dsn):
+def test_calibration_records_travel_with_the_scores_that_name_them(tmp_path, central_dsn, enrol_store):
     db = tmp_path / "site.db"
     write_sessions(db, 2)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
         zero, reference = _calibrate(store, session_id=2)
-        first = sync_to_central(store, central_dsn, ADMIN)
-        again = sync_to_central(store, central_dsn, ADMIN)
+        first = sync_to_central(store, site_dsn, ADMIN)
+        again = sync_to_central(store, site_dsn, ADMIN)
         session_2 = store.session(2)["uuid"]
     assert first.rows["calibration"] == {"uploaded": 2, "skipped": 0, "failed": 0}
     assert again.rows["calibration"] == {"uploaded": 0, "skipped": 0, "failed": 0}
@@ -189,24 +226,29 @@ def test_calibration_records_travel_with_the_scores_that_name_them(tmp_path, cen
     assert named == [("zero",)]
 
 
-def test_a_database_from_before_calibration_sync_is_migrated_and_keeps_its_outbox(tmp_path, central_dsn):
+def test_a_database_from_before_calibration_sync_is_migrated_and_keeps_its_outbox(tmp_path, enrol_store):
     """Schema 4 allowed no 'calibration' outbox rows; opening it rebuilds the outbox without losing a row."""
     import sqlite3
 
     db = tmp_path / "site.db"
     write_sessions(db, 2)
+    site_dsn = enrol_store(db)
     with Store.open(db) as store:
-        sync_to_central(store, central_dsn, ADMIN)
+        sync_to_central(store, site_dsn, ADMIN)
         before = store.conn.execute("SELECT * FROM sync_outbox ORDER BY object_type, object_key").fetchall()
     raw = sqlite3.connect(db)
-    with raw:  # put the file back to schema 4, as an older release left it
-        raw.execute("DELETE FROM schema_version WHERE version = 5")
+    with raw:  # put the file back to schema 4, as an older release left it (undo 006, then forget 005)
+        for column in ("failed_attempts", "locked_at", "password_changed_at"):
+            raw.execute(f"ALTER TABLE users DROP COLUMN {column}")
+        raw.execute("DROP TABLE auth_tokens")
+        raw.execute("DROP TABLE site_settings")
+        raw.execute("DELETE FROM schema_version WHERE version >= 5")
         raw.execute("PRAGMA user_version = 4")
     raw.close()
     with Store.open(db) as store:
         version = store.conn.execute("PRAGMA user_version").fetchone()[0]
         after = store.conn.execute("SELECT * FROM sync_outbox ORDER BY object_type, object_key").fetchall()
         _calibrate(store, session_id=None)
-        report = sync_to_central(store, central_dsn, ADMIN)
+        report = sync_to_central(store, site_dsn, ADMIN)
     assert version >= 5 and [tuple(r) for r in after] == [tuple(r) for r in before]
     assert report.rows["calibration"]["uploaded"] == 2 and report.skipped == 2
