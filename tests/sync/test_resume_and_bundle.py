@@ -1,4 +1,7 @@
-"""Acceptance: a sync killed mid-upload resumes to exactly N byte-identical sessions; bundles refuse tampering."""
+"""Acceptance: a sync killed mid-upload resumes to exactly N byte-identical sessions; bundles refuse tampering.
+
+Per-site signatures, forgeries and replays are tested in ``test_bundle_signatures.py``.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from enose.cli import cli
-from enose.security import User
+from enose.security import User, site_keys
 from enose.storage import Store
 from enose.sync import central, outbox
-from enose.sync.bundle import BundleError, create_study_key, export_bundle, import_bundle, load_study_key, read_bundle
+from enose.sync.bundle import BundleRefused, export_bundle, import_bundle, read_bundle
 from tests.sync.conftest import write_sessions
+from tests.sync.test_bundle_signatures import Site, enrol
 from tests.sync.test_sync import central_chunks, local_chunks
 
 ADMIN = User("admin1", "admin")
@@ -95,26 +99,29 @@ def test_sync_killed_halfway_resumes_to_exactly_n_identical_sessions_then_transf
 
 
 @pytest.fixture
-def study_key(tmp_path, monkeypatch) -> bytes:
-    monkeypatch.setenv("ENOSE_STUDY_KEY", str(tmp_path / "study.key"))
-    create_study_key()
-    return load_study_key()
-
-
-def test_bundle_imports_once_byte_identical_and_a_second_import_changes_nothing(tmp_path, central_dsn, study_key):
-    db = tmp_path / "offline.db"
-    write_sessions(db, 5)
-    bundle = tmp_path / "site.enose"
+def site(tmp_path) -> Site:
+    """An offline site with 0 sessions yet and its own signing key (tests write the sessions they need)."""
+    root = tmp_path / "offline"
+    root.mkdir()
+    db = root / "offline.db"
     with Store.open(db) as store:
-        exported = export_bundle(store, bundle, ADMIN)
+        uuid = outbox.site_uuid(store)
+    return Site(db, root / "data", uuid, site_keys.create_site_key(root / "data"))
+
+
+def test_bundle_imports_once_byte_identical_and_a_second_import_changes_nothing(tmp_path, central_dsn, site):
+    write_sessions(site.db, 5)
+    enrol(central_dsn, site.uuid, site.public_key, "OFF")
+    bundle = site.export(tmp_path / "site.enose")
+    with Store.open(site.db) as store:
         first = import_bundle(store, bundle, central_dsn, ADMIN)
         second = import_bundle(store, bundle, central_dsn, ADMIN)
-    assert exported.sessions == 5 and oct(bundle.stat().st_mode)[-3:] == "600"
-    assert (first.uploaded, first.skipped, first.failed) == (5, 0, 0)
-    assert (second.uploaded, second.skipped, second.failed) == (0, 5, 0)
-    assert central_chunks(central_dsn) == local_chunks(db)
+    assert oct(bundle.stat().st_mode)[-3:] == "600"
+    assert (first.sessions, first.uploaded, first.skipped, first.failed) == (5, 5, 0, 0)
+    assert second.already_imported and (second.uploaded, second.skipped, second.failed) == (0, 5, 0)
+    assert central_chunks(central_dsn) == local_chunks(site.db)
     # Later the site gets a network link: the network sync finds everything already there.
-    with Store.open(db) as store:
+    with Store.open(site.db) as store:
         from enose.sync import sync_to_central
 
         report = sync_to_central(store, central_dsn, ADMIN)
@@ -122,57 +129,58 @@ def test_bundle_imports_once_byte_identical_and_a_second_import_changes_nothing(
 
 
 @pytest.mark.parametrize("where", ["start", "middle", "end", "last"])
-def test_a_bundle_changed_by_one_byte_is_refused_with_a_clear_message(tmp_path, study_key, where):
-    db = tmp_path / "offline.db"
-    write_sessions(db, 2)
-    bundle = tmp_path / "site.enose"
-    with Store.open(db) as store:
-        export_bundle(store, bundle, ADMIN)
+def test_a_bundle_changed_by_one_byte_is_refused_with_a_clear_message(tmp_path, site, where):
+    write_sessions(site.db, 2)
+    bundle = site.export(tmp_path / "site.enose")
     data = bytearray(bundle.read_bytes())
-    index = {"start": 3, "middle": len(data) // 2, "end": len(data) - 40, "last": len(data) - 2}[where]
+    index = {"start": 3, "middle": len(data) // 2, "end": len(data) - 300, "last": len(data) - 2}[where]
     data[index] ^= 0x01
     bundle.write_bytes(bytes(data))
-    with pytest.raises(BundleError, match="refused"):
-        read_bundle(bundle, study_key)
+    with pytest.raises(BundleRefused, match="refused"):
+        read_bundle(bundle, site.public_key)
 
 
-def test_cli_refuses_a_tampered_bundle_and_imports_nothing(tmp_path, central_dsn, study_key):
-    db = tmp_path / "offline.db"
-    write_sessions(db, 2)
+def test_cli_refuses_a_tampered_bundle_and_imports_nothing(tmp_path, central_dsn, site, monkeypatch):
+    write_sessions(site.db, 2)
+    enrol(central_dsn, site.uuid, site.public_key, "OFF")
+    monkeypatch.setenv("ENOSE_DATA_DIR", str(site.data_dir))
     bundle = tmp_path / "site.enose"
     runner = CliRunner()
-    result = runner.invoke(cli, ["bundle", "export", "--out", str(bundle), "--db", str(db), "--json"])
+    result = runner.invoke(cli, ["bundle", "export", "--out", str(bundle), "--db", str(site.db), "--json"])
     assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sequence"] == 1
     data = bytearray(bundle.read_bytes())
     data[len(data) // 3] ^= 0x20
     bundle.write_bytes(bytes(data))
-    result = runner.invoke(cli, ["bundle", "import", str(bundle), "--to", central_dsn, "--db", str(db)])
-    assert result.exit_code == 2
+    result = runner.invoke(cli, ["bundle", "import", str(bundle), "--to", central_dsn, "--db", str(site.db)])
+    assert result.exit_code == 1
     assert "modified or damaged" in result.output and "nothing was imported" in result.output
     with psycopg.connect(central_dsn) as conn:
-        assert conn.execute("SELECT to_regclass('enose.sessions')").fetchone()[0] is None
+        assert conn.execute("SELECT count(*) FROM enose.sessions").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM enose.bundle_imports").fetchone()[0] == 0
 
 
-def test_a_bundle_signed_with_another_study_key_is_refused(tmp_path, study_key):
-    db = tmp_path / "offline.db"
-    write_sessions(db, 1)
-    with Store.open(db) as store:
-        export_bundle(store, tmp_path / "b.enose", ADMIN, key=b"k" * 32)
-    with pytest.raises(BundleError, match="another study key"):
-        read_bundle(tmp_path / "b.enose", study_key)
+def test_a_bundle_signed_with_another_site_key_is_refused(tmp_path, site):
+    write_sessions(site.db, 1)
+    other = tmp_path / "other-key"
+    site_keys.create_site_key(other)
+    with Store.open(site.db) as store:
+        export_bundle(store, tmp_path / "b.enose", ADMIN, data_dir=other)
+    with pytest.raises(BundleRefused, match=f"signed by a key that is not site {site.uuid}'s"):
+        read_bundle(tmp_path / "b.enose", site.public_key)
 
 
-def test_a_bundle_carries_calibration_records(tmp_path, central_dsn, study_key):
+def test_a_bundle_carries_calibration_records(tmp_path, central_dsn, site):
     from tests.sync.test_sync import _calibrate
 
-    db = tmp_path / "offline.db"
-    write_sessions(db, 2)
-    bundle = tmp_path / "site.enose"
-    with Store.open(db) as store:
+    write_sessions(site.db, 2)
+    enrol(central_dsn, site.uuid, site.public_key, "OFF")
+    with Store.open(site.db) as store:
         _calibrate(store, session_id=1)
-        export_bundle(store, bundle, ADMIN)
+    bundle = site.export(tmp_path / "site.enose")
+    with Store.open(site.db) as store:
         report = import_bundle(store, bundle, central_dsn, ADMIN)
     assert report.rows["calibration"] == {"uploaded": 2, "skipped": 0, "failed": 0}
-    assert len(read_bundle(bundle).rows["calibration"]) == 2
+    assert len(read_bundle(bundle, site.public_key).rows["calibration"]) == 2
     with psycopg.connect(central_dsn) as conn:
         assert conn.execute("SELECT count(*) FROM enose.calibrations").fetchone()[0] == 2
