@@ -11,7 +11,29 @@ from gui.accounts import Account
 from gui.devices import DeviceManager
 from gui.i18n import LanguageManager
 
-__all__ = ["AppContext", "ProtocolSettings"]
+__all__ = ["AppContext", "ProtocolSettings", "IDLE_LOCK_KEY", "DEFAULT_IDLE_LOCK_MINUTES", "idle_lock_ms"]
+
+#: Minutes without keyboard or mouse input before the main window locks (QSettings key and default).
+IDLE_LOCK_KEY = "security/idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10.0
+#: A longer delay is capped (a day; QTimer counts milliseconds in a 32-bit int).
+MAX_IDLE_LOCK_MINUTES = 24 * 60.0
+
+
+def idle_lock_ms(settings: QSettings) -> int:
+    """The idle-lock delay in milliseconds from the settings (fractions of a minute allowed).
+
+    A missing, unreadable, zero or negative value gives the default: a screen left
+    open on patient data must lock, so the setting can shorten the delay but not
+    switch the lock off.
+    """
+    try:
+        minutes = float(settings.value(IDLE_LOCK_KEY, DEFAULT_IDLE_LOCK_MINUTES))
+    except (TypeError, ValueError):
+        minutes = DEFAULT_IDLE_LOCK_MINUTES
+    if not minutes > 0:
+        minutes = DEFAULT_IDLE_LOCK_MINUTES
+    return max(1, round(min(minutes, MAX_IDLE_LOCK_MINUTES) * 60_000))
 
 
 @dataclass

@@ -12,8 +12,52 @@
         <translation>Choisissez un rôle.</translation>
     </message>
     <message>
-        <source>The password must have at least 8 characters.</source>
-        <translation>Le mot de passe doit comporter au moins 8 caractères.</translation>
+        <source>The password must have at least 12 characters.</source>
+        <translation>Le mot de passe doit comporter au moins 12 caractères.</translation>
+    </message>
+    <message>
+        <source>This password is too easy to guess: use a longer passphrase of unrelated words.</source>
+        <translation>Ce mot de passe est trop facile à deviner : choisissez une phrase de passe plus longue, faite de mots sans rapport entre eux.</translation>
+    </message>
+    <message>
+        <source>Only an administrator may manage accounts.</source>
+        <translation>Seul un administrateur peut gérer les comptes.</translation>
+    </message>
+    <message>
+        <source>This account does not exist.</source>
+        <translation>Ce compte n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>The current password is wrong; nothing was changed.</source>
+        <translation>Le mot de passe actuel est erroné ; rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>This is the last active administrator: create another administrator first.</source>
+        <translation>C&apos;est le dernier administrateur actif : créez d&apos;abord un autre administrateur.</translation>
+    </message>
+    <message>
+        <source>Unknown user name or wrong password.</source>
+        <translation>Nom d&apos;utilisateur inconnu ou mot de passe erroné.</translation>
+    </message>
+    <message>
+        <source>This account is locked after too many failed sign-ins; an administrator unlocks it.</source>
+        <translation>Ce compte est verrouillé après trop d&apos;échecs de connexion ; un administrateur le déverrouille.</translation>
+    </message>
+    <message>
+        <source>This account was changed outside the software, so sign-in is refused. An administrator restores the database from a backup.</source>
+        <translation>Ce compte a été modifié en dehors du logiciel : la connexion est refusée. Un administrateur restaure la base de données à partir d&apos;une sauvegarde.</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>Verrouillé</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
     </message>
     <message>
         <source>This user name is already taken.</source>
@@ -22,10 +66,6 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>Les deux mots de passe diffèrent.</translation>
-    </message>
-    <message>
-        <source>Only an administrator may create accounts.</source>
-        <translation>Seul un administrateur peut créer des comptes.</translation>
     </message>
 </context>
 <context>
@@ -47,12 +87,52 @@
         <translation>Rôle</translation>
     </message>
     <message>
+        <source>Enable</source>
+        <translation>Activer</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Désactiver</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <source>Set password...</source>
+        <translation>Définir le mot de passe…</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Nouveau compte</translation>
+    </message>
+    <message>
         <source>Add account</source>
         <translation>Ajouter le compte</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Account %1 disabled.</source>
+        <translation>Compte %1 désactivé.</translation>
+    </message>
+    <message>
+        <source>Account %1 enabled.</source>
+        <translation>Compte %1 activé.</translation>
+    </message>
+    <message>
+        <source>Account %1 unlocked.</source>
+        <translation>Compte %1 déverrouillé.</translation>
+    </message>
+    <message>
+        <source>New password set for %1.</source>
+        <translation>Nouveau mot de passe défini pour %1.</translation>
     </message>
     <message>
         <source>Account %1 created.</source>
@@ -811,6 +891,37 @@
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>Screen locked</source>
+        <translation>Écran verrouillé</translation>
+    </message>
+    <message>
+        <source>%1 is signed in. Enter this account&apos;s password to continue, or sign out.</source>
+        <translation>Session de %1 ouverte. Saisissez le mot de passe de ce compte pour continuer, ou déconnectez-vous.</translation>
+    </message>
+    <message>
+        <source>A recording is in progress: it continues while the screen is locked.</source>
+        <translation>Un enregistrement est en cours : il se poursuit pendant que l&apos;écran est verrouillé.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <source>Wrong password (or the account has been disabled).</source>
+        <translation>Mot de passe erroné (ou le compte a été désactivé).</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>E-nose breath screening</source>
@@ -853,6 +964,14 @@
         <translation>&amp;Fichier</translation>
     </message>
     <message>
+        <source>Change my password...</source>
+        <translation>Changer mon mot de passe…</translation>
+    </message>
+    <message>
+        <source>Lock screen</source>
+        <translation>Verrouiller l&apos;écran</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
@@ -875,6 +994,10 @@
     <message>
         <source>About</source>
         <translation>À propos</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>Votre mot de passe a été changé.</translation>
     </message>
     <message>
         <source>E-nose breath screening %1
@@ -919,6 +1042,45 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>Calibration: %1 on %2</source>
         <translation>Étalonnage : %1 le %2</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Change my password</source>
+        <translation>Changer mon mot de passe</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Mot de passe actuel</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Nouveau mot de passe</translation>
+    </message>
+    <message>
+        <source>Repeat the new password</source>
+        <translation>Répéter le nouveau mot de passe</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>Changer le mot de passe</translation>
+    </message>
+    <message>
+        <source>New password for %1</source>
+        <translation>Nouveau mot de passe pour %1</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>Définir le mot de passe</translation>
+    </message>
+    <message>
+        <source>At least 12 characters, and hard to guess: a passphrase of four or more unrelated words is strong and easy to remember.</source>
+        <translation>Au moins 12 caractères, difficiles à deviner : une phrase de passe d&apos;au moins quatre mots sans rapport entre eux est solide et facile à retenir.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
     </message>
 </context>
 <context>
@@ -2114,10 +2276,6 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>Quit</source>
         <translation>Quitter</translation>
-    </message>
-    <message>
-        <source>Unknown user name or wrong password.</source>
-        <translation>Nom d&apos;utilisateur inconnu ou mot de passe erroné.</translation>
     </message>
     <message>
         <source>Your account (%1) cannot open this workspace.</source>

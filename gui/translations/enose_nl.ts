@@ -12,8 +12,52 @@
         <translation>Kies een rol.</translation>
     </message>
     <message>
-        <source>The password must have at least 8 characters.</source>
-        <translation>Het wachtwoord moet minstens 8 tekens hebben.</translation>
+        <source>The password must have at least 12 characters.</source>
+        <translation>Het wachtwoord moet minstens 12 tekens hebben.</translation>
+    </message>
+    <message>
+        <source>This password is too easy to guess: use a longer passphrase of unrelated words.</source>
+        <translation>Dit wachtwoord is te gemakkelijk te raden: gebruik een langere wachtzin van woorden die niets met elkaar te maken hebben.</translation>
+    </message>
+    <message>
+        <source>Only an administrator may manage accounts.</source>
+        <translation>Alleen een beheerder mag accounts beheren.</translation>
+    </message>
+    <message>
+        <source>This account does not exist.</source>
+        <translation>Dit account bestaat niet.</translation>
+    </message>
+    <message>
+        <source>The current password is wrong; nothing was changed.</source>
+        <translation>Het huidige wachtwoord is onjuist; er is niets gewijzigd.</translation>
+    </message>
+    <message>
+        <source>This is the last active administrator: create another administrator first.</source>
+        <translation>Dit is de laatste actieve beheerder: maak eerst een andere beheerder aan.</translation>
+    </message>
+    <message>
+        <source>Unknown user name or wrong password.</source>
+        <translation>Onbekende gebruikersnaam of verkeerd wachtwoord.</translation>
+    </message>
+    <message>
+        <source>This account is locked after too many failed sign-ins; an administrator unlocks it.</source>
+        <translation>Dit account is vergrendeld na te veel mislukte aanmeldpogingen; een beheerder ontgrendelt het.</translation>
+    </message>
+    <message>
+        <source>This account was changed outside the software, so sign-in is refused. An administrator restores the database from a backup.</source>
+        <translation>Dit account is buiten de software om gewijzigd, daarom wordt aanmelden geweigerd. Een beheerder zet de database terug vanuit een back-up.</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>Vergrendeld</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actief</translation>
     </message>
     <message>
         <source>This user name is already taken.</source>
@@ -22,10 +66,6 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>De twee wachtwoorden verschillen.</translation>
-    </message>
-    <message>
-        <source>Only an administrator may create accounts.</source>
-        <translation>Alleen een beheerder mag accounts aanmaken.</translation>
     </message>
 </context>
 <context>
@@ -47,12 +87,52 @@
         <translation>Rol</translation>
     </message>
     <message>
+        <source>Enable</source>
+        <translation>Inschakelen</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Uitschakelen</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Ontgrendelen</translation>
+    </message>
+    <message>
+        <source>Set password...</source>
+        <translation>Wachtwoord instellen…</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Nieuw account</translation>
+    </message>
+    <message>
         <source>Add account</source>
         <translation>Account toevoegen</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Account %1 disabled.</source>
+        <translation>Account %1 uitgeschakeld.</translation>
+    </message>
+    <message>
+        <source>Account %1 enabled.</source>
+        <translation>Account %1 ingeschakeld.</translation>
+    </message>
+    <message>
+        <source>Account %1 unlocked.</source>
+        <translation>Account %1 ontgrendeld.</translation>
+    </message>
+    <message>
+        <source>New password set for %1.</source>
+        <translation>Nieuw wachtwoord ingesteld voor %1.</translation>
     </message>
     <message>
         <source>Account %1 created.</source>
@@ -811,6 +891,37 @@
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>Screen locked</source>
+        <translation>Scherm vergrendeld</translation>
+    </message>
+    <message>
+        <source>%1 is signed in. Enter this account&apos;s password to continue, or sign out.</source>
+        <translation>%1 is aangemeld. Voer het wachtwoord van dit account in om verder te gaan, of meld u af.</translation>
+    </message>
+    <message>
+        <source>A recording is in progress: it continues while the screen is locked.</source>
+        <translation>Er loopt een opname: die gaat door terwijl het scherm vergrendeld is.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Ontgrendelen</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Afmelden</translation>
+    </message>
+    <message>
+        <source>Wrong password (or the account has been disabled).</source>
+        <translation>Verkeerd wachtwoord (of het account is uitgeschakeld).</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>E-nose breath screening</source>
@@ -853,6 +964,14 @@
         <translation>&amp;Bestand</translation>
     </message>
     <message>
+        <source>Change my password...</source>
+        <translation>Mijn wachtwoord wijzigen…</translation>
+    </message>
+    <message>
+        <source>Lock screen</source>
+        <translation>Scherm vergrendelen</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>Afsluiten</translation>
     </message>
@@ -875,6 +994,10 @@
     <message>
         <source>About</source>
         <translation>Over</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>Uw wachtwoord is gewijzigd.</translation>
     </message>
     <message>
         <source>E-nose breath screening %1
@@ -919,6 +1042,45 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>Calibration: %1 on %2</source>
         <translation>Kalibratie: %1 op %2</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Change my password</source>
+        <translation>Mijn wachtwoord wijzigen</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Huidig wachtwoord</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Nieuw wachtwoord</translation>
+    </message>
+    <message>
+        <source>Repeat the new password</source>
+        <translation>Nieuw wachtwoord herhalen</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>Wachtwoord wijzigen</translation>
+    </message>
+    <message>
+        <source>New password for %1</source>
+        <translation>Nieuw wachtwoord voor %1</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>Wachtwoord instellen</translation>
+    </message>
+    <message>
+        <source>At least 12 characters, and hard to guess: a passphrase of four or more unrelated words is strong and easy to remember.</source>
+        <translation>Minstens 12 tekens en moeilijk te raden: een wachtzin van vier of meer woorden die niets met elkaar te maken hebben, is sterk en gemakkelijk te onthouden.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>
@@ -2114,10 +2276,6 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>Quit</source>
         <translation>Afsluiten</translation>
-    </message>
-    <message>
-        <source>Unknown user name or wrong password.</source>
-        <translation>Onbekende gebruikersnaam of verkeerd wachtwoord.</translation>
     </message>
     <message>
         <source>Your account (%1) cannot open this workspace.</source>
