@@ -7,7 +7,6 @@ message saying what to do.
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import signal
@@ -20,6 +19,8 @@ from pathlib import Path
 import click
 
 from enose import __version__
+from enose.cli_auth import acting_user, user_option
+from enose.security.permissions import Permission, has_permission
 from enose.storage.store import MAX_ROW_ID
 
 log = logging.getLogger("enose")
@@ -74,7 +75,20 @@ db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cli(click.Group):
+    """The command group: a role refused by the core ends in one line and exit status 3, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from enose.security.permissions import PermissionDenied
+
+        try:
+            return super().invoke(ctx)
+        except PermissionDenied as error:
+            click.echo(f"error: {error}; nothing was done", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="enose")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
 def cli(verbose: int) -> None:
@@ -114,17 +128,22 @@ def default_model_dir() -> Path | None:
     return core_default()
 
 
-def score_summary(store, session_id: int, status: str, model_dir: Path | None, operator: str | None) -> dict:
+def score_summary(store, session_id: int, status: str, model_dir: Path | None, user) -> dict:
     """The ``qc`` and ``score`` parts of a screening summary; never raises for a missing or unfit model.
 
     The quality verdict is always given (it does not depend on any model); the score
-    only for a complete session with a model fit for this device.
+    only for a complete session with a model fit for this device. A role that may not
+    read results (a technician) records the session and is told who reads its result.
     """
     from enose.pipeline import session_qc
+    from enose.security import Permission, has_permission
     from enose.signal import SignalError
 
+    if not (has_permission(user, Permission.READ_RESULTS) and has_permission(user, Permission.WRITE_SCORES)):
+        withheld = f"recorded; its quality verdict and result are for a clinician (role {user.role} may not read them)"
+        return {"qc": None, "score": {"given": False, "reason": withheld}}
     try:
-        verdict = session_qc(store, session_id)
+        verdict = session_qc(store, session_id, user)
         qc = {"passed": verdict["passed"], "reasons": verdict["reasons"]}
     except SignalError as error:
         qc = {"passed": False, "reasons": [{"code": "not_analysable", "severity": "block", "message": str(error)}]}
@@ -137,7 +156,7 @@ def score_summary(store, session_id: int, status: str, model_dir: Path | None, o
 
     try:
         model = load_model(model_dir)
-        result = score_session(store, session_id, model, operator=operator)
+        result = score_session(store, session_id, model, user=user)
     except ModelError as error:
         return {"qc": qc, "score": {"given": False, "reason": str(error)}}
     if result.get("probability") is None:
@@ -164,7 +183,6 @@ def _protocol_options(fn):
             click.option("--breath-s", type=float, default=300.0, show_default=True, help="Breath duration (s)."),
             click.option("--purge-s", type=float, default=120.0, show_default=True, help="Purge duration (s)."),
             click.option("--period-ms", type=int, default=10, show_default=True, help="Sampling period (ms)."),
-            click.option("--operator", default=None, help="Who runs the screening (default: the login name)."),
             click.option("--site", default=None, help="Study site code."),
             click.option(
                 "--model",
@@ -214,11 +232,12 @@ def run_screening(
     breath_s: float,
     purge_s: float,
     period_ms: int,
-    operator: str | None,
+    username: str | None,
     site: str | None,
     progress: bool,
     model_dir: str | None = None,
     risk: dict | None = None,
+    user=None,
 ) -> dict:
     """Run the screening protocol on ``port`` and return the summary dictionary.
 
@@ -237,12 +256,17 @@ def run_screening(
     from enose.subjects import InvalidSubjectCode, validate_subject_code
 
     try:
-        subject = validate_subject_code(subject)
         protocol = ScreeningProtocol(baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms)
     except (InvalidSubjectCode, ValueError) as error:
         _fail(str(error))
     store = _open_store(db, create=True)
     _check_integrity(store)
+    user = user or acting_user(store, username, Permission.RECORD_SESSION)
+    try:
+        subject = validate_subject_code(subject, store.site_setting("subject_code_pattern"))
+    except InvalidSubjectCode as error:
+        store.close()
+        _fail(str(error))
     _propose_recovery(store)
     total_s = baseline_s + breath_s + purge_s
     expected = int(total_s * 1000 / max(1, period_ms) * 1.2) + 10_000
@@ -273,7 +297,7 @@ def run_screening(
             acquisition,
             store,
             protocol,
-            operator=operator or getpass.getuser(),
+            user=user,
             subject_code=subject,
             site=site,
             on_progress=bar.update if bar else None,
@@ -290,7 +314,7 @@ def run_screening(
             result.session_id,
             result.status,
             Path(model_dir) if model_dir else default_model_dir(),
-            engine.operator,
+            user,
         )
     summary = {
         "session_id": result.session_id,
@@ -304,6 +328,8 @@ def run_screening(
         "phases": result.phases,
         "link": result.link,
         "database": str(store.path),
+        "operator": user.username,
+        "authenticated": user.authenticated,
         "software_version": __version__,
         **scoring,
     }
@@ -442,11 +468,12 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 @click.option("--port", required=True, help="Serial port of the device (e.g. /dev/ttyACM0 or the emulator's path).")
 @click.option("--subject", required=True, help="Pseudonymous subject code, e.g. LIL-0042.")
 @db_option
+@user_option
 @_protocol_options
 @_risk_factor_options
 @json_option
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, age_years, sex,
+def screen(port, subject, db, username, baseline_s, breath_s, purge_s, period_ms, site, model_dir, age_years, sex,
            smoking, pack_years, copd, as_json, no_progress) -> None:  # fmt: skip
     """Run a breath screening on a device and store the session.
 
@@ -456,7 +483,7 @@ def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator
     """
     summary = run_screening(
         port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
-        operator=operator, site=site, progress=not no_progress, model_dir=model_dir,
+        username=username, site=site, progress=not no_progress, model_dir=model_dir,
         risk=risk_factors(age_years, sex, smoking, pack_years, copd),
     )  # fmt: skip
     _print_summary(summary, as_json)
@@ -470,11 +497,12 @@ def screen(port, subject, db, baseline_s, breath_s, purge_s, period_ms, operator
 @click.option("--profile", type=click.Choice(["control", "cancer"]), default="control", show_default=True,
               help="Breath profile of the emulated subject.")  # fmt: skip
 @db_option
+@user_option
 @_protocol_options
 @_risk_factor_options
 @json_option
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, operator, site, model_dir, age_years,
+def demo(speed, subject, profile, db, username, baseline_s, breath_s, purge_s, period_ms, site, model_dir, age_years,
          sex, smoking, pack_years, copd, as_json, no_progress):  # fmt: skip
     """Start the built-in emulated device and run a full screening on it.
 
@@ -500,8 +528,12 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
             click.echo(f"emulated device on {port} (speed x{speed:g}, {profile} breath profile)", err=True)
         calibration = None
         with _open_store(db, create=True) as store:
+            user = acting_user(store, username, Permission.RECORD_SESSION)
             if zero_air_due(store, config.serial) or not humidity_in_force(store, config.serial, utc_now()).in_force:
-                _, _, outcome = record_calibration(store, port, "zero", operator or "demo")
+                if not has_permission(user, Permission.CALIBRATE):
+                    _fail(f"the emulated device {config.serial} needs a zero-air calibration first, and role "
+                          f"{user.role} may not calibrate: a technician runs `enose demo` once (or `enose calibrate`)")
+                _, _, outcome = record_calibration(store, port, "zero", user)
                 calibration = {"kind": "zero", "passed": outcome["passed"], "calibration_id": outcome["record_id"]}
                 if not as_json:
                     verdict = "passed" if outcome["passed"] else "FAILED"
@@ -509,7 +541,7 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
                                f"recorded one, {verdict} (record {outcome['record_id']})", err=True)  # fmt: skip
         summary = run_screening(
             port, subject, db, baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms,
-            operator=operator or "demo", site=site, progress=not no_progress, model_dir=model_dir, risk=risk,
+            username=None, user=user, site=site, progress=not no_progress, model_dir=model_dir, risk=risk,
         )  # fmt: skip
     if calibration is not None:
         summary["calibration_before"] = calibration
@@ -520,10 +552,11 @@ def demo(speed, subject, profile, db, baseline_s, breath_s, purge_s, period_ms, 
 
 @cli.command()
 @db_option
+@user_option
 @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="An emergency file to import (repeatable; default: every one found for this database).")  # fmt: skip
 @json_option
-def recover(db, files, as_json) -> None:
+def recover(db, username, files, as_json) -> None:
     """Import emergency files (samples a full or broken disk kept out of the database) back into their sessions.
 
     Samples are appended to their session, an event records it, and each file moves to a
@@ -534,7 +567,8 @@ def recover(db, files, as_json) -> None:
     from enose.storage.recovery import recover as recover_files
 
     with _open_store(db) as store:
-        outcomes = recover_files(store, [Path(f) for f in files] if files else None)
+        user = acting_user(store, username, Permission.RECORD_SESSION)
+        outcomes = recover_files(store, [Path(f) for f in files] if files else None, user=user)
     if as_json:
         click.echo(json.dumps([o.as_dict() for o in outcomes]))
     elif not outcomes:
@@ -566,16 +600,19 @@ def sessions() -> None:
 
 @sessions.command("list")
 @db_option
+@user_option
 @click.option("--limit", type=click.IntRange(1, MAX_ROW_ID), default=None, help="Show only the newest N sessions.")
 @json_option
-def sessions_list(db, limit, as_json) -> None:
+def sessions_list(db, username, limit, as_json) -> None:
     """List sessions, newest first.
 
     Example: ``enose sessions list --json``
     """
+    from enose.security.access import list_sessions
+
     store = _open_store(db)
     with store:
-        rows = store.list_sessions(limit)
+        rows = list_sessions(store, acting_user(store, username), limit)
     keys = ("id", "uuid", "kind", "subject_code", "device_serial", "operator", "started_at", "status",
             "n_samples", "lost_samples", "interruptions")  # fmt: skip
     rows = [{k: row[k] for k in keys} for row in rows]
@@ -597,25 +634,26 @@ def sessions_list(db, limit, as_json) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "npz"]), default="npz", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Output file (default: session-ID.FORMAT).")
 @db_option
+@user_option
 @json_option
-def export(session_id, fmt, out, db, as_json) -> None:
-    """Export one session's raw samples, exactly as received.
+def export(session_id, fmt, out, db, username, as_json) -> None:
+    """Export one session's raw samples, exactly as received (owner-only file; the export is audited).
 
     Example: ``enose export --session 3 --format csv --out s3.csv``
     """
-    from enose.storage import SessionNotFound, export_recording
+    from enose.security.access import export_session
+    from enose.storage import SessionNotFound
 
+    target = Path(out) if out else Path(f"session-{session_id}.{fmt}")
     store = _open_store(db)
     with store:
+        user = acting_user(store, username)
         try:
-            recording = store.load_recording(session_id)
+            recording, written = export_session(store, user, session_id, fmt, target)
         except SessionNotFound as error:
             _fail(f"{error}; see `enose sessions list`")
-    target = Path(out) if out else Path(f"session-{session_id}.{fmt}")
-    try:
-        written = export_recording(recording, fmt, target)
-    except OSError as error:
-        _fail(f"could not write {target}: {error}")
+        except OSError as error:
+            _fail(f"could not write {target}: {error}")
     damaged = recording.meta.get("damaged_blocks") or []
     for hole in damaged:
         click.echo(f"warning: {describe_damaged_block(hole)}", err=True)
@@ -640,7 +678,7 @@ def describe_damaged_block(hole: dict) -> str:
 
 #: Modules that add their commands with ``register(cli)``; each is optional so that the core
 #: command line works with Qt absent (``gui.cli`` imports Qt only when its command runs).
-COMMAND_MODULES = ("enose.cli_signal", "enose.cli_model", "enose.cli_sync", "gui.cli")
+COMMAND_MODULES = ("enose.cli_auth", "enose.cli_signal", "enose.cli_model", "enose.cli_sync", "gui.cli")
 
 
 def _register_commands() -> None:
@@ -664,6 +702,7 @@ def _register_commands() -> None:
             log.debug("commands of %s unavailable: %s", name, error)
             continue
         module.register(cli)
+    importlib.import_module("enose.cli_central").register(cli)  # enose central: schema, roles, site enrolment
 
 
 _register_commands()

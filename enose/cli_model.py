@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from enose.cli_auth import acting_user, user_option
 from enose.storage.store import MAX_ROW_ID
 
 __all__ = ["register", "cohort", "train", "evaluate", "score"]
@@ -59,6 +60,7 @@ class DataSource:
     exclude: str | None
     sep: str
     time: str | None
+    username: str | None = None
 
 
 def _data_source_options(fn):
@@ -76,6 +78,8 @@ def _data_source_options(fn):
         click.option("--feature-columns", default=None, help="Feature columns of --features: names or globs, e.g. 'S*_T*'."),
         click.option("--exclude", default=None, help="Columns of --features to leave out of the default feature set."),
         click.option("--sep", default=",", show_default=True, help="Field separator of --features (e.g. ';')."),
+        click.option("--user", "username", envvar="ENOSE_USER", default=None,
+                     help="Account reading the --db labels (env ENOSE_USER; see `enose login`)."),
         click.option("--time", default=None,
                      help="Column of --features saying when each row was recorded (number or ISO date), for the "
                           "confounding audit (default: the row order)."),
@@ -120,7 +124,8 @@ def _load_dataset(source: DataSource, progress: bool, clinical_default=()):
     names = [c.strip() for c in clinical.split(",") if c.strip()] if clinical else list(clinical_default)
     try:
         with Store.open(source.db, create=False) as store:
-            return dataset_from_store(store, clinical=names, progress=progress)
+            user = acting_user(store, source.username)
+            return dataset_from_store(store, user=user, clinical=names, progress=progress)
     except (StorageError, ValueError, KeyError) as error:
         _fail(str(error))
 
@@ -434,9 +439,9 @@ def evaluate(
 )
 @click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True), help="Database file.")
 @click.option("--session", "session_id", required=True, type=SESSION_ID, help="Session id (`enose sessions list`).")
-@click.option("--operator", default=None, help="Who asks for the score.")
+@user_option
 @json_option
-def score(model_path, db, session_id, operator, as_json):
+def score(model_path, db, session_id, username, as_json):
     """Score one recorded session (quality gate, features, model) and store the score.
 
     Example: ``enose score --model models/demo --session 12 --json``
@@ -447,7 +452,7 @@ def score(model_path, db, session_id, operator, as_json):
     try:
         model = load_model(model_path)
         with Store.open(db, create=False) as store:
-            result = score_session(store, session_id, model, operator=operator)
+            result = score_session(store, session_id, model, user=acting_user(store, username))
     except (ModelError, SessionNotFound, StorageError) as error:
         _fail(str(error))
     if as_json:

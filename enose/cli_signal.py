@@ -8,7 +8,6 @@ Thin wiring: the computing is in :mod:`enose.signal`, the storing in
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 import os
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from enose.cli_auth import acting_user, user_option
 from enose.pipeline import (
     REFERENCE_TOLERANCE,
     calibrate_session,
@@ -28,6 +28,8 @@ from enose.pipeline import (
     device_drift,
     session_qc,
 )
+from enose.security.access import screening_sessions
+from enose.security.permissions import Permission
 from enose.storage.analysis import CalibrationRecord, json_numbers, load_features, save_features
 from enose.storage.store import MAX_ROW_ID
 
@@ -45,8 +47,9 @@ def _cli_helpers():
 @click.command()
 @click.option("--session", "session_id", type=SESSION_ID, required=True, help="Session id (`enose sessions list`).")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
+@user_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def qc(session_id: int, db: str | None, as_json: bool) -> None:
+def qc(session_id: int, db: str | None, username: str | None, as_json: bool) -> None:
     """Run the quality gate on a recorded session and show every reason.
 
     Example: ``enose qc --session 3 --json``
@@ -56,7 +59,7 @@ def qc(session_id: int, db: str | None, as_json: bool) -> None:
     main = _cli_helpers()
     with main._open_store(db) as store:
         try:
-            verdict = session_qc(store, session_id)
+            verdict = session_qc(store, session_id, acting_user(store, username))
         except SessionNotFound as error:
             main._fail(f"{error}; see `enose sessions list`")
     if as_json:
@@ -76,7 +79,9 @@ def qc(session_id: int, db: str | None, as_json: bool) -> None:
 @click.option("--drift-correct", is_flag=True,
               help="Divide responses by each device's calibration drift gain (cached under its own key).")  # fmt: skip
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
-def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, no_progress: bool) -> None:
+@user_option
+def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, no_progress: bool,
+             username: str | None) -> None:
     """Compute (or read from the cache) the feature table of every screening session.
 
     Sessions are processed in batches per channel layout; results are cached in
@@ -92,8 +97,7 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
     # The cache key says how the numbers were made: the model uses uncorrected features.
     version = f"{PROCESSING_VERSION}+drift" if drift_correct else PROCESSING_VERSION
     with main._open_store(db) as store:
-        sql = "SELECT id, subject_code, device_serial, site, channels, status FROM sessions WHERE kind = 'screening'"
-        rows = [r for r in store.db.query(sql + " ORDER BY id") if all_statuses or r["status"] == "complete"]
+        rows = screening_sessions(store, acting_user(store, username), all_statuses=all_statuses)
         by_layout: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             by_layout[row["channels"]].append(row)
@@ -178,7 +182,7 @@ def _write_feature_csv(target: Path, table: list[tuple[dict, list[str], np.ndarr
                              *[by_name.get(n, "") for n in header_names]])  # fmt: skip
 
 
-def record_calibration(store, port: str, kind: str, operator: str, *, tolerance: float = REFERENCE_TOLERANCE,
+def record_calibration(store, port: str, kind: str, user, *, tolerance: float = REFERENCE_TOLERANCE,
                        zero_s: float = 60.0, humid_s: float = 60.0, reference_s: float = 60.0,
                        recovery_s: float = 30.0):  # fmt: skip
     """Record a calibration on the device at ``port`` and judge it: ``(recording result, serial, outcome)``.
@@ -203,20 +207,20 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
             main._fail(main.connect_failure(error))
         stack.callback(acquisition.close)
         try:
-            result = ScreeningEngine(acquisition, store, protocol, operator=operator, kind="calibration").run()
+            result = ScreeningEngine(acquisition, store, protocol, user=user, kind="calibration").run()
         except ProtocolRefused as error:
             main._fail(str(error))
         serial = acquisition.info.serial
     if result.status != "complete":
         main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
-    return result, serial, calibrate_session(store, result.session_id, kind, operator, tolerance)
+    return result, serial, calibrate_session(store, result.session_id, kind, user, tolerance)
 
 
 @click.command()
 @click.option("--port", required=True, help="Serial port of the device.")
 @click.option("--kind", type=click.Choice(["zero", "reference"]), required=True, help="Zero air or reference gas.")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
-@click.option("--operator", default=None, help="Technician (default: the login name).")
+@user_option
 @click.option("--tolerance", type=float, default=0.2, show_default=True,
               help="Relative tolerance of the reference check (0.2 = +/-20 %).")  # fmt: skip
 @click.option("--zero-s", type=float, default=60.0, show_default=True, help="Zero-air duration (s).")
@@ -225,7 +229,7 @@ def record_calibration(store, port: str, kind: str, operator: str, *, tolerance:
 @click.option("--reference-s", type=float, default=60.0, show_default=True, help="Reference-gas duration (s).")
 @click.option("--recovery-s", type=float, default=30.0, show_default=True, help="Recovery duration (s).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def calibrate(port, kind, db, operator, tolerance, zero_s, humid_s, reference_s, recovery_s, as_json) -> None:
+def calibrate(port, kind, db, username, tolerance, zero_s, humid_s, reference_s, recovery_s, as_json) -> None:
     """Record a zero-air baseline or a reference-gas check and store it with pass or fail.
 
     ``--kind zero`` records dry zero air, then humidified zero air (ICD revision 1.1), and
@@ -239,9 +243,9 @@ def calibrate(port, kind, db, operator, tolerance, zero_s, humid_s, reference_s,
     Example: ``enose calibrate --port /dev/ttyACM0 --kind reference --tolerance 0.2``
     """
     main = _cli_helpers()
-    operator = operator or getpass.getuser()
     with main._open_store(db, create=True) as store:
-        result, serial, outcome = record_calibration(store, port, kind, operator, tolerance=tolerance, zero_s=zero_s,
+        user = acting_user(store, username, Permission.CALIBRATE)
+        result, serial, outcome = record_calibration(store, port, kind, user, tolerance=tolerance, zero_s=zero_s,
                                                      humid_s=humid_s, reference_s=reference_s,
                                                      recovery_s=recovery_s)  # fmt: skip
     if outcome["error"]:
@@ -301,14 +305,16 @@ def _humidity_cell(humidity: dict, i: int) -> str:
 @click.option("--device", "serial", required=True, help="Device serial number.")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Also write the control chart as PNG.")
+@user_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def drift(serial: str, db: str | None, plot: str | None, as_json: bool) -> None:
+def drift(serial: str, db: str | None, plot: str | None, username: str | None, as_json: bool) -> None:
     """Show a device's calibration history as EWMA control charts and whether recalibration is due.
 
     Example: ``enose drift --device EMU-000001 --plot drift.png``
     """
     main = _cli_helpers()
     with main._open_store(db) as store:
+        acting_user(store, username, Permission.CALIBRATE)  # drift charts are the technician's tool
         history = device_drift(store, serial)
     if history is None:
         main._fail(f"device {serial} has no passing zero-air calibration yet; run `enose calibrate --kind zero`")
@@ -364,7 +370,10 @@ def _plot_drift(path: Path, serial: str, channels: list[str], zeros: list[Calibr
     ax.legend(ncol=4, fontsize=7)
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path)
+    from enose.storage.private_files import open_private
+
+    with open_private(path) as handle:  # a device's history is clinical-site data: owner-only
+        fig.savefig(handle, format="png")
     plt.close(fig)
 
 

@@ -10,11 +10,9 @@ first administrator.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -52,23 +50,11 @@ def _open_store(db: str | None, *, create: bool = False):
 
 
 def _acting_user(store, username: str | None):
-    """The signed-in account, or the installation's owner while no account exists."""
-    from enose.security import AuthenticationFailed, User, authenticate, list_users
+    """The signed-in account, or the installation's unauthenticated owner while no account exists
+    (one rule for every command: :func:`enose.cli_auth.acting_user`)."""
+    from enose.cli_auth import acting_user
 
-    if not list_users(store):
-        if username:
-            _fail(f"there are no accounts yet; create the first administrator with `enose users add {username} "
-                  "--role admin`")  # fmt: skip
-        return User(f"owner:{getpass.getuser()}", "admin")
-    if not username:
-        _fail("this installation has accounts: sign in with --user NAME (password from ENOSE_PASSWORD or a prompt)")
-    password = os.environ.get("ENOSE_PASSWORD")
-    if password is None:
-        password = click.prompt(f"password for {username}", hide_input=True, err=True)
-    try:
-        return authenticate(store, username, password)
-    except AuthenticationFailed as error:
-        _fail(f"{error}; nothing was done")
+    return acting_user(store, username)
 
 
 def _denied(error: Exception) -> None:
@@ -85,12 +71,17 @@ def _denied(error: Exception) -> None:
 @user_option
 @json_option
 @progress_option
-def sync_command(dsn, show_status, db, username, as_json, no_progress) -> None:
+@click.option("--insecure", is_flag=True,
+              help="Allow a remote DSN's sslmode weaker than verify-full (logged and recorded in the audit trail).")  # fmt: skip
+def sync_command(dsn, show_status, db, username, as_json, no_progress, insecure) -> None:
     """Send finished sessions, labels and scores to the central study database.
 
     Safe to repeat and to interrupt: a retry never duplicates, and a sync that was
     stopped resumes where it stopped. Ends with one JSON object counting uploaded,
-    skipped (already there) and failed sessions when --json is given.
+    skipped (already there) and failed sessions when --json is given. Connect with
+    this site's own database role (enrolled with ``enose central enrol-site``); the
+    central schema must exist (``enose central migrate``). A remote host needs TLS
+    with a verified certificate (``sslmode=verify-full``, set when the DSN names none).
 
     Example: ``enose sync --to postgresql://site7@study.example.org/enose --json``
     """
@@ -113,7 +104,7 @@ def sync_command(dsn, show_status, db, username, as_json, no_progress) -> None:
             _fail("name the central database with --to postgresql://... (or set ENOSE_CENTRAL_DSN)")
         user = _acting_user(store, username)
         try:
-            report = sync_to_central(store, dsn, user, progress=not no_progress and not as_json)
+            report = sync_to_central(store, dsn, user, progress=not no_progress and not as_json, insecure=insecure)
         except PermissionDenied as error:
             _denied(error)
         except SyncError as error:
@@ -125,6 +116,8 @@ def sync_command(dsn, show_status, db, username, as_json, no_progress) -> None:
                    f"sessions in {report.seconds:.1f} s")  # fmt: skip
         for failure in report.failures:
             click.echo(f"  failed {failure['session']}: {failure['reason']}")
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
     if report.failed:
         sys.exit(1)
 
@@ -137,22 +130,37 @@ def bundle_group() -> None:
     """Signed session bundles for sites without a network link."""
 
 
-@bundle_group.command("key")
-@click.option("--new", "new", is_flag=True, required=True, help="Create the study key (once per study).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write it (default: ENOSE_STUDY_KEY, else study.key in the data directory).")  # fmt: skip
-def bundle_key(new, out) -> None:
-    """Create the study key that signs bundles; copy it to every site, owner-only.
+@bundle_group.command("keygen")
+def bundle_keygen() -> None:
+    """Create this site's signing key (once per site) and print the public key to enrol at the centre.
 
-    Example: ``enose bundle key --new``
+    The private key ``site-signing.key`` stays in the data directory, owner-only: back it up.
+    Send ``site-signing.pub`` to the centre, whose administrator enrols it with
+    ``enose central enrol-site``; bundles from this site are refused there until then.
+
+    Example: ``enose bundle keygen``
     """
-    from enose.sync.bundle import BundleError, create_study_key
+    from enose.security.site_keys import PUBLIC_KEY_FILE, SiteKeyError, create_site_key, format_public_key
+    from enose.security.site_keys import key_fingerprint as fingerprint_of
+    from enose.storage.paths import default_data_dir
 
     try:
-        path = create_study_key(Path(out) if out else None)
-    except BundleError as error:
+        raw = create_site_key()
+    except (SiteKeyError, OSError) as error:
         _fail(str(error))
-    click.echo(f"study key written to {path} (owner-only); copy it to each site and to the importing machine")
+    click.echo(format_public_key(raw))
+    click.echo(f"fingerprint {fingerprint_of(raw)}")
+    click.echo(f"Send {default_data_dir() / PUBLIC_KEY_FILE} to the centre to be enrolled (check the fingerprint "
+               "with them by phone), and back up site-signing.key: it never leaves this site.", err=True)  # fmt: skip
+
+
+@bundle_group.command("key", hidden=True)
+@click.option("--new", "new", is_flag=True, help="(no longer supported)")
+@click.option("--out", default=None, help="(no longer supported)")
+def bundle_key(new, out) -> None:
+    """No longer supported: bundles are signed with each site's own key (``enose bundle keygen``)."""
+    _fail("the shared study key is no longer used: each site signs its bundles with its own key. Create it with "
+          "`enose bundle keygen` and have the centre enrol its public key (`enose central enrol-site`)")  # fmt: skip
 
 
 @bundle_group.command("export")
@@ -162,11 +170,15 @@ def bundle_key(new, out) -> None:
 @json_option
 @progress_option
 def bundle_export(out, db, username, as_json, no_progress) -> None:
-    """Write every finished session, label and score to a signed bundle file.
+    """Write every finished session, label and score to a bundle file signed with this site's key.
+
+    Each bundle carries the site's next bundle number; the centre refuses a bundle older
+    than one it has imported. Needs the site key (``enose bundle keygen``, enrolled at the centre).
 
     Example: ``enose bundle export --out site7-2025-06.enose``
     """
     from enose.security import PermissionDenied
+    from enose.security.site_keys import SiteKeyError
     from enose.sync.bundle import BundleError, export_bundle
 
     store = _open_store(db)
@@ -176,12 +188,13 @@ def bundle_export(out, db, username, as_json, no_progress) -> None:
             report = export_bundle(store, out, user, progress=not no_progress and not as_json)
         except PermissionDenied as error:
             _denied(error)
-        except BundleError as error:
-            _fail(str(error))
+        except (BundleError, SiteKeyError) as error:
+            _fail(f"{error}; no bundle was written")
     if as_json:
         click.echo(json.dumps(report.to_json()))
     else:
-        click.echo(f"wrote {report.sessions} sessions ({report.bytes / 1e6:.1f} MB) to {report.path}")
+        click.echo(f"wrote bundle number {report.sequence}: {report.sessions} sessions ({report.bytes / 1e6:.1f} MB) "
+                   f"to {report.path}")  # fmt: skip
 
 
 @bundle_group.command("import")
@@ -191,17 +204,21 @@ def bundle_export(out, db, username, as_json, no_progress) -> None:
 @user_option
 @json_option
 @progress_option
-def bundle_import(path, dsn, db, username, as_json, no_progress) -> None:
-    """Check a bundle's signature and checksums, then load it into the central database.
+@click.option("--insecure", is_flag=True,
+              help="Allow a remote DSN's sslmode weaker than verify-full (logged and recorded in the audit trail).")  # fmt: skip
+def bundle_import(path, dsn, db, username, as_json, no_progress, insecure) -> None:
+    """Check a bundle's signature against its site's enrolled key, then load it into the central database.
 
-    A damaged or edited bundle is refused and nothing is imported; importing the same
-    bundle twice changes nothing.
+    Refused, with nothing imported (exit 1): a damaged or edited bundle, one from a site
+    not enrolled at the centre or signed by another key, one touching another site's data,
+    or one older than a bundle of that site already imported. Importing the same bundle
+    twice changes nothing.
 
     Example: ``enose bundle import site7-2025-06.enose --to postgresql://study.example.org/enose``
     """
     from enose.security import PermissionDenied
     from enose.sync import SyncError
-    from enose.sync.bundle import BundleError, import_bundle
+    from enose.sync.bundle import BundleError, BundleRefused, import_bundle
 
     if not dsn:
         _fail("name the central database with --to postgresql://... (or set ENOSE_CENTRAL_DSN)")
@@ -209,18 +226,24 @@ def bundle_import(path, dsn, db, username, as_json, no_progress) -> None:
     with store:
         user = _acting_user(store, username)
         try:
-            report = import_bundle(store, path, dsn, user, progress=not no_progress and not as_json)
+            report = import_bundle(store, path, dsn, user, progress=not no_progress and not as_json,
+                                   insecure=insecure)  # fmt: skip
         except PermissionDenied as error:
             _denied(error)
+        except BundleRefused as error:
+            _fail(str(error), code=1)
         except BundleError as error:
             _fail(str(error))
         except SyncError as error:
             _fail(str(error), code=1)
     if as_json:
         click.echo(json.dumps(report.to_json()))
+    elif report.already_imported:
+        click.echo(f"{os.path.basename(path)} (bundle number {report.sequence} of site {report.site_uuid}) was already "
+                   "imported: nothing changed")  # fmt: skip
     else:
-        click.echo(f"uploaded {report.uploaded}, skipped {report.skipped} (already there), failed {report.failed} "
-                   f"of {report.sessions} sessions")  # fmt: skip
+        click.echo(f"bundle number {report.sequence} of site {report.site_uuid}: uploaded {report.uploaded}, "
+                   f"skipped {report.skipped} (already there), failed {report.failed} of {report.sessions} sessions")  # fmt: skip
     if report.failed:
         sys.exit(1)
 
@@ -237,9 +260,16 @@ def audit_group() -> None:
 @db_option
 @click.option("--central", "dsn", default=None, metavar="DSN",
               help="Also compare with the anchors copied to this central database at each sync.")  # fmt: skip
+@click.option("--insecure", is_flag=True,
+              help="Allow a remote DSN's sslmode weaker than verify-full (logged and recorded in the audit trail).")  # fmt: skip
 @json_option
-def audit_verify(db, dsn, as_json) -> None:
+def audit_verify(db, dsn, insecure, as_json) -> None:
     """Check that no audit entry was edited, deleted or re-ordered; exit 1 if one was.
+
+    With --central, also check the chain against the anchors each sync left in the central
+    database, each anchor's signature against this site's enrolled key, and report how far
+    the newest anchor is behind the local head. A central database without the enose schema,
+    or without any anchor of this site, fails the check (exit 1): there is nothing to confirm.
 
     Example: ``enose audit verify --json``
     """
@@ -247,25 +277,33 @@ def audit_verify(db, dsn, as_json) -> None:
 
     store = _open_store(db)
     with store:
-        anchors = []
+        check = None
         if dsn:
+            import getpass
+
             from enose.sync import SyncError
-            from enose.sync.outbox import site_uuid
-            from enose.sync.uploader import central_anchors
+            from enose.sync.uploader import check_central_anchors
 
             try:
-                anchors = central_anchors(dsn, site_uuid(store))
+                check = check_central_anchors(store, dsn, insecure=insecure, actor=f"os:{getpass.getuser()}")
             except SyncError as error:
                 _fail(str(error), code=1)
-        report = verify(store, anchors)
+        report = verify(store, check.anchors if check else [])
+        if check is not None and check.problems:
+            report.problems.extend(check.problems)
+            report.ok = False
     if as_json:
-        click.echo(json.dumps(report.to_json()))
+        click.echo(json.dumps(report.to_json() | ({"central": check.to_json()} if check else {})))
     elif report.ok:
         click.echo(f"audit trail intact: {report.n_rows} entries, head {report.head_hash}")
     else:
         click.echo(f"AUDIT TRAIL TAMPERED WITH: first bad entry {report.first_bad_id}")
         for problem in report.problems:
             click.echo(f"  {problem}")
+    if check is not None and not as_json:
+        click.echo(f"central anchors: {len(check.anchors)} ({check.signed} signed, {check.unsigned} unsigned, "
+                   f"{check.unverifiable} unverifiable); newest anchor row {check.last_anchor_id}, "
+                   f"{check.rows_behind} rows and {check.seconds_behind} s behind the local head")  # fmt: skip
     if not report.ok:
         sys.exit(1)
 
@@ -314,20 +352,19 @@ def users_group() -> None:
 def users_add(new_username, role, db, username) -> None:
     """Create an account; its password comes from ENOSE_NEW_PASSWORD or a hidden prompt.
 
-    The first account must be an administrator; after that an administrator signs in
-    with --user to add others.
+    The first account must be an administrator, and creating it switches sign-in on for
+    good; after that an administrator signs in with --user to add others. A password has
+    at least 12 characters and must not be easy to guess.
 
     Example: ``enose users add alice --role clinician --user admin1``
     """
-    from enose.security import AccountError, PermissionDenied, create_user, list_users
+    from enose.security import AccountError, PermissionDenied, create_user
+    from enose.security.signin import accounts_enforced
 
     store = _open_store(db, create=True)
     with store:
-        actor = "first-start" if not list_users(store) else _acting_user(store, username).username
-        password = os.environ.get("ENOSE_NEW_PASSWORD")
-        if password is None:
-            password = click.prompt(f"new password for {new_username}", hide_input=True, confirmation_prompt=True,
-                                    err=True)  # fmt: skip
+        actor = _acting_user(store, username) if accounts_enforced(store) else "first-start"
+        password = _new_password(new_username)
         try:
             user = create_user(store, new_username, password, role, actor)
         except AccountError as error:
@@ -337,24 +374,102 @@ def users_add(new_username, role, db, username) -> None:
     click.echo(f"account {user.username} ({user.role}) created")
 
 
+def _new_password(username: str) -> str:
+    password = os.environ.get("ENOSE_NEW_PASSWORD")
+    if password is None:
+        password = click.prompt(f"new password for {username}", hide_input=True, confirmation_prompt=True, err=True)
+    return password
+
+
 @users_group.command("list")
 @db_option
+@user_option
 @json_option
-def users_list(db, as_json) -> None:
-    """List accounts and roles.
+def users_list(db, username, as_json) -> None:
+    """List accounts, roles and state (administrators only).
 
     Example: ``enose users list --json``
     """
-    from enose.security import list_users
+    from enose.security import PermissionDenied
+    from enose.security.accounts import list_accounts
 
     store = _open_store(db)
     with store:
-        users = list_users(store)
+        try:
+            accounts = list_accounts(store, _acting_user(store, username))
+        except PermissionDenied as error:
+            _denied(error)
     if as_json:
-        click.echo(json.dumps({"users": [{"username": u.username, "role": u.role} for u in users]}))
+        click.echo(json.dumps({"users": accounts}))
     else:
-        for u in users:
-            click.echo(f"{u.username}\t{u.role}")
+        for a in accounts:
+            state = "disabled" if a["disabled"] else "locked" if a["locked"] else "active"
+            click.echo(f"{a['username']}\t{a['role']}\t{state}")
+
+
+def _account_change(db, username, change) -> None:
+    """Run one account change as the signed-in user, with the core's refusals as one-line messages."""
+    from enose.security import AccountError, AuthenticationFailed, PermissionDenied
+
+    store = _open_store(db)
+    with store:
+        user = _acting_user(store, username)
+        try:
+            message = change(store, user)
+        except (AccountError, AuthenticationFailed) as error:
+            _fail(f"{error}; nothing was changed")
+        except PermissionDenied as error:
+            _denied(error)
+    click.echo(message)
+
+
+@users_group.command("passwd")
+@click.argument("account", required=False)
+@db_option
+@user_option
+def users_passwd(account, db, username) -> None:
+    """Change your own password (the current one from ENOSE_PASSWORD or a prompt), or, as an administrator,
+    anyone's; the new one comes from ENOSE_NEW_PASSWORD or a hidden prompt.
+
+    Example: ``enose users passwd --user alice``
+    """
+    from enose.security.accounts import change_password
+
+    def change(store, user):
+        target = account or user.username
+        old = os.environ.get("ENOSE_PASSWORD") if target == user.username else None
+        change_password(store, user, target, old, _new_password(target))
+        return f"password of {target} changed"
+
+    _account_change(db, username, change)
+
+
+def _state_command(name: str, verb: str, doc: str):
+    @users_group.command(name, help=doc)
+    @click.argument("account")
+    @db_option
+    @user_option
+    def command(account, db, username) -> None:
+        from enose.security.accounts import set_disabled, unlock
+
+        def change(store, user):
+            if name == "unlock":
+                unlock(store, user, account)
+            else:
+                set_disabled(store, user, account, name == "disable")
+            return f"account {account} {verb}"
+
+        _account_change(db, username, change)
+
+    return command
+
+
+users_disable = _state_command("disable", "disabled", "Disable an account (its sign-in tokens are revoked); "
+                               "administrators only.\n\nExample: ``enose users disable bob --user admin1``")  # fmt: skip
+users_enable = _state_command("enable", "enabled", "Enable a disabled account again; administrators only.\n\n"
+                              "Example: ``enose users enable bob --user admin1``")  # fmt: skip
+users_unlock = _state_command("unlock", "unlocked", "Unlock an account locked by repeated failed sign-ins; "
+                              "administrators only.\n\nExample: ``enose users unlock bob --user admin1``")  # fmt: skip
 
 
 # -- study export ----------------------------------------------------------------------------
@@ -364,33 +479,37 @@ def users_list(db, as_json) -> None:
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Directory to write into (created).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "fhir"]), default="csv", show_default=True)
 @click.option("--no-raw", is_flag=True, help="Leave out the raw signals (tables only).")
-@click.option("--identified", is_flag=True, help="Keep staff names (needs the export_identified permission).")
+@click.option("--identified", is_flag=True,
+              help="Keep the clinic's subject codes, staff names and exact times (needs export_identified).")
+@click.option("--precise-times", is_flag=True,
+              help="Keep timestamps to the millisecond in a pseudonymous export (default: the day only).")
 @db_option
 @user_option
 @json_option
 @progress_option
-def export_study(out, fmt, no_raw, identified, db, username, as_json, no_progress) -> None:
+def export_study(out, fmt, no_raw, identified, precise_times, db, username, as_json, no_progress) -> None:
     """Export the whole study: subjects, sessions, QC, features, scores, labels, raw signals.
 
-    Pseudonymous by default (subject codes only, staff names replaced by stable
-    pseudonyms); a data dictionary describing every column is written beside the
-    tables. ``fhir`` writes one FHIR R4 Bundle with an Observation per score.
+    Pseudonymous by default: subject codes and staff names are replaced by stable keyed
+    pseudonyms (subj-..., staff-...) and timestamps keep only the day (--precise-times keeps
+    them; the audit trail says so); a data dictionary describing every column is written
+    beside the tables. ``fhir`` writes one FHIR R4 Bundle with an Observation per score.
 
     Example: ``enose export study --out study-2025-06 --format parquet``
     """
     from enose.exports import ExportError
     from enose.exports import export_study as run_export
-    from enose.security import PermissionDenied
+    from enose.security import PermissionDenied, SecretKeyError
 
     store = _open_store(db)
     with store:
         user = _acting_user(store, username)
         try:
             summary = run_export(store, out, fmt, user, raw=not no_raw, pseudonymous=not identified,
-                                 progress=not no_progress and not as_json)  # fmt: skip
+                                 precise_times=precise_times, progress=not no_progress and not as_json)  # fmt: skip
         except PermissionDenied as error:
             _denied(error)
-        except ExportError as error:
+        except (ExportError, SecretKeyError) as error:
             _fail(str(error))
     if as_json:
         click.echo(json.dumps(summary))

@@ -227,11 +227,16 @@ def quality_reasons(store, recording, grids=None) -> list:
     return reasons
 
 
-def session_qc(store, session_id: int) -> dict:
-    """Run the quality gate on a stored session, store the verdict, and return it as a dictionary."""
+def session_qc(store, session_id: int, user) -> dict:
+    """Run the quality gate on a stored session, store the verdict, and return it as a dictionary.
+
+    Needs :attr:`Permission.READ_RESULTS` (a QC verdict is a result).
+    """
+    from enose.security.permissions import Permission, require
     from enose.signal import PROCESSING_VERSION
     from enose.signal.quality import is_blocked
 
+    require(user, Permission.READ_RESULTS)
     recording = store.load_recording(session_id)
     reasons = quality_reasons(store, recording)
     verdict = {"session_id": session_id, "passed": not is_blocked(reasons),
@@ -317,7 +322,7 @@ def humidity_detail(recording, channels: tuple[str, ...]) -> dict:
     }
 
 
-def calibrate_session(store, session_id: int, kind: str, operator: str, tolerance: float = REFERENCE_TOLERANCE) -> dict:
+def calibrate_session(store, session_id: int, kind: str, user, tolerance: float = REFERENCE_TOLERANCE) -> dict:
     """Judge a calibration recording and store it as a calibration record (one policy for CLI and GUI).
 
     * ``zero``: the zero-air resistance of every gas sensor; a sensor without a finite
@@ -338,8 +343,11 @@ def calibrate_session(store, session_id: int, kind: str, operator: str, toleranc
     Returns ``passed``, ``channels``, ``values``, ``expected``, ``tolerance``,
     ``per_channel_passed`` (None for a sensor that is not assessable), ``record_id``,
     ``detail`` and ``error``. A recording that cannot be analysed (a missing phase) gives
-    ``passed`` False with ``error`` and stores nothing.
+    ``passed`` False with ``error`` and stores nothing. Needs :attr:`Permission.CALIBRATE`.
     """
+    from enose.security.permissions import Permission, require
+
+    require(user, Permission.CALIBRATE)
     from enose.signal import (
         SignalError,
         reference_response_from_recording,
@@ -384,7 +392,7 @@ def calibrate_session(store, session_id: int, kind: str, operator: str, toleranc
     per_channel = [bool(x) if judged else None for x, judged in zip(ok, assessable, strict=True)]
     detail.update({"tolerance": tolerance, "per_channel_passed": per_channel,
                    "expected": None if expected is None else json_numbers(expected)})  # fmt: skip
-    record_id = add_calibration(store, device_serial=serial, kind=kind, operator=operator, channels=channels,
+    record_id = add_calibration(store, device_serial=serial, kind=kind, operator=user.username, channels=channels,
                                 values=values, passed=passed, detail=detail, session_id=session_id)  # fmt: skip
     return {
         "passed": passed,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from enose.signal.config import DEFAULT_PROCESSING
-from enose.storage import StorageError, Store
+from enose.storage import Store
 
 __all__ = [
     "ScreeningOutcome",
@@ -67,7 +66,7 @@ def model_dir() -> Path | None:
     return default_model_dir()
 
 
-def score_recording(store: Store, session_id: int, status: str, operator: str | None) -> dict:
+def score_recording(store: Store, session_id: int, status: str, user) -> dict:
     """Quality gate + model on a stored session, through :func:`enose.model.score_session`.
 
     Returns ``{"given": True, probability, interval, zone, explanation, model_id, ...}`` or
@@ -85,7 +84,7 @@ def score_recording(store: Store, session_id: int, status: str, operator: str | 
 
     try:
         model = load_model(where)
-        result = score_session(store, session_id, model, operator=operator)
+        result = score_session(store, session_id, model, user=user)
     except ModelError as error:
         return {"given": False, "why": "model_error", "detail": str(error), "qc_reasons": []}
     if result.get("probability") is None:
@@ -123,7 +122,7 @@ def calibration_status(store: Store, device_serial: str | None) -> dict:
 from enose.pipeline import REFERENCE_TOLERANCE  # noqa: E402
 
 
-def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str) -> dict | None:
+def evaluate_calibration(store: Store, session_id: int, kind: str, user) -> dict | None:
     """Pass or fail of a calibration recording, stored as a calibration record.
 
     The policy (gas sensors only for zero air, with their humidity response when the device
@@ -136,7 +135,7 @@ def evaluate_calibration(store: Store, session_id: int, kind: str, operator: str
     """
     from enose.pipeline import calibrate_session
 
-    return calibrate_session(store, session_id, kind, operator, REFERENCE_TOLERANCE)
+    return calibrate_session(store, session_id, kind, user, REFERENCE_TOLERANCE)
 
 
 def drift_chart(store: Store, device_serial: str) -> dict:
@@ -233,56 +232,18 @@ def session_analysis(store: Store, session_id: int) -> dict:
     }
 
 
-def add_label(
-    store: Store,
-    *,
-    subject_code: str,
-    cancer: bool,
-    histology: str | None,
-    stage: str | None,
-    diagnosis_date: str | None,
-    source: str,
-    entered_by: str,
-    supersedes: int | None = None,
-) -> int:
-    """Append a confirmed diagnosis (the training label); a correction points at the row it replaces.
+def add_label(store: Store, user, **values) -> int:
+    """Append a confirmed diagnosis through the core (:func:`enose.labels.add_label`: permission and audit there)."""
+    from enose.labels import add_label as core_add_label
 
-    The core has no function for this yet (see gui/CORE_REQUESTS.md); the table is append-only
-    (triggers refuse UPDATE and DELETE), so this is one INSERT.
-    """
-    from enose.storage.store import utc_now
-
-    if not source.strip():
-        raise ValueError("source")
-    try:
-        with store.conn:  # joins the caller's transaction when one is open
-            cursor = store.conn.execute(
-                """INSERT INTO labels (subject_code, cancer, histology, stage, diagnosis_date, source, entered_by,
-                   entered_at, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    subject_code,
-                    int(bool(cancer)),
-                    histology or None,
-                    stage or None,
-                    diagnosis_date or None,
-                    source.strip(),
-                    entered_by,
-                    utc_now(),
-                    supersedes,
-                ),
-            )
-    except sqlite3.Error as error:
-        raise StorageError(f"could not save the diagnosis of {subject_code}: {error}") from error
-    return int(cursor.lastrowid)
+    return core_add_label(store, user, **values)
 
 
-def label_history(store: Store, subject_code: str) -> list[dict]:
-    """Every label row of a subject, newest first, with whether it is the one in force."""
-    current = {
-        row["id"] for row in store.db.query("SELECT id FROM current_labels WHERE subject_code = ?", [subject_code])
-    }
-    rows = list(store.db.query("SELECT * FROM labels WHERE subject_code = ? ORDER BY id DESC", [subject_code]))
-    return [{**row, "current": row["id"] in current} for row in rows]
+def label_history(store: Store, user, subject_code: str) -> list[dict]:
+    """Every label row of a subject, newest first (the core's :func:`enose.labels.label_history`)."""
+    from enose.labels import label_history as core_label_history
+
+    return core_label_history(store, user, subject_code)
 
 
 def export_features_csv(rows: list[tuple[int, list[str], list[float] | None]], path: Path) -> Path:

@@ -900,7 +900,7 @@ class ScreeningWizard(QWidget):
             db_path=self.context.db_path,
             port=port,
             protocol=protocol,
-            operator=self.context.operator,
+            user=self.context.account,
             subject_code=self.subject_page.subject_code(),
             risk_factors={k: v for k, v in self.subject_page.risk_factors().items() if v is not None},
             site=self.context.site,

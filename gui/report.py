@@ -470,13 +470,18 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
 
 
 def render_pdf(html_text: str, path: str | Path) -> Path:
-    """Lay out ``html_text`` on A4 pages and write the PDF (Qt is imported here, not at module load)."""
-    from PySide6.QtCore import QMarginsF
+    """Lay out ``html_text`` on A4 pages and write the PDF, owner-only (Qt is imported here, not at module load)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    from enose.storage.private_files import write_private
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(target))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
@@ -485,4 +490,6 @@ def render_pdf(html_text: str, path: str | Path) -> Path:
     document = QTextDocument()
     document.setHtml(html_text)
     document.print_(writer)
-    return target
+    del writer  # ends the PDF (its trailer is written when the writer goes)
+    buffer.close()
+    return write_private(target, bytes(data.data()))  # a report names a subject's result: owner-only

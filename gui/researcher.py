@@ -615,7 +615,8 @@ class ResearcherView(QWidget):
     def load_detail(self, session_id: int) -> Task:
         self._loading_id = session_id
         self.detail.loading(session_id)
-        task = Task(load_session_job(self.context.db_path, session_id), self, name="enose-load-session")
+        task = Task(load_session_job(self.context.db_path, session_id, self.context.account), self,
+                    name="enose-load-session")
         task.finished.connect(lambda data, sid=session_id: self._detail_ready(sid, data))
         task.failed.connect(lambda message: self.detail.summary.setText(message))
         self.task = task
@@ -640,16 +641,11 @@ class ResearcherView(QWidget):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
             values = dialog.values()
-        from enose.security import require
         from enose.storage import Store
 
-        require(self.context.account, accounts.Permission.WRITE_LABELS)
         store = Store.open(self.context.db_path)
         try:
-            with store.conn:  # the label and its audit entry commit together
-                label_id = backend.add_label(store, subject_code=subject, entered_by=self.context.operator, **values)
-                accounts.audit(store, self.context.account, "label_added", "label", label_id,
-                               supersedes=values.get("supersedes"))  # fmt: skip
+            label_id = backend.add_label(store, self.context.account, subject_code=subject, **values)  # core checks, audits
         finally:
             store.close()
         self.model.reload()

@@ -525,7 +525,7 @@ class CalibrationWizard(QWidget):
             devices.select(next(e.port for e in devices.entries() if e.usb or e.is_emulator))
         port = devices.resolve(devices.port)
         self.job = CalibrationJob(self.context.db_path, port, self.context.protocol.calibration(self.kind),
-                                  self.context.operator)  # fmt: skip
+                                  self.context.account)  # fmt: skip
         self.outcome = None
         self.progress = None
         self.verdict_kind = self.kind

@@ -143,7 +143,7 @@ class ScreeningJob:
     db_path: Path
     port: str
     protocol: Any
-    operator: str
+    user: Any  # the signed-in account (the core checks its permissions)
     subject_code: str | None = None
     risk_factors: dict = field(default_factory=dict)
     site: str | None = None
@@ -182,7 +182,7 @@ class ScreeningJob:
                 acquisition,
                 store,
                 self.protocol,
-                operator=self.operator,
+                user=self.user,
                 subject_code=self.subject_code,
                 site=self.site,
                 on_progress=report,
@@ -205,11 +205,11 @@ class ScreeningJob:
             )
             if self.score:
                 report(Scoring(result.session_id))
-                outcome.score = backend.score_recording(store, result.session_id, result.status, self.operator)
+                outcome.score = backend.score_recording(store, result.session_id, result.status, self.user)
             elif self.kind == "calibration" and result.status == "complete":
                 report(Scoring(result.session_id))
                 evaluation = backend.evaluate_calibration(
-                    store, result.session_id, self.protocol.kind, operator=self.operator
+                    store, result.session_id, self.protocol.kind, user=self.user
                 )
                 outcome.score = {"calibration": evaluation}
             return outcome
@@ -219,9 +219,9 @@ class ScreeningJob:
             store.close()
 
 
-def CalibrationJob(db_path: Path, port: str, protocol: Any, operator: str) -> ScreeningJob:  # noqa: N802
+def CalibrationJob(db_path: Path, port: str, protocol: Any, user: Any) -> ScreeningJob:  # noqa: N802
     """A calibration recording (zero air or reference gas) and its evaluation by the core."""
-    return ScreeningJob(db_path, port, protocol, operator, kind="calibration", score=False)
+    return ScreeningJob(db_path, port, protocol, user, kind="calibration", score=False)
 
 
 @dataclass
@@ -328,7 +328,7 @@ class ExportJob:
             store.close()
 
 
-def load_session_job(db_path: Path, session_id: int) -> Callable[[Callable[[Any], None]], Any]:
+def load_session_job(db_path: Path, session_id: int, user: Any) -> Callable[[Callable[[Any], None]], Any]:
     """Load a stored session, its quality verdict, features and label history (researcher detail)."""
 
     def run(report: Callable[[Any], None]) -> dict:
@@ -339,7 +339,7 @@ def load_session_job(db_path: Path, session_id: int) -> Callable[[Callable[[Any]
             recording = store.load_recording(session_id)
             analysis = backend.session_analysis(store, session_id)
             subject = recording.meta.get("subject_code")
-            labels = backend.label_history(store, subject) if subject else []
+            labels = backend.label_history(store, user, subject) if subject else []
             return {"recording": recording, "analysis": analysis, "labels": labels}
         finally:
             store.close()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from enose.security import User
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from firmware_protocol.frames import FrameDecoder, encode_frame  # noqa: E402
@@ -172,7 +174,7 @@ def bench_acquisition(args: argparse.Namespace) -> dict:
             acquisition.connect()
             try:
                 wall0, cpu0 = time.perf_counter(), time.process_time()
-                result = ScreeningEngine(acquisition, store, protocol, operator="bench").run()
+                result = ScreeningEngine(acquisition, store, protocol, user=User("bench", "admin")).run()
                 wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
             finally:
                 acquisition.close()

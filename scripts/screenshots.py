@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QSizeF  # noqa: E402
 from PySide6.QtGui import QImage, QPainter, QTextDocument  # noqa: E402
 
 SIZE = (1366, 768)
-PASSWORD = "screenshots-only"
+PASSWORD = "screenshots-only-cobalt-ferry"
 
 
 def wait_until(condition, timeout_s: float = 60.0) -> None:
@@ -102,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         first.close()
 
     accounts.create_user(context.db_path, "admin", PASSWORD, "admin", "first-start")
+    admin = accounts.authenticate(context.db_path, "admin", PASSWORD)  # the core wants a signed-in admin
     for name, role in (("claire", "clinician"), ("theo", "technician"), ("rosa", "researcher")):
-        accounts.create_user(context.db_path, name, PASSWORD, role, "admin")
+        accounts.create_user(context.db_path, name, PASSWORD, role, admin)
 
     def sign_in(username: str, workspace: str):
         shell = Shell(context, quit_app=False)

@@ -34,6 +34,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from enose.security.signin import installation_owner  # a simulated cohort's database has no accounts
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -120,7 +122,7 @@ def main() -> int:
     if not train_db.exists():
         simulate_cohort(train_db, params, progress=True)
     with Store.open(train_db) as store:
-        ds, flow = dataset_from_store(store, clinical=CLINICAL, progress=True)
+        ds, flow = dataset_from_store(store, user=installation_owner(store), clinical=CLINICAL, progress=True)
     model, report = train_best_feature_set(ds, args.bootstrap, args.permutations)
     report["flow"] = flow
     saved = save_model(model, args.out, report=report, extra_card={"cohort": params.as_dict()})
@@ -135,7 +137,7 @@ def main() -> int:
         )
     loaded = load_model(args.out)
     with Store.open(fresh_db) as store:
-        fresh, fresh_flow = dataset_from_store(store, clinical=CLINICAL)
+        fresh, fresh_flow = dataset_from_store(store, user=installation_owner(store), clinical=CLINICAL)
     fresh_report = evaluate_model(loaded, fresh, work / "fresh-report", flow=fresh_flow)
     auc = fresh_report["metrics"]["auc"]
     low, high = report["locked"]["auc_ci"]

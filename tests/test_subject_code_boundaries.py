@@ -1,36 +1,37 @@
-"""Subject codes at their length limits: 3 to 32 characters (issue 15)."""
+"""Subject codes at the limits of the default rule: 2-5 capital letters, '-', 3-6 digits (issues 12 and 15)."""
 
 from __future__ import annotations
 
 import pytest
 
-from enose.subjects import SUBJECT_CODE_RULE, InvalidSubjectCode, validate_subject_code
-
-MAX_LENGTH, MIN_LENGTH = 32, 3
+from enose.subjects import SUBJECT_CODE_RULE, InvalidSubjectCode, check_code_pattern, validate_subject_code
 
 
-def _code(length: int) -> str:
-    return ("LIL-" + "0" * length)[:length] if length > 4 else "A1B2"[:length]
-
-
-@pytest.mark.parametrize("length", [MIN_LENGTH, MAX_LENGTH - 1, MAX_LENGTH])
-def test_codes_up_to_the_maximum_length_are_accepted(length):
-    """Guards the planted bug "subject-code validation: maximum length 32 changed to 33" (32 is allowed)."""
-    code = _code(length)
-    assert len(code) == length
+@pytest.mark.parametrize("code", ["LI-001", "LILLE-001", "LIL-000", "LIL-000000", "ABCDE-123456"])
+def test_codes_at_each_limit_are_accepted(code):
     assert validate_subject_code(code) == code
     assert validate_subject_code(f"  {code} ") == code  # surrounding blanks do not count
 
 
-@pytest.mark.parametrize("length", [MIN_LENGTH - 1, MAX_LENGTH + 1, MAX_LENGTH + 2])
-def test_codes_one_past_a_length_limit_are_refused(length):
-    """Guards the planted bug "subject-code validation: maximum length 32 changed to 33" (33 is refused)."""
-    code = _code(length)
-    assert len(code) == length
+@pytest.mark.parametrize("code", ["L-001", "LILLES-001", "LIL-00", "LIL-0000000", "LIL0042", "LIL_0042",
+                                  "LIL-0042-1", "lil-0042", "LİL-0042", "LIL-٠٠٤٢"])  # fmt: skip
+def test_codes_one_past_a_limit_or_in_another_shape_are_refused(code):
     with pytest.raises(InvalidSubjectCode):
         validate_subject_code(code)
 
 
 def test_the_rule_text_states_the_limits():
-    """Guards the planted bug "maximum length 32 changed to 33" in the words shown to the user."""
-    assert SUBJECT_CODE_RULE.startswith(f"{MIN_LENGTH}-{MAX_LENGTH} ")
+    assert SUBJECT_CODE_RULE.startswith("2-5 capital letters, '-', 3-6 digits")
+
+
+@pytest.mark.parametrize("pattern", [r"[A-Z]+-[0-9]+", r".*", r"[A-Z0-9-]{3,32}", r"[0-9]{8}", r"[A-Z]+(-[A-Z]+)*-[0-9]{4}"])
+def test_a_site_pattern_that_accepts_an_identifier_is_refused(pattern):
+    with pytest.raises(ValueError, match="looks like a name, a date or a hospital number"):
+        check_code_pattern(pattern)
+
+
+def test_a_strict_site_pattern_is_accepted_and_applied():
+    assert check_code_pattern(r"BRU[0-9]{4}").fullmatch("BRU0042")
+    assert validate_subject_code("BRU0042", r"BRU[0-9]{4}") == "BRU0042"
+    with pytest.raises(InvalidSubjectCode, match="this site's pattern"):
+        validate_subject_code("LIL-0042", r"BRU[0-9]{4}")

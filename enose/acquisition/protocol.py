@@ -26,6 +26,7 @@ import numpy as np
 
 from enose.acquisition.acquisition import Acquisition, LinkState
 from enose.acquisition.errors import DeviceError, DeviceNak
+from enose.security.permissions import HasRole, Permission, require
 from enose.storage.store import SessionWriter, StorageError, Store
 from firmware_protocol.messages import HeaterProfile, Inlet, NakCode, SampleFlag
 
@@ -307,7 +308,7 @@ class ScreeningEngine:
         store: Store,
         protocol: ScreeningProtocol | CalibrationProtocol,
         *,
-        operator: str,
+        user: HasRole,
         subject_code: str | None = None,
         site: str | None = None,
         on_progress: Callable[[Progress], None] | None = None,
@@ -317,7 +318,9 @@ class ScreeningEngine:
         self.acq = acquisition
         self.store = store
         self.protocol = protocol
-        self.operator = operator
+        # the core checks the permission here, whatever screen or script started the run
+        require(user, Permission.CALIBRATE if kind == "calibration" else Permission.RECORD_SESSION)
+        self.operator = user.username
         self.subject_code = subject_code
         self.site = site
         self.kind = kind

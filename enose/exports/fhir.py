@@ -35,6 +35,12 @@ def _urn(*parts: object) -> str:
 
 
 def _instant(text: str | None) -> str | None:
+    """A FHIR instant, or None when only the day is known (a pseudonymous export coarsens times to the day)."""
+    return text.replace(" ", "T") if text and len(text) > 10 else None
+
+
+def _date_time(text: str | None) -> str | None:
+    """A FHIR dateTime: a full time, or the day alone."""
     return text.replace(" ", "T") if text else None
 
 
@@ -76,7 +82,6 @@ def study_bundle(store: Store, tables: dict[str, list[dict]]) -> dict:
                                  "display": "Lung cancer risk estimated from exhaled breath (e-nose)"}],
                      "text": "Breath e-nose lung cancer risk (not a diagnosis)"},
             "identifier": [{"system": f"{CODE_SYSTEM}/score", "value": f"{score['site_uuid']}/{score['score_id']}"}],
-            "issued": _instant(score["created_at"]),
             "interpretation": [{"coding": [{"system": CODE_SYSTEM, "code": score["zone"]}],
                                 "text": _ZONE_TEXT.get(score["zone"], score["zone"])}],
             "note": [{"text": "Decision support for a CT-referral discussion; not a diagnosis. "
@@ -85,8 +90,10 @@ def study_bundle(store: Store, tables: dict[str, list[dict]]) -> dict:
         if session.get("subject_code"):
             observation["subject"] = {"identifier": {"system": SUBJECT_SYSTEM, "value": session["subject_code"]},
                                       "display": "pseudonymous study subject"}  # fmt: skip
+        if _instant(score["created_at"]):
+            observation["issued"] = _instant(score["created_at"])
         if session.get("started_at"):
-            observation["effectiveDateTime"] = _instant(session["started_at"])
+            observation["effectiveDateTime"] = _date_time(session["started_at"])
         if serial:
             observation["device"] = {"reference": device_urls[serial]}
         if score["model_id"]:

@@ -1,8 +1,9 @@
 """Whole-study research export: tables as CSV or Parquet, raw signals, a data dictionary, or FHIR.
 
-Pseudonymous by default: subjects appear only by their study code, staff names
-are replaced by stable pseudonyms (``staff-`` + keyed hash with the site
-secret), machine details are dropped, and the re-identification table is
+Pseudonymous by default: subject codes and staff names are replaced by stable
+keyed pseudonyms (``subj-`` / ``staff-`` + keyed hash with the site secret),
+timestamps keep only the day (``precise_times`` keeps them, and says so in the
+audit trail), machine details are dropped, and the re-identification table is
 never read. Every file is created owner-only inside an owner-only directory.
 Tables that are still empty are written with their header, so a researcher's
 script sees the same files from the first day.
@@ -11,8 +12,6 @@ script sees the same files from the first day.
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import json
 import os
@@ -25,8 +24,9 @@ import numpy as np
 from enose.exports.dictionary import DICTIONARY, columns, dictionary_rows
 from enose.security import audit
 from enose.security.permissions import Permission, require
-from enose.security.pseudonyms import load_site_secret
+from enose.security.pseudonyms import keyed_pseudonym, site_secret
 from enose.storage.export import export_recording
+from enose.storage.private_files import open_private
 from enose.storage.store import Store
 from enose.sync.outbox import site_uuid
 
@@ -39,30 +39,56 @@ class ExportError(RuntimeError):
     """The export cannot be written (missing optional package, unwritable directory...)."""
 
 
-def _staff_pseudonym(secret: bytes):
-    cache: dict[str, str] = {}
+class _Pseudonyms:
+    """Keyed pseudonyms for what leaves the site, cached (one HMAC per distinct name or code)."""
 
-    def pseudonym(name: str | None) -> str | None:
-        if name is None:
-            return None
-        if name not in cache:
-            cache[name] = "staff-" + hmac.new(secret, b"staff\x00" + name.encode(), hashlib.sha256).hexdigest()[:8]
-        return cache[name]
+    def __init__(self, secret: bytes | None) -> None:
+        self.secret = secret
+        self.cache: dict[tuple[str, str], str | None] = {}
 
-    return pseudonym
+    def __call__(self, kind: str, value: str | None) -> str | None:
+        if self.secret is None or value is None:
+            return value
+        key = (kind, value)
+        if key not in self.cache:
+            self.cache[key] = keyed_pseudonym(self.secret, kind, value, "staff-" if kind == "staff" else "subj-")
+        return self.cache[key]
 
 
-def study_tables(store: Store, *, pseudonymous: bool = True) -> dict[str, list[dict]]:
-    """Every table of the study export as rows with exactly the dictionary's columns."""
-    staff = _staff_pseudonym(load_site_secret()) if pseudonymous else (lambda name: name)
+#: Timestamp columns of each table, coarsened to the day in a pseudonymous export unless asked otherwise.
+_TIMES = {"subjects": ("created_at",), "sessions": ("started_at", "ended_at"), "qc_results": ("computed_at",),
+          "features": ("computed_at",), "scores": ("created_at",), "labels": ("entered_at",)}  # fmt: skip
+
+
+def _to_day(value):
+    return value[:10] if isinstance(value, str) and len(value) >= 10 else value
+
+
+def study_tables(store: Store, *, pseudonymous: bool = True, precise_times: bool = False) -> dict[str, list[dict]]:
+    """Every table of the study export as rows with exactly the dictionary's columns.
+
+    Pseudonymous (the default): subject codes become ``subj-`` and staff names ``staff-``
+    keyed pseudonyms (:func:`enose.security.keyed_pseudonym` with the site secret), and
+    timestamps keep only the day unless ``precise_times``: a recording's minute, joined with
+    a clinic's agenda, would point at the person.
+    """
+    pseudo = _Pseudonyms(site_secret(store) if pseudonymous else None)
+
+    def staff(name):
+        return pseudo("staff", name)
+
+    def subject(code):
+        return pseudo("subject", code)
+
     site = site_uuid(store)
     q = store.db.query
     tables: dict[str, list[dict]] = {}
-    tables["subjects"] = [{**row, "subject_code": row.pop("code")} for row in q(
+    tables["subjects"] = [{**row, "subject_code": subject(row.pop("code"))} for row in q(
         "SELECT code, site, created_at, age_years, sex, smoking, pack_years, copd, previous_cancer FROM subjects"
         " ORDER BY code")]  # fmt: skip
     tables["sessions"] = [
-        {**row, "session_uuid": row.pop("uuid"), "site_uuid": site, "operator": staff(row["operator"]), "raw_file": ""}
+        {**row, "session_uuid": row.pop("uuid"), "site_uuid": site, "operator": staff(row["operator"]), "raw_file": "",
+         "subject_code": subject(row["subject_code"])}
         for row in q("SELECT uuid, kind, subject_code, device_serial, firmware, operator, site, started_at, ended_at,"
                      " status, software_version, period_ms, n_samples, lost_samples, interruptions, protocol, channels"
                      " FROM sessions WHERE status != 'running' ORDER BY id")
@@ -88,15 +114,23 @@ def study_tables(store: Store, *, pseudonymous: bool = True) -> dict[str, list[d
     ]  # fmt: skip
     current = {r[0] for r in store.conn.execute("SELECT id FROM current_labels")}
     tables["labels"] = [
-        {**row, "site_uuid": site, "entered_by": staff(row["entered_by"]), "current": int(row["label_id"] in current)}
+        {**row, "site_uuid": site, "entered_by": staff(row["entered_by"]), "current": int(row["label_id"] in current),
+         "subject_code": subject(row["subject_code"])}
         for row in q("SELECT id AS label_id, subject_code, cancer, histology, stage, diagnosis_date, source,"
                      " entered_by, entered_at, supersedes FROM labels ORDER BY id")
     ]  # fmt: skip
+    if pseudonymous and not precise_times:
+        for name, times in _TIMES.items():
+            for row in tables[name]:
+                for column in times:
+                    row[column] = _to_day(row.get(column))
     return {name: [{c: row.get(c) for c in columns(name)} for row in rows] for name, rows in tables.items()}
 
 
+
+
 def _private_file(path: Path):
-    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+    return open_private(path)
 
 
 def _write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
@@ -142,7 +176,7 @@ def _write_raw_parquet(path: Path, recording) -> None:
 
 
 def export_study(store: Store, out: str | os.PathLike, fmt: str, user, *, raw: bool = True,
-                 pseudonymous: bool = True, progress: bool = False) -> dict:  # fmt: skip
+                 pseudonymous: bool = True, precise_times: bool = False, progress: bool = False) -> dict:  # fmt: skip
     """Write the whole study to directory ``out``; return a summary (path, format, rows per table, seconds).
 
     Needs :attr:`Permission.EXPORT_RESEARCH` (and :attr:`Permission.EXPORT_IDENTIFIED` when
@@ -165,8 +199,9 @@ def export_study(store: Store, out: str | os.PathLike, fmt: str, user, *, raw: b
         os.chmod(target, 0o700)
     except OSError as error:
         raise ExportError(f"cannot create the export directory {target}: {error}") from error
-    tables = study_tables(store, pseudonymous=pseudonymous)
-    summary = {"path": str(target), "format": fmt, "pseudonymous": pseudonymous,
+    tables = study_tables(store, pseudonymous=pseudonymous, precise_times=precise_times)
+    summary = {"path": str(target), "format": fmt, "pseudonymous": pseudonymous, "precise_times": precise_times,
+               "authenticated": getattr(user, "authenticated", True),
                "rows": {name: len(rows) for name, rows in tables.items()}}  # fmt: skip
     try:
         if fmt == "fhir":
@@ -201,5 +236,5 @@ def export_study(store: Store, out: str | os.PathLike, fmt: str, user, *, raw: b
         raise ExportError(f"could not write the export into {target}: {error}") from error
     summary["seconds"] = round(time.perf_counter() - started, 3)
     audit.record(store, user.username, "export", "study", fmt, format=fmt, pseudonymous=pseudonymous, raw=raw,
-                 rows=summary["rows"])  # fmt: skip
+                 precise_times=precise_times, rows=summary["rows"])  # fmt: skip
     return summary

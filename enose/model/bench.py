@@ -18,6 +18,7 @@ import numpy as np
 from enose.model.artifact import RiskModel, load_model
 from enose.model.cohort import CohortParams, simulate_cohort
 from enose.model.scoring import score_session
+from enose.security.signin import installation_owner  # a simulated cohort's database has no accounts
 from enose.storage.store import Store
 
 __all__ = ["run_scoring_benchmark", "GOAL_S", "DEMO_MODEL_DIR"]
@@ -35,7 +36,7 @@ def _tiny_model(work: Path) -> RiskModel:
     db = work / "train.db"
     simulate_cohort(db, CohortParams(n_subjects=120, n_sites=4, n_devices=4, seed=5, breath_s=60, purge_s=30))
     with Store.open(db) as store:
-        ds, _ = dataset_from_store(store, clinical=["age_years", "pack_years", "copd"])
+        ds, _ = dataset_from_store(store, user=installation_owner(store), clinical=["age_years", "pack_years", "copd"])
     model, report = train_model(ds, candidates=("logreg",), n_bootstrap=20, n_boot_ci=100)
     return save_model(model, work / "bench-model", report=report)
 
@@ -65,7 +66,7 @@ def run_scoring_benchmark(n_sessions: int = 5, period_ms: int = 10, model_dir: s
             for sid in summary["session_ids"]:
                 n_samples = store.session(sid)["n_samples"]
                 start = time.perf_counter()
-                result = score_session(store, sid, model, operator="bench")
+                result = score_session(store, sid, model, user=installation_owner(store))
                 times.append(time.perf_counter() - start)
                 zones.append(result["zone"])
         return {

@@ -90,7 +90,9 @@ from scipy import optimize
 from tqdm import tqdm
 
 from enose.acquisition.protocol import ScreeningProtocol
+from enose.labels import add_label
 from enose.recording import ChannelLayout
+from enose.security.accounts import User
 from enose.storage.chunks import SampleBlock
 from enose.storage.store import Store, utc_now
 from firmware_protocol.emulator import EmulatorConfig, Environment, SubjectProfile, UnitProfile, channel_layout, physics
@@ -498,7 +500,9 @@ def calibrate_units(store: Store, world: World, units: dict[str, UnitProfile], o
                                       site=world.sites[world.device_site[i]], kind="calibration")  # fmt: skip
         _store_signals(writer, calibration_signals(unit, seed=p.seed * 1000 + i, period_ms=p.period_ms,
                                                    warmup_s=p.warmup_s))  # fmt: skip
-        records[serial] = calibrate_session(store, writer.session_id, "zero", operator)["record_id"]
+        # the simulator is not a signed-in person: its records say so (see enose.security.signin)
+        simulator = User(operator, "technician", authenticated=False)
+        records[serial] = calibrate_session(store, writer.session_id, "zero", simulator)["record_id"]
     return records
 
 
@@ -548,18 +552,17 @@ def simulate_world(
             store.upsert_device(serial, config.model, config.firmware, params.period_ms, layout)
         now = utc_now()
         with store.conn:
-            for i, s in enumerate(world.subjects):
+            for s in world.subjects:
                 store.conn.execute(
                     """INSERT INTO subjects (code, created_at, site, age_years, sex, smoking, pack_years, copd,
                        previous_cancer) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO NOTHING""",
                     (s["code"], now, s["site"], s["age_years"], s["sex"], s["smoking"], s["pack_years"], s["copd"],
                      s["previous_cancer"]),
                 )  # fmt: skip
-                store.conn.execute(
-                    """INSERT INTO labels (subject_code, cancer, histology, stage, diagnosis_date, source, entered_by,
-                       entered_at) VALUES (?,?,?,?,?,?,?,?)""",
-                    (s["code"], int(world.cancer[i]), world.histology[i], world.stage[i], None, "simulated", operator, now),
-                )  # fmt: skip
+        simulator = User(operator, "admin", authenticated=False)  # not a signed-in person: its records say so
+        for i, s in enumerate(world.subjects):  # through the one label writer: audited with fingerprints
+            add_label(store, simulator, subject_code=s["code"], cancer=bool(world.cancer[i]),
+                      histology=world.histology[i], stage=world.stage[i], diagnosis_date=None, source="simulated")
         units: dict[str, UnitProfile] = {}
         calibrations = calibrate_units(store, world, units, operator) if calibrate else {}
         session_ids: list[int] = []

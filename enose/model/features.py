@@ -146,14 +146,19 @@ def _median_phase_durations(store: Store, session_ids: list[int]) -> dict[str, f
 def dataset_from_store(
     store: Store,
     *,
+    user,
     clinical: list[str] | tuple[str, ...] = (),
     batch: int = 50,
     progress: bool = False,
 ) -> tuple[Dataset, dict]:
     """Every complete, labelled screening session as a :class:`Dataset`, and the flow counts (STARD).
 
-    Sessions blocked by the quality gate are left out and counted in the flow.
+    Sessions blocked by the quality gate are left out and counted in the flow. Needs
+    :attr:`~enose.security.Permission.READ_RESULTS` (labels and features are results).
     """
+    from enose.security.permissions import Permission, require
+
+    require(user, Permission.READ_RESULTS)
     rows = list(
         store.db.query(
             """SELECT s.id, s.subject_code, s.site, s.device_serial, s.channels, l.cancer

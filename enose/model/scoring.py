@@ -26,6 +26,8 @@ from enose.model.artifact import RiskModel
 from enose.model.explain import explain
 from enose.model.zones import NO_ZONE_TEXT, ZONE_WORDS
 from enose.security.audit import record
+from enose.security.integrity import fingerprint
+from enose.security.permissions import HasRole, Permission, require
 from enose.storage.store import StorageError, Store, utc_now
 
 __all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT", "UNFAMILIAR_UNIT_CAUTION"]
@@ -150,14 +152,16 @@ def _insert_score(store: Store, row: dict[str, Any]) -> int:
     try:
         with store.conn:
             cursor = store.conn.execute(f"INSERT INTO scores ({columns}) VALUES ({marks})", list(row.values()))
-            record(store, row.get("operator") or "system", "score", "session", row["session_id"],
-                   score_id=int(cursor.lastrowid), zone=row.get("zone"), model_id=row.get("model_id"))  # fmt: skip
+            score_id = int(cursor.lastrowid)
+            record(store, row["operator"], "score", "score", score_id, session_id=row["session_id"],
+                   zone=row.get("zone"), model_id=row.get("model_id"),
+                   fingerprint=fingerprint(store.conn, "score", score_id))  # fmt: skip
     except Exception as error:
         raise StorageError(f"could not store the score of session {row['session_id']}: {error}") from error
     return int(cursor.lastrowid)
 
 
-def score_session(store: Store, session_id: int, model: RiskModel, *, operator: str | None = None) -> dict:
+def score_session(store: Store, session_id: int, model: RiskModel, *, user: HasRole) -> dict:
     """Quality gate + features + model for one stored session; append the result to ``scores``.
 
     Returns the summary dictionary (the ``score`` of ``screen --json``): either
@@ -172,6 +176,7 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
     from enose.model.features import session_features_and_qc
     from enose.pipeline import humidity_in_force
 
+    require(user, Permission.WRITE_SCORES)  # checked here, so the CLI, the GUI and scripts get the same answer
     recording = store.load_recording(session_id)
     model.check_layout(recording.layout.to_json())
     result = session_features_and_qc(store, recording)
@@ -181,7 +186,7 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, operator: 
     row: dict[str, Any] = {
         "session_id": session_id,
         "created_at": utc_now(),
-        "operator": operator,
+        "operator": user.username,
         "software_version": __version__,
         "processing_version": result.processing_version,
         "calibration_id": humidity.calibration_id,

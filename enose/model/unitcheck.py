@@ -29,6 +29,7 @@ from enose.model.cohort import CohortParams, draw_site_air, make_world, simulate
 from enose.model.features import dataset_from_store
 from enose.model.metrics import metrics_at_threshold
 from enose.model.zones import assign_zone
+from enose.security.signin import installation_owner  # a simulated cohort's database has no accounts
 from enose.storage.store import Store
 
 __all__ = ["UnitCheck", "unit_transfer_check"]
@@ -93,7 +94,7 @@ def unit_transfer_check(
         db.unlink(missing_ok=True)
         simulate_world(db, world_on_unit(world, serial, environment))
         with Store.open(db) as store:
-            ds, _ = dataset_from_store(store, clinical=list(model.clinical_names))
+            ds, _ = dataset_from_store(store, user=installation_owner(store), clinical=list(model.clinical_names))
         ds = ds.select_features(ds.feature_names[i] for i in model.check_features(ds.feature_names,
                                                                                    ds.processing_version))  # fmt: skip
         p = model.predict_proba(ds.X)

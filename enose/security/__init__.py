@@ -6,20 +6,30 @@ See ``README.md`` beside this file for the small API other parts use.
 from enose.security.access import read_results, read_session
 from enose.security.accounts import (
     AccountError,
+    AccountLocked,
+    AccountTampered,
     AuthenticationFailed,
     User,
     authenticate,
+    change_password,
     create_user,
     get_user,
     has_any_admin,
     list_users,
+    set_disabled,
+    unlock,
 )
 from enose.security.audit import AuditError, VerifyReport, record, verify
 from enose.security.permissions import ROLE_PERMISSIONS, ROLES, Permission, PermissionDenied, has_permission, require
-from enose.security.pseudonyms import SecretKeyError, enrol, pseudonymise, reidentify
+from enose.security.pseudonyms import SecretKeyError, enrol, keyed_pseudonym, reidentify
 
 __all__ = [
     "AccountError",
+    "AccountLocked",
+    "AccountTampered",
+    "change_password",
+    "set_disabled",
+    "unlock",
     "AuditError",
     "AuthenticationFailed",
     "Permission",
@@ -36,7 +46,7 @@ __all__ = [
     "has_any_admin",
     "has_permission",
     "list_users",
-    "pseudonymise",
+    "keyed_pseudonym",
     "read_results",
     "read_session",
     "record",

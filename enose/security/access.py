@@ -7,11 +7,14 @@ before touching the tables, whatever the caller's user interface shows.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
+from enose.security import audit
 from enose.security.permissions import Permission, require
 from enose.storage.store import Store
 
-__all__ = ["read_results", "read_session"]
+__all__ = ["read_results", "read_session", "list_sessions", "screening_sessions", "export_session"]
 
 
 def read_session(store: Store, user, session_id: int) -> dict:
@@ -40,3 +43,32 @@ def read_results(store: Store, user, session_id: int) -> dict:
         rows = list(store.db.query("SELECT * FROM current_labels WHERE subject_code = ?", [session["subject_code"]]))
         label = rows[0] if rows else None
     return {"session_id": session_id, "scores": scores, "qc": qc, "label": label}
+
+
+def list_sessions(store: Store, user, limit: int | None = None) -> list[dict]:
+    """Sessions, newest first (needs :attr:`Permission.READ_SESSIONS`)."""
+    require(user, Permission.READ_SESSIONS)
+    return store.list_sessions(limit)
+
+
+def export_session(store: Store, user, session_id: int, fmt: str, target: str | os.PathLike):
+    """Write one session's raw samples to ``target`` (owner-only) and audit it; return ``(recording, path)``.
+
+    Needs :attr:`Permission.READ_SESSIONS`: whoever may read the raw signals may take a copy,
+    and the trail says who did, when, and how many samples left the database.
+    """
+    from enose.storage.export import export_recording
+
+    require(user, Permission.READ_SESSIONS)
+    recording = store.load_recording(session_id)
+    written = export_recording(recording, fmt, Path(target))
+    audit.record(store, user.username, "export", "session", session_id, format=fmt, samples=recording.n_samples,
+                 authenticated=getattr(user, "authenticated", True))  # fmt: skip
+    return recording, written
+
+
+def screening_sessions(store: Store, user, *, all_statuses: bool = False) -> list[dict]:
+    """Screening sessions to build a feature table from (needs :attr:`Permission.READ_RESULTS`: features are results)."""
+    require(user, Permission.READ_RESULTS)
+    sql = "SELECT id, subject_code, device_serial, site, channels, status FROM sessions WHERE kind = 'screening'"
+    return [r for r in store.db.query(sql + " ORDER BY id") if all_statuses or r["status"] == "complete"]

@@ -49,9 +49,13 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     head_id: int | None = None
     head_hash: str | None = None
+    records_covered: int = 0
+    records_not_covered: int = 0
 
     def to_json(self) -> dict:
         return {
+            "records_covered": self.records_covered,
+            "records_not_covered": self.records_not_covered,
             "ok": self.ok,
             "rows": self.n_rows,
             "first_bad_id": self.first_bad_id,
@@ -123,10 +127,13 @@ def head(store: Store) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
-def verify(store: Store, anchors: Iterable[tuple[int, str]] = ()) -> VerifyReport:
+def verify(store: Store, anchors: Iterable[tuple[int, str]] = (), *, content: bool = True) -> VerifyReport:
     """Re-compute the whole chain; report the first row that was edited, deleted or re-ordered.
 
-    ``anchors`` are ``(id, hash)`` pairs recorded elsewhere earlier (see module docs).
+    ``anchors`` are ``(id, hash)`` pairs recorded elsewhere earlier (see module docs). With
+    ``content`` (the default) also every record the chain vouches for (:mod:`enose.security.integrity`):
+    an edited account, session, raw sample block, calibration, label or score, a deleted or
+    inserted one, and a changed schema or trigger.
     """
     conn = store.conn
     problems: list[str] = []
@@ -180,7 +187,23 @@ def verify(store: Store, anchors: Iterable[tuple[int, str]] = ()) -> VerifyRepor
     for anchor_id, anchor_hash in anchors:
         if hashes.get(anchor_id) != anchor_hash:
             bad(anchor_id, f"row {anchor_id} differs from the copy anchored in the central database")
-    return VerifyReport(not problems, n, first_bad, problems, last[0] if last else None, last[1] if last else None)
+    report = VerifyReport(not problems, n, first_bad, problems, last[0] if last else None, last[1] if last else None)
+    if content:
+        _check_records(store, report)
+    return report
+
+
+def _check_records(store: Store, report: VerifyReport) -> None:
+    """What the chain vouches for: accounts, sessions with their raw samples, calibrations, labels, scores,
+    and the schema (tables and the triggers that keep them append-only)."""
+    from enose.security.accounts import user_fingerprint_problems
+    from enose.security.integrity import content_problems, schema_problems
+
+    found = content_problems(store.conn)
+    extra = user_fingerprint_problems(store) + found.problems + schema_problems(store.conn)
+    report.problems.extend(extra)
+    report.records_covered, report.records_not_covered = found.covered, found.not_covered
+    report.ok = report.ok and not extra
 
 
 def entries(store: Store, user, limit: int | None = 100, object_type: str | None = None) -> list[dict]:

@@ -1,14 +1,19 @@
-"""Pseudonymous subject codes from hospital numbers, with a per-site secret key.
+"""Pseudonymous subject codes from hospital numbers, and the keyed pseudonyms that leave the site.
 
-``code = SITE-<12 digits>`` where the digits come from HMAC-SHA256(site secret,
-normalised hospital number): the same patient always gets the same code at a
-site, and without the secret nobody can go from a hospital number to the code
-(or test a guess). The secret is a file ``site-secret.key`` in the data
-directory (``ENOSE_DATA_DIR`` overrides it), created owner-only on first use
-and refused if others can read it. The mapping back to the hospital number is
-kept in the local ``reidentification`` table: it is never synced, bundled or
-exported, and only roles with :attr:`Permission.REIDENTIFY` may read it.
-Nothing here logs the hospital number.
+Enrolment gives a hospital number a study code that follows the site's
+subject-code pattern (default ``LIL-042137``: the site prefix and six random
+digits, so a code tells nothing about the person or the order of enrolment).
+The mapping back is kept in the local ``reidentification`` table: it is never
+synced, bundled or exported, and only roles with :attr:`Permission.REIDENTIFY`
+may read it. Nothing here logs the hospital number.
+
+What leaves the site (study exports, sync, bundles) carries *keyed pseudonyms*
+instead of the clinic's own subject codes and staff names: HMAC-SHA256 with
+the per-site secret ``site-secret.key`` in the data directory (``ENOSE_DATA_DIR``
+overrides it), created owner-only the first time it is needed and refused if
+others can read it. Once anything was pseudonymised with it, a missing secret
+is an error that says how to restore it: a silently new key would give every
+subject and staff member new pseudonyms and break every link with earlier exports.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import sqlite3
+import secrets
 from pathlib import Path
 
 from enose.security import audit
@@ -25,10 +30,18 @@ from enose.security.permissions import Permission, require
 from enose.storage.paths import default_data_dir
 from enose.storage.store import Store, utc_now
 
-__all__ = ["SecretKeyError", "site_secret_path", "load_site_secret", "pseudonymise", "enrol", "reidentify"]
+__all__ = [
+    "SecretKeyError",
+    "site_secret_path",
+    "load_site_secret",
+    "site_secret",
+    "keyed_pseudonym",
+    "enrol",
+    "reidentify",
+]
 
 SECRET_FILE = "site-secret.key"
-_SITE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+_SITE = re.compile(r"^[A-Z]{2,5}$")
 
 
 class SecretKeyError(RuntimeError):
@@ -39,55 +52,82 @@ def site_secret_path(data_dir: Path | None = None) -> Path:
     return Path(data_dir or default_data_dir()) / SECRET_FILE
 
 
-def load_site_secret(data_dir: Path | None = None, create: bool = True) -> bytes:
-    """The site's 32-byte secret, created (owner-only) if absent and ``create``."""
+def load_site_secret(data_dir: Path | None = None, create: bool = False) -> bytes:
+    """The site's 32-byte secret; created (owner-only) only when absent and ``create``.
+
+    Raises:
+        SecretKeyError: missing (and not ``create``), malformed, or readable by others.
+    """
     path = site_secret_path(data_dir)
-    if not path.exists() and not (create and create_key_file(path) or path.exists()):
-        raise SecretKeyError(f"no site secret at {path}")
+    if not path.exists():
+        if not create:
+            raise SecretKeyError(
+                f"the site secret {path} is missing: restore site-secret.key from the site's backup into "
+                f"{path.parent} (a new key would give every subject and staff member new pseudonyms)"
+            )
+        create_key_file(path)
     try:
         return read_key_file(path)
     except KeyFileError as error:
         raise SecretKeyError(str(error)) from error
 
 
+def site_secret(store: Store) -> bytes:
+    """The secret for ``store``'s site: created on first use, an error once its pseudonyms exist anywhere."""
+    used = store.conn.execute(
+        "SELECT 1 FROM audit_log WHERE (action = 'export' AND object_type = 'study') OR action IN ('sync',"
+        " 'bundle_export') LIMIT 1"
+    ).fetchone()
+    return load_site_secret(create=used is None)
+
+
+def keyed_pseudonym(secret: bytes, kind: str, value: str | None, prefix: str) -> str | None:
+    """``prefix`` + 12 hex digits of HMAC-SHA256(secret, kind, value): stable per site, unguessable without it."""
+    if value is None:
+        return None
+    digest = hmac.new(secret, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{prefix}{digest[:12]}"
+
+
 def _normalise(hospital_number: str) -> str:
     return "".join(hospital_number.split()).upper()
 
 
-def pseudonymise(hospital_number: str, site: str, secret: bytes | None = None) -> str:
-    """The study code for ``hospital_number`` at ``site`` (e.g. ``LIL-048213579012``)."""
+def enrol(store: Store, user, hospital_number: str, site: str) -> str:
+    """Find or create the subject for ``hospital_number``, keep the mapping locally, return the code.
+
+    Raises:
+        ValueError: an empty number or a site prefix that is not 2-5 capital letters.
+        InvalidSubjectCode: the site's own code pattern refuses the codes enrolment makes.
+    """
+    from enose.subjects import validate_subject_code
+
+    require(user, Permission.ENROL_SUBJECT)
     if not _SITE.match(site):
-        raise ValueError("a site prefix is 2-8 capital letters or digits, starting with a letter (e.g. LIL)")
+        raise ValueError("a site prefix is 2-5 capital letters (e.g. LIL)")
     number = _normalise(hospital_number)
     if not number:
         raise ValueError("the hospital number is empty")
-    key = secret if secret is not None else load_site_secret()
-    digest = hmac.new(key, f"{site}\x00{number}".encode(), hashlib.sha256).digest()
-    return f"{site}-{int.from_bytes(digest[:8], 'big') % 10**12:012d}"
-
-
-def enrol(store: Store, user, hospital_number: str, site: str) -> str:
-    """Create (or find) the subject for ``hospital_number``, keep the mapping locally, return the code."""
-    require(user, Permission.ENROL_SUBJECT)
-    code = pseudonymise(hospital_number, site)
     conn = store.conn
     with conn:
-        conn.execute(
-            "INSERT INTO subjects (code, created_at, site) VALUES (?, ?, ?) ON CONFLICT(code) DO NOTHING",
-            (code, utc_now(), site),
-        )
-        try:
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")  # two enrolments of one number never get two codes
+        row = conn.execute("SELECT subject_code FROM reidentification WHERE hospital_number = ?", (number,)).fetchone()
+        if row is not None:
+            code = str(row[0])
+        else:
+            pattern = store.site_setting("subject_code_pattern")
+            while True:
+                code = validate_subject_code(f"{site}-{secrets.randbelow(10**6):06d}", pattern)
+                if conn.execute("SELECT 1 FROM subjects WHERE code = ?", (code,)).fetchone() is None:
+                    break
+            conn.execute("INSERT INTO subjects (code, created_at, site) VALUES (?, ?, ?)", (code, utc_now(), site))
             conn.execute(
                 "INSERT INTO reidentification (subject_code, hospital_number, created_at, created_by)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT(subject_code) DO NOTHING",
-                (code, _normalise(hospital_number), utc_now(), user.username),
+                " VALUES (?, ?, ?, ?)",
+                (code, number, utc_now(), user.username),
             )
-        except sqlite3.IntegrityError as error:  # same number already mapped to another code (other secret)
-            raise SecretKeyError(
-                "this hospital number is already enrolled under another code: the site secret has changed; "
-                "restore the original site-secret.key"
-            ) from error
-        audit.record(store, user.username, "enrol", "subject", code)
+        audit.record(store, user.username, "enrol", "subject", code, new=row is None)
     return code
 
 

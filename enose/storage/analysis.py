@@ -66,10 +66,14 @@ def json_numbers(values: Iterable[float | None]) -> list[float | None]:
     return [None if v is None or not np.isfinite(v) else float(v) for v in np.ravel(np.asarray(values, dtype=float))]
 
 
-def _write(store: Store, sql: str, params: Sequence[Any], what: str) -> int:
+def _write(store: Store, sql: str, params: Sequence[Any], what: str, then=None) -> int:
+    """Insert one row and return its id; ``then(id)`` runs in the same transaction (e.g. its audit entry)."""
     try:
         with store.conn:
-            return int(store.conn.execute(sql, params).lastrowid)
+            row_id = int(store.conn.execute(sql, params).lastrowid)
+            if then is not None:
+                then(row_id)
+            return row_id
     except sqlite3.Error as error:
         raise StorageError(f"could not save the {what}: {error}") from error
 
@@ -86,7 +90,12 @@ def add_calibration(
     detail: dict | None = None,
     session_id: int | None = None,
 ) -> int:
-    """Append a calibration record and return its id."""
+    """Append a calibration record (audited with its fingerprint, as ``operator``) and return its id."""
+    from enose.storage.store import _audit_sealed
+
+    def sealed(record_id: int) -> None:
+        _audit_sealed(store, operator, "calibration_added", "calibration", record_id, kind=kind, device=device_serial)
+
     return _write(
         store,
         """INSERT INTO calibrations (device_serial, kind, session_id, operator, created_at, passed, channels,
@@ -103,6 +112,7 @@ def add_calibration(
             json.dumps(detail or {}, sort_keys=True, default=str),
         ),
         f"{kind} calibration of {device_serial}",
+        then=sealed,
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from enose.recording import Recording
+from enose.storage.private_files import open_private
 
 __all__ = ["EXPORT_FORMATS", "export_recording"]
 
@@ -29,7 +30,7 @@ def export_recording(recording: Recording, fmt: str, out: str | os.PathLike) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     # Write to a temporary name and rename, so a full disk never leaves a half file under the real name.
-    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+    with open_private(tmp) as handle:
         if fmt == "npz":
             np.savez(
                 handle,

@@ -59,7 +59,7 @@ class RecoveryOutcome:
         return self.__dict__.copy()
 
 
-def _recover_one(store: Store, path: Path, named: bool) -> RecoveryOutcome:
+def _recover_one(store: Store, path: Path, named: bool, actor: str) -> RecoveryOutcome:
     match = EMERGENCY_PATTERN.match(path.name)
     if match is None:
         return RecoveryOutcome(str(path), None, False, 0, "not an emergency file name (enose-unsaved-session-N-T.npz)")
@@ -94,14 +94,21 @@ def _recover_one(store: Store, path: Path, named: bool) -> RecoveryOutcome:
     writer = store.resume_session(session_id, len(channels))
     writer.append(block, lost_samples=writer.lost_samples)
     writer.event("recovered_from_emergency_file", float(block.t_s[0]), file=path.name, samples=len(block))
+    writer.seal(actor, "recovered", file=path.name, samples=len(block))
     target = path.parent / "recovered" / path.name
     target.parent.mkdir(parents=True, exist_ok=True)
     path.replace(target)
     return RecoveryOutcome(str(path), session_id, True, len(block), "appended", str(target))
 
 
-def recover(store: Store, files: list[Path] | None = None) -> list[RecoveryOutcome]:
-    """Append every emergency file (default: all found for this database) to its session; one outcome per file."""
+def recover(store: Store, files: list[Path] | None = None, *, user) -> list[RecoveryOutcome]:
+    """Append every emergency file (default: all found for this database) to its session; one outcome per file.
+
+    Needs :attr:`~enose.security.Permission.RECORD_SESSION`: it completes recordings.
+    """
+    from enose.security.permissions import Permission, require  # security builds on storage, not the reverse
+
+    require(user, Permission.RECORD_SESSION)
     if files is not None:
-        return [_recover_one(store, Path(f), named=True) for f in files]
-    return [_recover_one(store, path, named=False) for path in emergency_files(store.path)]
+        return [_recover_one(store, Path(f), named=True, actor=user.username) for f in files]
+    return [_recover_one(store, path, named=False, actor=user.username) for path in emergency_files(store.path)]

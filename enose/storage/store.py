@@ -10,10 +10,12 @@ samples. Raw samples are append-only (triggers refuse UPDATE and DELETE).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
 import sqlite3
+import stat
 import time
 import uuid as uuid_module
 import zlib
@@ -32,6 +34,8 @@ from enose.recording import ChannelLayout, Phase, Recording
 from enose.storage.chunks import CODEC, SampleBlock, pack_column, unpack_column
 from enose.storage.migrations import SchemaTooNew, apply_migrations
 from enose.storage.paths import default_db_path
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DatabaseMissing", "MAX_ROW_ID", "Store", "SessionWriter", "SessionNotFound", "StorageError", "utc_now",
            "STALE_AFTER_S"]  # fmt: skip
@@ -65,6 +69,31 @@ def _audit(store: Store, actor: str, action: str, object_type: str, object_id, *
     from enose.security.audit import record  # the security layer builds on storage, not the reverse
 
     record(store, actor, action, object_type, object_id, **detail)
+
+
+def _audit_sealed(store: Store, actor: str, action: str, object_type: str, object_id, **detail) -> None:
+    """Like :func:`_audit`, with the record's content fingerprint (:mod:`enose.security.integrity`), so a later
+    edit of the row or a swap of its raw samples in the file shows in ``audit verify``."""
+    from enose.security.integrity import fingerprint
+
+    _audit(store, actor, action, object_type, object_id, fingerprint=fingerprint(store.conn, object_type, object_id),
+           **detail)  # fmt: skip
+
+
+def _tighten(target: Path) -> None:
+    """Make an existing database (and its WAL files) owner-only again if others may read it; say so."""
+    for path in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            try:
+                os.chmod(path, 0o600)
+                log.warning("%s was readable by other users (mode %o): made owner-only", path, mode)
+            except PermissionError:
+                log.warning("%s is readable by other users (mode %o) and could not be tightened: run "
+                            "`chmod 600 %s`", path, mode, path)  # fmt: skip
 
 
 def _writer_alive(row: dict) -> bool:
@@ -174,6 +203,8 @@ class Store:
         try:
             if fresh:
                 os.chmod(target, 0o600)  # patient data: owner only
+            else:
+                _tighten(target)
             _enable_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
@@ -224,8 +255,24 @@ class Store:
                 (serial, model, firmware, min_period_ms, json.dumps(layout.to_json()), now, now),
             )
 
+    def site_setting(self, key: str) -> str | None:
+        """A setting an administrator chose for this site (``site_settings``), or None."""
+        row = self.conn.execute("SELECT value FROM site_settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
     def ensure_subject(self, code: str, **risk_factors: Any) -> None:
-        """Create the subject if new; update the risk factors that are given (not None)."""
+        """Create the subject if new; update the risk factors that are given (not None).
+
+        A new code must follow the site's subject-code pattern (:mod:`enose.subjects`): whatever
+        screen or script records a subject, a name or a hospital number is never stored as one.
+
+        Raises:
+            InvalidSubjectCode: a new code that is not a pseudonymous study code.
+        """
+        from enose.subjects import validate_subject_code
+
+        if self.subject(code) is None:
+            validate_subject_code(code, self.site_setting("subject_code_pattern"))
         factors = {k: v for k, v in risk_factors.items() if v is not None}
         with self._writing(f"subject {code}"):
             self.conn.execute(
@@ -330,6 +377,7 @@ class Store:
                     "UPDATE sessions SET status = 'interrupted', ended_at = heartbeat_at WHERE id = ?", (session_id,)
                 )
                 self._insert_event(session_id, None, "session_interrupted", {"reason": "writer stopped"})
+                _audit_sealed(self, "system", "interrupted", "session", session_id, reason="writer stopped")
         return stale
 
     def events(self, session_id: int) -> list[dict]:
@@ -534,6 +582,15 @@ class SessionWriter:
             self.n_samples += n
         self.lost_samples = lost_samples
 
+    def seal(self, actor: str, action: str, **detail: Any) -> None:
+        """Record in the audit trail, with the session's new fingerprint, a change made after it was finished
+        (e.g. samples recovered from an emergency file)."""
+        try:
+            with self.store.conn:
+                _audit_sealed(self.store, actor, action, "session", self.session_id, **detail)
+        except sqlite3.Error as error:
+            raise StorageError(f"could not record the change of session {self.session_id}: {error}") from error
+
     def event(self, kind: str, t_s: float | None = None, **detail: Any) -> None:
         conn = self.store.conn
         try:
@@ -569,7 +626,7 @@ class SessionWriter:
                 operator = self.store.conn.execute(
                     "SELECT operator FROM sessions WHERE id = ?", (self.session_id,)
                 ).fetchone()[0]
-                _audit(self.store, operator, "finish", "session", self.session_id, status=status,
-                       samples=self.n_samples)  # fmt: skip
+                _audit_sealed(self.store, operator, "finish", "session", self.session_id, status=status,
+                              samples=self.n_samples)  # fmt: skip
         except sqlite3.Error as error:
             raise StorageError(f"could not close session {self.session_id}: {error}") from error

@@ -100,13 +100,55 @@ def _one(store: Store, sql: str, params: tuple, fields: tuple[str, ...]) -> dict
     return dict(zip(fields, row, strict=True)) if row else None
 
 
-def read_session(store: Store, session_id: int) -> SessionPayload:
-    """Everything about local session ``session_id`` that goes to the central database."""
+#: Columns that hold a staff member's name: they leave the site only as keyed pseudonyms.
+STAFF_COLUMNS = ("operator", "entered_by")
+
+
+def staff_pseudonyms(store: Store):
+    """``name -> staff-<12 hex>`` with the site secret (:func:`enose.security.keyed_pseudonym`), cached.
+
+    Raises:
+        SecretKeyError: the site secret is missing after it was used (restore it; never a new one).
+    """
+    from enose.security.pseudonyms import keyed_pseudonym, site_secret
+
+    secret = site_secret(store)
+    cache: dict[str, str | None] = {}
+
+    def pseudonym(name):
+        if name is None or str(name).startswith("staff-"):
+            return name
+        if name not in cache:
+            cache[name] = keyed_pseudonym(secret, "staff", str(name), "staff-")
+        return cache[name]
+
+    return pseudonym
+
+
+def _event_detail(detail: str | None, staff) -> str | None:
+    """An event's JSON detail with any staff name in it replaced by its pseudonym."""
+    try:
+        value = json.loads(detail) if detail else None
+    except ValueError:
+        return detail
+    if not isinstance(value, dict) or not set(STAFF_COLUMNS) & set(value):
+        return detail
+    return json.dumps({k: staff(v) if k in STAFF_COLUMNS else v for k, v in value.items()}, sort_keys=True)
+
+
+def read_session(store: Store, session_id: int, staff=None) -> SessionPayload:
+    """Everything about local session ``session_id`` that goes to the central database.
+
+    Staff names travel as keyed pseudonyms (``staff``, default :func:`staff_pseudonyms`): the
+    site's own records keep the names, nothing that leaves the site does.
+    """
     conn = store.conn
+    staff = staff or staff_pseudonyms(store)
     cols = ", ".join(SESSION_FIELDS)
     session = _one(store, f"SELECT {cols} FROM sessions WHERE id = ?", (session_id,), SESSION_FIELDS)
     if session is None:
         raise LookupError(f"no session {session_id}")
+    session["operator"] = staff(session["operator"])
     subject = None
     if session["subject_code"]:
         subject = _one(store, f"SELECT {', '.join(SUBJECT_FIELDS)} FROM subjects WHERE code = ?",
@@ -117,6 +159,8 @@ def read_session(store: Store, session_id: int) -> SessionPayload:
                       (session["device_serial"],), DEVICE_FIELDS)  # fmt: skip
     events = [dict(zip(EVENT_FIELDS, r, strict=True)) for r in conn.execute(
         "SELECT t_s, kind, detail, created_at FROM events WHERE session_id = ? ORDER BY id", (session_id,))]  # fmt: skip
+    for event in events:
+        event["detail"] = _event_detail(event["detail"], staff)
     phases = [dict(zip(PHASE_FIELDS, r, strict=True)) for r in conn.execute(
         "SELECT name, inlet, start_s, end_s FROM phases WHERE session_id = ? ORDER BY start_s, name", (session_id,))]  # fmt: skip
     names = (*CHUNK_FIELDS, *BLOB_FIELDS)
@@ -132,9 +176,9 @@ def row_sha256(row: dict) -> str:
     return hashlib.sha256(_canonical(plain)).hexdigest()
 
 
-def read_rows(store: Store, object_type: str) -> list[dict]:
+def read_rows(store: Store, object_type: str, staff=None) -> list[dict]:
     """Every local row of ``object_type`` (label, calibration, score, qc, features) with ``session_uuid``
-    where relevant (None for a calibration entered without a recording)."""
+    where relevant (None for a calibration entered without a recording); staff names as pseudonyms."""
     table, fields = ROW_TABLES[object_type]
     cols = ", ".join(f't."{f}"' for f in fields)
     if "session_id" in fields:
@@ -144,7 +188,14 @@ def read_rows(store: Store, object_type: str) -> list[dict]:
         sql = f"SELECT {cols} FROM {table} t"
         names = fields
     order = " ORDER BY t.id" if "id" in fields else " ORDER BY t.session_id, t.processing_version"
-    return [dict(zip(names, r, strict=True)) for r in store.conn.execute(sql + order)]
+    rows = [dict(zip(names, r, strict=True)) for r in store.conn.execute(sql + order)]
+    if any(c in fields for c in STAFF_COLUMNS):
+        staff = staff or staff_pseudonyms(store)
+        for row in rows:
+            for column in STAFF_COLUMNS:
+                if column in row:
+                    row[column] = staff(row[column])
+    return rows
 
 
 def row_key(object_type: str, row: dict) -> str:

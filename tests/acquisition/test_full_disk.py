@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from enose.acquisition import Acquisition, ScreeningEngine, ScreeningProtocol, Step
+from enose.security import User
 from enose.storage import Store
 from tests.acquisition.icd_device import IcdTestDevice
 
@@ -45,7 +46,7 @@ def _screen(device, db_path, free_again_after_s):
     acquisition.connect()
     try:
         engine = ScreeningEngine(
-            acquisition, store, PROTOCOL, operator="t", subject_code="DSK-0001", on_progress=filler
+            acquisition, store, PROTOCOL, user=User("t", "admin"), subject_code="DSK-0001", on_progress=filler
         )
         result = engine.run()
     finally:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from enose.acquisition import Acquisition, ScreeningEngine, ScreeningProtocol
+from enose.security import User
 from enose.storage import Store
 from tests.acquisition.icd_device import IcdTestDevice
 
@@ -40,7 +41,7 @@ def _run(device: IcdTestDevice, db_path) -> tuple[Acquisition, object]:
         acquisition = Acquisition(device.path, expected_samples=8000)
         acquisition.connect()
         try:
-            result = ScreeningEngine(acquisition, store, PROTOCOL, operator="tester", subject_code="TST-0001").run()
+            result = ScreeningEngine(acquisition, store, PROTOCOL, user=User("tester", "admin"), subject_code="TST-0001").run()
         finally:
             acquisition.close()
     return acquisition, result

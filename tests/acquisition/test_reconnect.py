@@ -7,6 +7,7 @@ import threading
 import numpy as np
 
 from enose.acquisition import Acquisition, LinkState, ScreeningEngine, ScreeningProtocol, Step
+from enose.security import User
 from enose.storage import Store
 from tests.acquisition.icd_device import IcdTestDevice
 
@@ -29,7 +30,7 @@ def test_port_vanishing_mid_breath_is_survived(tmp_path, db_path):
         acquisition.connect()
         try:
             protocol = ScreeningProtocol(baseline_s=2, breath_s=15, purge_s=2, period_ms=10)
-            engine = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="USB-0001",
+            engine = ScreeningEngine(acquisition, store, protocol, user=User("t", "admin"), subject_code="USB-0001",
                                      on_progress=on_progress)  # fmt: skip
             result = engine.run()
         finally:
@@ -70,7 +71,7 @@ def test_reference_calibration_recording_switches_inlets_in_order(db_path):
         inlets: list[int] = []
         try:
             protocol = CalibrationProtocol("reference", zero_s=2, reference_s=3, recovery_s=2, period_ms=50)
-            engine = ScreeningEngine(acquisition, store, protocol, operator="tech", kind="calibration",
+            engine = ScreeningEngine(acquisition, store, protocol, user=User("tech", "admin"), kind="calibration",
                                      on_progress=lambda p: inlets.append(device.inlet))  # fmt: skip
             result = engine.run()
         finally:

@@ -12,6 +12,7 @@ from enose.acquisition import (
     SelfTestFailed,
     check_self_test,
 )
+from enose.security import User
 from enose.storage import Store
 from firmware_protocol.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 
@@ -38,7 +39,7 @@ def test_the_engine_itself_refuses_the_device_so_the_gui_gets_the_same_answer(tm
         acquisition.connect()
         try:
             engine = ScreeningEngine(acquisition, store, ScreeningProtocol(baseline_s=5, breath_s=5, purge_s=5),
-                                     operator="clin", subject_code="DEA-0002")  # fmt: skip
+                                     user=User("clin", "admin"), subject_code="DEA-0002")  # fmt: skip
             try:
                 engine.run()
             except SelfTestFailed as refusal:

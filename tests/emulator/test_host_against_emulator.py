@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from enose.acquisition import Acquisition, ScreeningEngine, ScreeningProtocol
+from enose.security import User
 from enose.storage import Store
 from firmware_protocol.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 from firmware_protocol.messages import ChannelKind
@@ -29,7 +30,7 @@ def test_screening_survives_resets_vanishing_port_and_lossy_link(db_path):
             protocol = ScreeningProtocol(baseline_s=4, breath_s=40, purge_s=4, period_ms=10)
             # the dead channel is here to be carried through the link faults: the self-test gate that would refuse
             # it before a real screening is tested in tests/cli/test_self_test_gate.py
-            result = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="EMU-0001",
+            result = ScreeningEngine(acquisition, store, protocol, user=User("t", "admin"), subject_code="EMU-0001",
                                      self_test=False).run()  # fmt: skip
         finally:
             acquisition.close()

@@ -134,7 +134,7 @@ def test_fhir_bundle_has_an_observation_per_score_with_device_and_model(tmp_path
     assert urls[given["extension"][0]["valueReference"]["reference"]]["deviceName"][0]["name"] == "demo-1"
     blocked = next(o for o in observations if o["status"] == "cancelled")
     assert "no breath flow" in blocked["dataAbsentReason"]["text"]
-    assert given["subject"]["identifier"]["value"].startswith("LIL-")
+    assert given["subject"]["identifier"]["value"].startswith("subj-")  # a keyed pseudonym, not the clinic code
 
 
 def test_an_invalid_fhir_resource_is_refused_by_the_validator():

@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings, QThread  # noqa: E402
 
 from gui import accounts  # noqa: E402
 
-PASSWORD = "correct-horse-7"
+PASSWORD = "violet-tractor-quarry-58"
 HERE = Path(__file__).parent
 
 #: Qt messages of the offscreen platform that say nothing about our code.
@@ -95,8 +95,10 @@ def gui_context(qapp, tmp_path):
 @pytest.fixture
 def users(gui_context):
     """One account per role (the administrator first, as on a real first start)."""
-    for name, role in (("admin", "admin"), ("claire", "clinician"), ("theo", "technician"), ("rosa", "researcher")):
-        accounts.create_user(gui_context.db_path, name, PASSWORD, role, "first-start" if role == "admin" else "admin")
+    admin = accounts.create_user(gui_context.db_path, "admin", PASSWORD, "admin", "first-start")
+    admin = accounts.authenticate(gui_context.db_path, "admin", PASSWORD)  # the core wants a signed-in admin
+    for name, role in (("claire", "clinician"), ("theo", "technician"), ("rosa", "researcher")):
+        accounts.create_user(gui_context.db_path, name, PASSWORD, role, admin)
     return gui_context
 
 

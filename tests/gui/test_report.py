@@ -53,7 +53,14 @@ def test_report_module_needs_no_qt():
     assert result.stdout.strip() == "ok", result.stderr
 
 
-def test_pdf_is_written(qapp, tmp_path):
+def test_pdf_is_written_owner_only(qapp, tmp_path):
+    import os
+    import stat
+
+    (tmp_path / "r.pdf").write_bytes(b"an older report, world-readable")
+    os.chmod(tmp_path / "r.pdf", 0o644)
     path = render_pdf(build_report_html(SCORED), tmp_path / "r.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 2
+    assert data.rstrip().endswith(b"%%EOF")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # a report names a subject's result

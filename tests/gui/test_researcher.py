@@ -26,7 +26,8 @@ def recorded(users):
     protocol = ScreeningProtocol(baseline_s=30.0, breath_s=60.0, purge_s=10.0)
     with EmulatorServer(config) as server:
         for code in ("LIL-0001", "LIL-0002"):
-            job = ScreeningJob(users.db_path, server.path, protocol, "claire", subject_code=code,
+            claire = accounts.Account("claire", "clinician")
+            job = ScreeningJob(users.db_path, server.path, protocol, claire, subject_code=code,
                                risk_factors={"age_years": 60}, site="LILLE")  # fmt: skip
             outcome = job(lambda event: None)
             assert outcome.status == "complete"
@@ -41,7 +42,8 @@ def select_row(view, row: int) -> None:
 
 def test_browse_label_and_export(qtbot, recorded, tmp_path):
     context = recorded
-    accounts.create_user(context.db_path, "marie", PASSWORD, "clinician", "admin")
+    admin = accounts.authenticate(context.db_path, "admin", PASSWORD)
+    accounts.create_user(context.db_path, "marie", PASSWORD, "clinician", admin)
     # A clinician may open the researcher workspace and enter diagnoses, but not export.
     window = open_workspace(qtbot, context, "marie", "researcher")
     view = window.screens["sessions"]

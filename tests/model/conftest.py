@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from enose.model import CohortParams, dataset_from_store, save_model, simulate_cohort, train_model
+from enose.security.signin import installation_owner  # a simulated cohort's database has no accounts
 from enose.storage import Store
 
 CLINICAL = ["age_years", "pack_years", "copd"]
@@ -21,7 +22,7 @@ def cohort_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def dataset(cohort_db):
     with Store.open(cohort_db[0]) as store:
-        return dataset_from_store(store, clinical=CLINICAL)
+        return dataset_from_store(store, user=installation_owner(store), clinical=CLINICAL)
 
 
 @pytest.fixture(scope="session")

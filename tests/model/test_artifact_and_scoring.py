@@ -12,8 +12,10 @@ import skops.io as sio
 from enose.model import ModelIntegrityError, ModelMismatchError, load_model, score_features, score_session
 from enose.model.artifact import TRUSTED_TYPES
 from enose.recording import ChannelLayout
+from enose.security import User
 from enose.storage import SampleBlock, Store
 
+STAFF = User("clinician1", "clinician")  # an account the core accepts for scoring
 
 def test_round_trip_predicts_the_same(model_dir, trained, dataset):
     model, _ = trained
@@ -96,7 +98,7 @@ def test_score_session_stores_the_score_with_versions(model_dir, cohort_db, data
     ds, _ = dataset
     model = load_model(model_dir)
     with Store.open(path) as store:
-        result = score_session(store, int(ds.session_id[0]), model, operator="test")
+        result = score_session(store, int(ds.session_id[0]), model, user=User("test", "admin"))
         row = dict(next(iter(store.db.query("SELECT * FROM scores WHERE id = ?", [result["score_id"]]))))
     assert row["model_id"] == model.model_id and row["model_sha256"] == model.sha256
     assert row["software_version"] and row["processing_version"] == model.processing_version
@@ -110,7 +112,7 @@ def test_blocked_session_is_stored_without_a_probability(model_dir, cohort_db):
     with Store.open(path) as store:
         failed = store.db.execute("SELECT session_id FROM qc_results WHERE passed = 0 LIMIT 1").fetchone()
         assert failed is not None and summary["n_failed"] > 0
-        result = score_session(store, failed[0], model)
+        result = score_session(store, failed[0], model, user=STAFF)
         row = dict(next(iter(store.db.query("SELECT * FROM scores WHERE id = ?", [result["score_id"]]))))
     assert result["zone"] == "blocked" and result["probability"] is None and result["reason"]
     assert row["probability"] is None and row["model_id"] is None and json.loads(row["qc_reasons"])
@@ -128,7 +130,7 @@ def test_a_session_from_another_layout_is_refused_not_scored(model_dir, tmp_path
                                   np.zeros(n, np.uint16), np.ones((n, 4), np.float32)))  # fmt: skip
         writer.finish("complete")
         with pytest.raises(ModelMismatchError, match="4 \\(s0"):
-            score_session(store, writer.session_id, model)
+            score_session(store, writer.session_id, model, user=STAFF)
         assert store.db.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 0
 
 
@@ -143,8 +145,8 @@ def test_a_score_from_a_unit_outside_training_carries_a_caution(model_dir, cohor
     seen = next(i for i, d in enumerate(ds.device) if d in model.training_units)
     unseen = next(i for i, d in enumerate(ds.device) if d in locked_units)
     with Store.open(path) as store:
-        known = score_session(store, int(ds.session_id[seen]), model)
-        new = score_session(store, int(ds.session_id[unseen]), model)
+        known = score_session(store, int(ds.session_id[seen]), model, user=STAFF)
+        new = score_session(store, int(ds.session_id[unseen]), model, user=STAFF)
     assert known["unit_in_training"] is True and known["caution"] is None
     assert new["unit_in_training"] is False and ds.device[unseen] in new["caution"]
 
@@ -159,7 +161,7 @@ def test_a_recording_shorter_than_the_training_protocol_gets_no_zone(model_dir, 
     short = {**SMALL, "purge_s": 12.0, "n_subjects": 4, "n_sites": 1, "n_devices": 1, "p_failed": 0.0}
     summary = simulate_cohort(tmp_path / "short.db", CohortParams(seed=12, **short))
     with Store.open(tmp_path / "short.db") as store:
-        result = score_session(store, summary["session_ids"][0], model)
+        result = score_session(store, summary["session_ids"][0], model, user=STAFF)
         stored = store.db.execute("SELECT zone FROM scores WHERE id = ?", [result["score_id"]]).fetchone()[0]
     assert result["zone"] == stored == "inconclusive"
     assert result["protocol_mismatch"]["phase"] == "purge" and result["protocol_mismatch"]["seconds"] == 12.0
@@ -170,5 +172,5 @@ def test_a_recording_with_the_training_protocol_has_no_mismatch(model_dir, cohor
     path, _ = cohort_db
     ds, _ = dataset
     with Store.open(path) as store:
-        result = score_session(store, int(ds.session_id[0]), load_model(model_dir))
+        result = score_session(store, int(ds.session_id[0]), load_model(model_dir), user=STAFF)
     assert result["protocol_mismatch"] is None

@@ -10,10 +10,12 @@ from enose.acquisition import Acquisition, ScreeningEngine, ScreeningProtocol
 from enose.model import load_model, score_session
 from enose.model.cohort import CohortParams, _session_unit, default_layout, make_world, session_signals
 from enose.recording import ChannelLayout
+from enose.security import User
 from enose.storage import Store
 from firmware_protocol.emulator import EmulatorConfig, EmulatorServer, UnitProfile, channel_layout
 from firmware_protocol.messages import ChannelKind, SampleFlag
 
+STAFF = User("clinician1", "clinician")  # an account the core accepts for scoring
 
 def test_cohort_sessions_have_the_emulator_layout_and_its_physics(cohort_db):
     path, summary = cohort_db
@@ -41,7 +43,7 @@ def test_an_emulator_recorded_session_shares_the_layout_and_is_scored(model_dir,
         try:
             # Long enough for the quality gate (baseline >= 25 s, >= 10 breaths); at x50 it takes ~2 s.
             protocol = ScreeningProtocol(baseline_s=30, breath_s=60, purge_s=10, period_ms=20)
-            result = ScreeningEngine(acquisition, store, protocol, operator="t", subject_code="EMU-0001").run()
+            result = ScreeningEngine(acquisition, store, protocol, user=User("t", "admin"), subject_code="EMU-0001").run()
         finally:
             acquisition.close()
         assert result.status == "complete"
@@ -50,7 +52,7 @@ def test_an_emulator_recorded_session_shares_the_layout_and_is_scored(model_dir,
             simulated = cohort.load_recording(cohort_db[1]["session_ids"][0])
         assert recorded.layout == simulated.layout
         assert [p.name for p in recorded.phases] == [p.name for p in simulated.phases]
-        score = score_session(store, result.session_id, load_model(model_dir))
+        score = score_session(store, result.session_id, load_model(model_dir), user=STAFF)
     assert score["probability"] is not None and 0 < score["probability"] < 1, score
     assert score["zone"] in {"green", "orange", "red", "inconclusive"}
 

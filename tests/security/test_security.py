@@ -24,7 +24,6 @@ from enose.security import (
     enrol,
     has_any_admin,
     list_users,
-    pseudonymise,
     read_results,
     record,
     reidentify,
@@ -32,9 +31,16 @@ from enose.security import (
     verify,
 )
 from enose.security.audit import AuditError
-from enose.security.pseudonyms import load_site_secret, site_secret_path
+from enose.security.pseudonyms import load_site_secret, site_secret, site_secret_path
 from enose.storage import Store
 from tests.sync.conftest import write_sessions
+
+PW = "amber-cactus-violin-42"
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle(monkeypatch):
+    monkeypatch.setattr("enose.security.accounts.THROTTLE_BASE_S", 0.0)
 
 
 @pytest.fixture
@@ -46,28 +52,31 @@ def store(db_path):
 def test_first_account_must_be_admin_then_only_admins_create_accounts(store):
     assert not has_any_admin(store)
     with pytest.raises(AccountError, match="first account"):
-        create_user(store, "tech", "password1", "technician", "first-start")
-    create_user(store, "root", "password1", "admin", "first-start")
+        create_user(store, "tech", PW, "technician", "first-start")
+    create_user(store, "root", PW, "admin", "first-start")
     with pytest.raises(PermissionDenied):
-        create_user(store, "eve", "password1", "admin", "nobody")
-    create_user(store, "tech", "password1", "technician", "root")
+        create_user(store, "eve", PW, "admin", "nobody")
+    with pytest.raises(PermissionDenied):  # a declared name is not a signed-in administrator
+        create_user(store, "eve", PW, "admin", "root")
+    root = authenticate(store, "root", PW)
+    create_user(store, "tech", PW, "technician", root)
     with pytest.raises(AccountError) as taken:
-        create_user(store, "tech", "password2", "technician", "root")
+        create_user(store, "tech", PW + "x", "technician", root)
     assert taken.value.code == "exists"
-    with pytest.raises(AccountError, match="8 characters"):
-        create_user(store, "short", "pw", "clinician", "root")
+    with pytest.raises(AccountError, match="12 characters"):
+        create_user(store, "short", "pw", "clinician", root)
     assert [(u.username, u.role) for u in list_users(store)] == [("root", "admin"), ("tech", "technician")]
     hashes = [r[0] for r in store.conn.execute("SELECT password_hash FROM users")]
-    assert all(h.startswith("$argon2id$") and "password1" not in h for h in hashes)
+    assert all(h.startswith("$argon2id$") and PW not in h for h in hashes)
 
 
 def test_sign_in_success_and_failure_are_audited_without_saying_which_part_was_wrong(store):
-    create_user(store, "root", "password1", "admin", "first-start")
-    assert authenticate(store, "root", "password1") == User("root", "admin")
+    create_user(store, "root", PW, "admin", "first-start")
+    assert authenticate(store, "root", PW) == User("root", "admin")
     with pytest.raises(AuthenticationFailed, match="wrong user name or password"):
         authenticate(store, "root", "nope-nope")
     with pytest.raises(AuthenticationFailed, match="wrong user name or password"):
-        authenticate(store, "ghost", "password1")
+        authenticate(store, "ghost", PW)
     actions = [r[0] for r in store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions == ["user_created", "sign_in", "sign_in_failed", "sign_in_failed"]
 
@@ -90,15 +99,19 @@ def test_technician_cannot_read_results_and_researcher_cannot_reidentify(db_path
     require(User("x", "admin"), Permission.MANAGE_USERS)
 
 
-def test_pseudonyms_are_stable_keyed_and_valid_codes_and_the_secret_is_owner_only():
+def test_enrolment_gives_a_valid_random_code_once_per_number_and_the_secret_is_owner_only(store):
     from enose.subjects import validate_subject_code
 
-    code = pseudonymise("A-123 456", "LIL")
-    assert code == pseudonymise("a123456", "LIL") or code == pseudonymise("A-123456", "LIL")
-    assert validate_subject_code(code) == code and "123456" not in code
-    assert pseudonymise("A-123456", "LIL", secret=b"x" * 32) != pseudonymise("A-123456", "LIL")
+    clinician = User("c", "clinician")
+    code = enrol(store, clinician, "A-123 456", "LIL")
+    assert enrol(store, clinician, "a-123456", "LIL") == code  # the same person, however typed
+    assert enrol(store, clinician, "B-999", "LIL") != code
+    assert validate_subject_code(code) == code
+    assert code.startswith("LIL-") and len(code) == len("LIL-000000")
     path = site_secret_path()
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not path.exists()  # enrolment needs no secret
+    secret = site_secret(store)  # created on first use...
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and site_secret(store) == secret
     os.chmod(path, 0o644)
     with pytest.raises(SecretKeyError, match="chmod 600"):
         load_site_secret()
@@ -164,9 +177,9 @@ def test_cli_audit_verify_reports_a_row_edited_directly_in_sqlite(db_path):
 def test_cli_requires_sign_in_once_accounts_exist_and_enforces_roles(db_path, monkeypatch):
     write_sessions(db_path, 1)
     runner = CliRunner()
-    monkeypatch.setenv("ENOSE_NEW_PASSWORD", "correct horse")
+    monkeypatch.setenv("ENOSE_NEW_PASSWORD", PW)
     assert runner.invoke(cli, ["users", "add", "root", "--role", "admin", "--db", str(db_path)]).exit_code == 0
-    monkeypatch.setenv("ENOSE_PASSWORD", "correct horse")
+    monkeypatch.setenv("ENOSE_PASSWORD", PW)
     added = runner.invoke(cli, ["users", "add", "tech", "--role", "technician", "--user", "root", "--db", str(db_path)])
     assert added.exit_code == 0, added.output
     out = str(db_path.parent / "export")
