@@ -461,6 +461,9 @@ def _print_summary(summary: dict, as_json: bool) -> None:
         click.echo("  This result supports a medical discussion; it is not a diagnosis.")
     if "error" in summary:
         click.echo(f"  error: {summary['error']}")
+    if summary.get("authenticated") is False:
+        click.echo(f"  recorded as {summary['operator']}: this database has no accounts (single-user mode; "
+                   "`enose users add NAME --role admin` switches sign-in on)")  # fmt: skip
     click.echo(f"  database {summary['database']}")
 
 

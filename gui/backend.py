@@ -59,6 +59,17 @@ class ScreeningOutcome:
     score: dict = field(default_factory=dict)
 
 
+def subject_code_pattern(db_path: Path) -> str | None:
+    """The site's own subject-code pattern (None: the project's default), as the core enforces it."""
+    from enose.storage import DatabaseMissing, StorageError
+
+    try:
+        with Store.open(db_path, create=False) as store:
+            return store.site_setting("subject_code_pattern")
+    except (DatabaseMissing, StorageError):
+        return None
+
+
 def model_dir() -> Path | None:
     """Where the risk model is: ``ENOSE_MODEL``, else the bundled demo model (the CLI's rule)."""
     from enose.model.artifact import default_model_dir

@@ -150,8 +150,10 @@ class SubjectPage(QWidget):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, code_pattern: str | None = None) -> None:
         super().__init__(parent)
+        #: The site's subject-code pattern (None: the project's default), the one the core enforces.
+        self.code_pattern = code_pattern
         self.title = heading()
         self.intro = QLabel()
         self.intro.setObjectName("hint")
@@ -263,12 +265,13 @@ class SubjectPage(QWidget):
             self.form.setRowVisible(self.code_error, False)
         else:
             self.form.setRowVisible(self.code_error, True)
-            self.code_error.setText(
-                self.tr(
-                    "Not a study code: use 3 to 32 capital letters, digits, '-' or '_', with at least one digit "
-                    "(for example LIL-0042)."
-                )
-            )
+            if self.code_pattern is None:
+                text = self.tr("Not a study code: use 2 to 5 capital letters, '-', then 3 to 6 digits "
+                               "(for example LIL-0042). Never a name, a date or a hospital number.")  # fmt: skip
+            else:
+                text = self.tr("Not a study code of this site: it must match %1. Never a name, a date or a hospital "
+                               "number.").replace("%1", self.code_pattern)  # fmt: skip
+            self.code_error.setText(text)
         self.validity_changed.emit(valid)
 
     def _smoking_changed(self) -> None:
@@ -279,13 +282,13 @@ class SubjectPage(QWidget):
 
     def is_valid(self) -> bool:
         try:
-            validate_subject_code(self.code.text())
+            validate_subject_code(self.code.text(), self.code_pattern)
         except InvalidSubjectCode:
             return False
         return True
 
     def subject_code(self) -> str:
-        return validate_subject_code(self.code.text())
+        return validate_subject_code(self.code.text(), self.code_pattern)
 
     def risk_factors(self) -> dict:
         """Columns of the ``subjects`` table; None where not recorded."""
@@ -808,7 +811,7 @@ class ScreeningWizard(QWidget):
         super().__init__(parent)
         self.context = context
         self.header = StepHeader(4)
-        self.subject_page = SubjectPage()
+        self.subject_page = SubjectPage(code_pattern=backend.subject_code_pattern(context.db_path))
         self.checklist_page = ChecklistPage(context.devices)
         self.recording_page = RecordingPage()
         self.result_page = ResultPage()

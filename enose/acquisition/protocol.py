@@ -403,8 +403,11 @@ class ScreeningEngine:
             log.error("screening failed: %s", failure)
         finally:
             self._stop_device()
-            self._record(lambda: self.writer.finish(status))
+            # the last samples and events first, then the end: a finished session is sealed in the audit
+            # trail with a fingerprint of everything it holds (enose.security.integrity)
             self._flush(force=True)
+            self._record(lambda: self.writer.finish(status))
+            self._apply_journal()
             if self._journal:
                 status = "interrupted"
                 error = self._save_emergency_copy()
@@ -514,6 +517,10 @@ class ScreeningEngine:
             start, lost = self._flushed, self.acq.lost_samples
             self._record(lambda: self._append_samples(start, end, lost))
             self._flushed = end
+        self._apply_journal()
+
+    def _apply_journal(self) -> None:
+        """Apply the queued writes in order; a failing one stays at the head with everything after it."""
         while self._journal:
             try:
                 self._journal[0]()

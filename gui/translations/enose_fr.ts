@@ -2408,8 +2408,12 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>non</translation>
     </message>
     <message>
-        <source>Not a study code: use 3 to 32 capital letters, digits, &apos;-&apos; or &apos;_&apos;, with at least one digit (for example LIL-0042).</source>
-        <translation>Ce n&apos;est pas un code d&apos;étude : utilisez 3 à 32 majuscules, chiffres, « - » ou « _ », avec au moins un chiffre (par exemple LIL-0042).</translation>
+        <source>Not a study code: use 2 to 5 capital letters, &apos;-&apos;, then 3 to 6 digits (for example LIL-0042). Never a name, a date or a hospital number.</source>
+        <translation>Ce n&apos;est pas un code d&apos;étude : utilisez 2 à 5 majuscules, « - », puis 3 à 6 chiffres (par exemple LIL-0042). Jamais un nom, une date ou un numéro hospitalier.</translation>
+    </message>
+    <message>
+        <source>Not a study code of this site: it must match %1. Never a name, a date or a hospital number.</source>
+        <translation>Ce n&apos;est pas un code d&apos;étude de ce site : il doit correspondre à %1. Jamais un nom, une date ou un numéro hospitalier.</translation>
     </message>
 </context>
 </TS>

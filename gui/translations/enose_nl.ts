@@ -2408,8 +2408,12 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>nee</translation>
     </message>
     <message>
-        <source>Not a study code: use 3 to 32 capital letters, digits, &apos;-&apos; or &apos;_&apos;, with at least one digit (for example LIL-0042).</source>
-        <translation>Geen studiecode: gebruik 3 tot 32 hoofdletters, cijfers, &apos;-&apos; of &apos;_&apos;, met minstens één cijfer (bijvoorbeeld LIL-0042).</translation>
+        <source>Not a study code: use 2 to 5 capital letters, &apos;-&apos;, then 3 to 6 digits (for example LIL-0042). Never a name, a date or a hospital number.</source>
+        <translation>Geen studiecode: gebruik 2 tot 5 hoofdletters, &apos;-&apos;, dan 3 tot 6 cijfers (bijvoorbeeld LIL-0042). Nooit een naam, een datum of een ziekenhuisnummer.</translation>
+    </message>
+    <message>
+        <source>Not a study code of this site: it must match %1. Never a name, a date or a hospital number.</source>
+        <translation>Geen studiecode van deze site: de code moet overeenkomen met %1. Nooit een naam, een datum of een ziekenhuisnummer.</translation>
     </message>
 </context>
 </TS>

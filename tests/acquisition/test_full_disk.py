@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from enose.acquisition import Acquisition, ScreeningEngine, ScreeningProtocol, Step
-from enose.security import User
+from enose.security import User, verify
 from enose.storage import Store
 from tests.acquisition.icd_device import IcdTestDevice
 
@@ -64,6 +64,7 @@ def test_samples_held_in_memory_while_the_disk_is_full_are_saved_when_space_retu
     with Store.open(db_path) as store:
         recording = store.load_recording(result.session_id)
         kinds = [e["kind"] for e in store.events(result.session_id)]
+        assert verify(store).ok
     assert recording.values.tobytes() == b"".join(s.values for s in sent)
     assert "storage_recovered" in kinds
     assert [p.name for p in recording.phases] == ["warmup", "baseline", "breath", "purge"]

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 
 from enose.acquisition import Acquisition, LinkState, ScreeningEngine, ScreeningProtocol, Step
-from enose.security import User
+from enose.security import User, verify
 from enose.storage import Store
 from tests.acquisition.icd_device import IcdTestDevice
 
@@ -38,6 +38,7 @@ def test_port_vanishing_mid_breath_is_survived(tmp_path, db_path):
         recording = store.load_recording(result.session_id)
         events = store.events(result.session_id)
         sent = [s for s in device.ledger if s.fate == "sent"]
+        assert verify(store).ok  # sealed after its last sample: nothing is written after the end
 
     assert device.unplugs == 1
     assert result.status == "complete", result.error

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from enose.model import load_model
+from enose.security import verify
 from enose.storage import Store
 
 
@@ -39,4 +40,7 @@ def test_demo_calibrates_a_new_device_once_then_screens_and_scores_with_the_bund
         )
     with Store.open(db) as store:
         kinds = [row["kind"] for row in store.list_sessions()]
+        audit = verify(store)
     assert sorted(kinds) == ["calibration", "screening", "screening"]
+    # every session with every sample block, the calibration and both scores are sealed in the audit trail
+    assert audit.ok and audit.records_covered == 6 and audit.records_not_covered == 0, audit.problems

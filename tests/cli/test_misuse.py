@@ -21,6 +21,7 @@ import pytest
 from enose.acquisition import CalibrationProtocol, ScreeningProtocol
 from enose.acquisition.protocol import MAX_STEP_S
 from enose.recording import ChannelLayout
+from enose.security import verify
 from enose.storage import Store
 from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
 
@@ -94,6 +95,8 @@ def test_ctrl_c_in_the_breath_phase_stores_the_session_as_aborted_with_its_sampl
     (aborted,) = [e for e in events if e["kind"] == "aborted_by_operator"]
     assert aborted["detail"]["how"] == "ctrl-c"
     assert "Traceback" not in err
+    with Store.open(db) as store:
+        assert verify(store).ok  # an aborted session is sealed with everything it holds, like a complete one
 
 
 def test_features_succeed_on_a_database_holding_an_aborted_session(interrupted, tmp_path):

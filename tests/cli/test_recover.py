@@ -9,6 +9,7 @@ import sys
 import numpy as np
 
 from enose.recording import ChannelLayout
+from enose.security import verify
 from enose.storage import Store
 from enose.storage.chunks import SampleBlock
 from enose.storage.recovery import emergency_files
@@ -58,6 +59,7 @@ def test_recover_appends_the_samples_once_and_moves_the_file(tmp_path):
         after = store.load_recording(session_id)
         kinds = [e["kind"] for e in store.events(session_id)]
         assert emergency_files(store.path) == []
+        assert verify(store).ok  # the completed session is sealed again in the audit trail
     np.testing.assert_array_equal(after.values[:50], before)  # what was stored is unchanged
     np.testing.assert_array_equal(after.values[50:], rescued)  # and the rescued samples follow, bit for bit
     assert "recovered_from_emergency_file" in kinds

@@ -252,3 +252,27 @@ def test_a_database_from_before_calibration_sync_is_migrated_and_keeps_its_outbo
         report = sync_to_central(store, site_dsn, ADMIN)
     assert version >= 5 and [tuple(r) for r in after] == [tuple(r) for r in before]
     assert report.rows["calibration"]["uploaded"] == 2 and report.skipped == 2
+
+
+def test_staff_names_reach_the_centre_only_as_keyed_pseudonyms(tmp_path, central_dsn, enrol_store):
+    """Staff names leave the site only as pseudonyms (sessions, labels, scores, events): the site keeps the names."""
+    from enose.labels import add_label
+
+    db = tmp_path / "site.db"
+    write_sessions(db, 2)
+    with Store.open(db) as store:
+        store.conn.execute("INSERT INTO events (session_id, t_s, kind, detail, created_at) VALUES "
+                           "(1, 0.0, 'session_started', '{\"operator\": \"tech1\"}', ?)", (utc_now(),))  # fmt: skip
+        store.conn.commit()
+        add_label(store, User("dr-claire", "clinician"), subject_code="LIL-0000", cancer=False, histology=None,
+                  stage=None, diagnosis_date=None, source="pathology")  # fmt: skip
+        sync_to_central(store, enrol_store(db), ADMIN)
+    with psycopg.connect(central_dsn) as conn:
+        operators = {r[0] for r in conn.execute("SELECT operator FROM enose.sessions")}
+        entered = {r[0] for r in conn.execute("SELECT entered_by FROM enose.labels")}
+        details = " ".join(str(r[0]) for r in conn.execute("SELECT detail FROM enose.events"))
+    assert len(operators) == 1 and next(iter(operators)).startswith("staff-")
+    assert len(entered) == 1 and next(iter(entered)).startswith("staff-") and entered != operators
+    assert "tech1" not in details and "staff-" in details
+    with Store.open(db) as store:  # the site's own record keeps the name
+        assert store.conn.execute("SELECT operator FROM sessions WHERE id = 1").fetchone()[0] == "tech1"
