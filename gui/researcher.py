@@ -428,7 +428,7 @@ class ResearcherView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.model = SessionTableModel(context.db_path, parent=self)
+        self.model = SessionTableModel(context.db_path, context.account, parent=self)
         self.title = heading()
         self.date_from = QDateEdit()
         self.date_to = QDateEdit()

@@ -1,77 +1,24 @@
-"""A Qt table model over the sessions in SQLite, paged: rows are fetched as the view scrolls.
+"""A Qt table model over the recorded sessions, paged: rows are fetched as the view scrolls.
 
-Why not QtSql: the model needs the core's view ``current_labels`` and a few
-correlated sub-queries (latest QC verdict, latest score) with filters that are
-easiest to write as SQL; a plain read-only :mod:`sqlite3` connection
-(``mode=ro``, so the browser can never write) behind a
-:class:`QAbstractTableModel` with ``canFetchMore``/``fetchMore`` does that and
-keeps only the rows seen so far in memory. Paging is by key (``id <`` the last
-id shown), so a page costs the same at row 10 and at row 10,000.
+The rows, their filters, the status rule and the permission check are the core's
+(:mod:`enose.browse`); this module only holds the rows seen so far and words
+them. The database is opened read-only (SQLite ``mode=ro``): the browser can
+never write.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from enose.browse import SessionFilter, SessionRow, browse_sessions, count_sessions, filter_values
+
 __all__ = ["SessionFilter", "SessionTableModel", "COLUMNS", "status_text", "zone_text"]
 
 COLUMNS = ("id", "started_at", "subject_code", "device_serial", "site", "kind", "status", "qc", "zone", "label")
-
-QC_EXPR = "(SELECT q.passed FROM qc_results q WHERE q.session_id = s.id ORDER BY q.computed_at DESC LIMIT 1)"
-ZONE_EXPR = "(SELECT sc.zone FROM scores sc WHERE sc.session_id = s.id ORDER BY sc.id DESC LIMIT 1)"
-LABEL_EXPR = "(SELECT l.cancer FROM current_labels l WHERE l.subject_code = s.subject_code)"
-
-
-@dataclass(frozen=True)
-class SessionFilter:
-    """Every field None means 'any'. Dates are ISO ``YYYY-MM-DD`` (inclusive)."""
-
-    date_from: str | None = None
-    date_to: str | None = None
-    device: str | None = None
-    site: str | None = None
-    qc: str | None = None  # passed / failed / none
-    zone: str | None = None  # green / orange / red / inconclusive / blocked / none
-    label: str | None = None  # cancer / no_cancer / none
-    kind: str | None = None  # screening / calibration
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.date_from:
-            clauses.append("s.started_at >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            clauses.append("s.started_at < date(?, '+1 day')")
-            params.append(self.date_to)
-        for column, value in (("s.device_serial", self.device), ("s.site", self.site), ("s.kind", self.kind)):
-            if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if self.qc == "passed":
-            clauses.append(f"{QC_EXPR} = 1")
-        elif self.qc == "failed":
-            clauses.append(f"{QC_EXPR} = 0")
-        elif self.qc == "none":
-            clauses.append(f"{QC_EXPR} IS NULL")
-        if self.zone == "none":
-            clauses.append(f"{ZONE_EXPR} IS NULL")
-        elif self.zone:
-            clauses.append(f"{ZONE_EXPR} = ?")
-            params.append(self.zone)
-        if self.label == "cancer":
-            clauses.append(f"{LABEL_EXPR} = 1")
-        elif self.label == "no_cancer":
-            clauses.append(f"{LABEL_EXPR} = 0")
-        elif self.label == "none":
-            clauses.append(f"{LABEL_EXPR} IS NULL")
-        return (" AND ".join(clauses) or "1"), params
 
 
 def status_text(status: str | None) -> str:
@@ -100,62 +47,48 @@ def zone_text(zone: str | None) -> str:
 class SessionTableModel(QAbstractTableModel):
     """Sessions, newest first, matching a :class:`SessionFilter`; fetched ``page_size`` rows at a time."""
 
-    def __init__(self, db_path: Path, page_size: int = 200, parent=None) -> None:
+    def __init__(self, db_path: Path, user: Any, page_size: int = 200, parent=None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
+        self.user = user  # the signed-in account: the core decides what it may read
         self.page_size = page_size
         self.filter = SessionFilter()
-        self._rows: list[tuple] = []
+        self._rows: list[SessionRow] = []
         self._exhausted = False
-        self._conn: sqlite3.Connection | None = None
+        self._store = None
 
     # -- connection ------------------------------------------------------------------------
 
-    def _db(self) -> sqlite3.Connection | None:
-        if self._conn is None:
-            if not self.db_path.exists():
+    def _db(self):
+        if self._store is None:
+            from enose.storage import DatabaseMissing, Store
+
+            try:
+                self._store = Store.open_read_only(self.db_path)
+            except DatabaseMissing:
                 return None
-            self._conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True)
-        return self._conn
+        return self._store
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def distinct(self, column: str) -> list[str]:
         """Values present in ``sessions.column`` (for the filter menus)."""
-        if column not in {"device_serial", "site", "kind"}:
-            raise ValueError(column)
-        db = self._db()
-        if db is None:
-            return []
-        sql = f"SELECT DISTINCT {column} FROM sessions WHERE {column} IS NOT NULL ORDER BY {column}"
-        return [row[0] for row in db.execute(sql)]
+        store = self._db()
+        return [] if store is None else filter_values(store, self.user, column)
 
     # -- paging ------------------------------------------------------------------------------
 
-    def _query(self, after_id: int | None, limit: int) -> list[tuple]:
-        db = self._db()
-        if db is None:
-            return []
-        where, params = self.filter.where()
-        if after_id is not None:
-            where += " AND s.id < ?"
-            params = [*params, after_id]
-        sql = (
-            "SELECT s.id, s.started_at, s.subject_code, s.device_serial, s.site, s.kind, s.status, "
-            f"{QC_EXPR}, {ZONE_EXPR}, {LABEL_EXPR} FROM sessions s WHERE {where} ORDER BY s.id DESC LIMIT ?"
-        )
-        return db.execute(sql, [*params, limit]).fetchall()
+    def _query(self, after_id: int | None, limit: int) -> list[SessionRow]:
+        store = self._db()
+        return [] if store is None else browse_sessions(store, self.user, self.filter, after_id=after_id, limit=limit)
 
     def count(self) -> int:
         """How many sessions match the filter (all of them, not just the rows fetched)."""
-        db = self._db()
-        if db is None:
-            return 0
-        where, params = self.filter.where()
-        return int(db.execute(f"SELECT COUNT(*) FROM sessions s WHERE {where}", params).fetchone()[0])
+        store = self._db()
+        return 0 if store is None else count_sessions(store, self.user, self.filter)
 
     def set_filter(self, session_filter: SessionFilter) -> None:
         self.beginResetModel()
@@ -176,7 +109,7 @@ class SessionTableModel(QAbstractTableModel):
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802, B008 - Qt API
         if parent.isValid() or self._exhausted:
             return
-        after = self._rows[-1][0] if self._rows else None
+        after = self._rows[-1].id if self._rows else None
         rows = self._query(after, self.page_size)
         if len(rows) < self.page_size:
             self._exhausted = True
@@ -195,10 +128,10 @@ class SessionTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def session_id(self, row: int) -> int:
-        return int(self._rows[row][0])
+        return self._rows[row].id
 
     def row_dict(self, row: int) -> dict:
-        return dict(zip(COLUMNS, self._rows[row], strict=True))
+        return {column: getattr(self._rows[row], column) for column in COLUMNS}
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
@@ -220,9 +153,8 @@ class SessionTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
         column = COLUMNS[index.column()]
-        value = row[index.column()]
+        value = getattr(self._rows[index.row()], column)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "started_at":
                 return str(value or "")[:16].replace("T", " ")

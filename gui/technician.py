@@ -926,11 +926,12 @@ class DriftView(QWidget):
         super().changeEvent(event)
 
     def refresh(self) -> None:
+        from enose.browse import device_serials
         from enose.storage import Store
 
         store = Store.open(self.context.db_path)
         try:
-            serials = [row["serial"] for row in store.db.query("SELECT serial FROM devices ORDER BY last_seen DESC")]
+            serials = device_serials(store, self.context.account)
         finally:
             store.close()
         current = self.device.currentText() or (self.context.devices.info.serial if self.context.devices.info else "")

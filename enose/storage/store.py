@@ -188,6 +188,30 @@ class Store:
         return cls._prepare(target, connection, fresh)
 
     @classmethod
+    def open_read_only(cls, path: str | os.PathLike | None = None) -> Store:
+        """Open an existing, current database for reading only (SQLite ``mode=ro``): a browser can never write.
+
+        Raises:
+            DatabaseMissing: no file there.
+            StorageError: unreadable, or its schema is not this software's (open it once to migrate).
+        """
+        from enose.storage.migrations import MIGRATIONS, _version
+
+        target = Path(path) if path is not None else default_db_path()
+        if not target.is_file():
+            raise DatabaseMissing(f"no database at {target}")
+        try:
+            connection = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", timeout=10.0, uri=True)
+            version = _version(connection)
+        except sqlite3.Error as error:
+            raise StorageError(f"cannot open the database {target}: {error}") from error
+        if version != len(MIGRATIONS):
+            connection.close()
+            raise StorageError(f"the database {target} has schema version {version}, this software uses "
+                               f"{len(MIGRATIONS)}: open it once with write access to bring it up to date")  # fmt: skip
+        return cls(target, sqlite_utils.Database(connection))
+
+    @classmethod
     def _open_existing(cls, target: Path) -> Store:
         if not target.is_file():
             raise DatabaseMissing(f"no database at {target}")

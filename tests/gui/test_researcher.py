@@ -109,7 +109,7 @@ def test_session_model_pages_through_many_sessions(gui_context):
             writer = store.create_session(operator="t", layout=layout, period_ms=10, protocol={},
                                           device_serial=None, site="S1" if i % 3 else "S2")  # fmt: skip
             writer.finish("complete" if i % 5 else "aborted")
-    model = SessionTableModel(gui_context.db_path, page_size=200)
+    model = SessionTableModel(gui_context.db_path, accounts.Account("rosa", "researcher"), page_size=200)
     model.set_filter(SessionFilter())
     assert model.rowCount() == 200 and model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
@@ -120,3 +120,30 @@ def test_session_model_pages_through_many_sessions(gui_context):
     model.set_filter(SessionFilter(site="S2"))
     assert model.count() == 150 and model.rowCount() == 150
     model.close()
+
+
+def test_the_browser_and_the_cli_show_a_crashed_recording_the_same_way(gui_context):
+    """One status rule (the core's): a 'running' session whose recording process died is interrupted everywhere."""
+    import json
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from enose.cli import cli
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    config = EmulatorConfig()
+    layout = ChannelLayout(channel_layout(config)[0])
+    with Store.open(gui_context.db_path) as store:
+        writer = store.create_session(operator="t", layout=layout, period_ms=10, protocol={}, site="S1")
+        store.conn.execute("UPDATE sessions SET writer_pid = ? WHERE id = ?", (dead.pid, writer.session_id))
+        store.conn.commit()
+    model = SessionTableModel(gui_context.db_path, accounts.Account("rosa", "researcher"))
+    model.set_filter(SessionFilter())
+    shown = model.row_dict(0)["status"]
+    model.close()
+    listed = CliRunner().invoke(cli, ["sessions", "list", "--json", "--db", str(gui_context.db_path)])
+    assert listed.exit_code == 0, listed.output
+    assert shown == json.loads(listed.output)["sessions"][0]["status"] == "interrupted"
