@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from enose.storage import Store
 from enose.storage.analysis import add_calibration, calibrations
+from gui.accounts import Account
 
 from .conftest import open_workspace
 
@@ -205,6 +206,7 @@ def test_drift_view_charts_the_humidity_sensitivity_and_words_its_reason(qtbot, 
 
     # five calibrations set the limits; the sixth sensitivity jumps far outside them
     _seed_zero_calibrations(gui_context.db_path, "EMU-DRIFT1", [0.0050, 0.0051, 0.0049, 0.0050, 0.0051, 0.0120])
+    gui_context.account = Account("theo", "technician")  # the core lists devices for a signed-in account
     view = DriftView(gui_context)
     qtbot.addWidget(view)
     view.resize(1366, 700)
@@ -226,6 +228,8 @@ def test_a_failed_humidity_response_is_explained_per_sensor(qtbot, gui_context):
     """Each failing sensor's reason in words, with the limits; the cell's tooltip repeats it (no emulator needed)."""
     from gui.backend import ScreeningOutcome
     from gui.technician import CalibrationWizard
+
+    gui_context.account = Account("theo", "technician")
 
     limits = {"min_sensitivity_per_pct": 0.0005, "max_sensitivity_per_pct": 0.015, "min_humid_rh_pct": 60.0,
               "min_step_rh_pct": 40.0}  # fmt: skip
@@ -260,6 +264,8 @@ def test_a_reference_check_keeps_its_not_assessable_tooltip(qtbot, gui_context):
     """The reference table is unchanged by the humidity columns: four columns, the reason in a tooltip."""
     from gui.backend import ScreeningOutcome
     from gui.technician import CalibrationWizard
+
+    gui_context.account = Account("theo", "technician")
 
     evaluation = {"passed": True, "channels": ["mox0", "mox1"], "values": [0.5, 0.98], "expected": [0.52, 0.99],
                   "tolerance": 0.2, "per_channel_passed": [True, None], "record_id": 9, "error": None,
