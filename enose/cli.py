@@ -128,45 +128,6 @@ def default_model_dir() -> Path | None:
     return core_default()
 
 
-def score_summary(store, session_id: int, status: str, model_dir: Path | None, user) -> dict:
-    """The ``qc`` and ``score`` parts of a screening summary; never raises for a missing or unfit model.
-
-    The quality verdict is always given (it does not depend on any model); the score
-    only for a complete session with a model fit for this device. A role that may not
-    read results (a technician) records the session and is told who reads its result.
-    """
-    from enose.pipeline import session_qc
-    from enose.security import Permission, has_permission
-    from enose.signal import SignalError
-
-    if not (has_permission(user, Permission.READ_RESULTS) and has_permission(user, Permission.WRITE_SCORES)):
-        withheld = f"recorded; its quality verdict and result are for a clinician (role {user.role} may not read them)"
-        return {"qc": None, "score": {"given": False, "reason": withheld}}
-    try:
-        verdict = session_qc(store, session_id, user)
-        qc = {"passed": verdict["passed"], "reasons": verdict["reasons"]}
-    except SignalError as error:
-        qc = {"passed": False, "reasons": [{"code": "not_analysable", "severity": "block", "message": str(error)}]}
-    if status != "complete":
-        return {"qc": qc, "score": {"given": False, "reason": f"the recording is {status}, not complete: repeat it"}}
-    if model_dir is None:
-        return {"qc": qc, "score": {"given": False,
-                                    "reason": "no risk model installed (give --model or set ENOSE_MODEL)"}}  # fmt: skip
-    from enose.model import ModelError, load_model, score_session
-
-    try:
-        model = load_model(model_dir)
-        result = score_session(store, session_id, model, user=user)
-    except ModelError as error:
-        return {"qc": qc, "score": {"given": False, "reason": str(error)}}
-    if result.get("probability") is None:
-        return {"qc": qc, "score": {"given": False, "zone": result.get("zone"), "reason": result.get("reason")}}
-    keys = ("probability", "interval", "zone", "zone_text", "model_id", "model_sha256", "ood", "explanation",
-            "calibration_id", "processing_version", "software_version", "unit_in_training", "caution", "protocol_mismatch",
-            "humidity_calibration", "no_zone")  # fmt: skip
-    return {"qc": qc, "score": {"given": True, **{k: result[k] for k in keys if k in result}}}
-
-
 def connect_failure(error: Exception) -> str:
     """The one-line message for a device that could not be connected, with what to do about it."""
     from enose.acquisition import PortBusy
@@ -239,124 +200,77 @@ def run_screening(
     risk: dict | None = None,
     user=None,
 ) -> dict:
-    """Run the screening protocol on ``port`` and return the summary dictionary.
+    """Run the screening protocol on ``port`` through the core's :class:`enose.screening.Screening`
+    and return the summary dictionary (the JSON of ``enose screen``).
 
     ``risk`` holds the subject's risk factors (:func:`risk_factors`); the ones given are recorded.
     """
-    from enose.acquisition import (
-        Acquisition,
-        DeviceError,
-        ProtocolRefused,
-        ScreeningEngine,
-        ScreeningProtocol,
-        check_protocol_for_device,
-        check_self_test,
-    )
-    from enose.storage import StorageError
-    from enose.subjects import InvalidSubjectCode, validate_subject_code
+    from enose.acquisition import ScreeningProtocol
+    from enose.screening import Screening, ScreeningNotStarted
 
     try:
         protocol = ScreeningProtocol(baseline_s=baseline_s, breath_s=breath_s, purge_s=purge_s, period_ms=period_ms)
-    except (InvalidSubjectCode, ValueError) as error:
+    except ValueError as error:
         _fail(str(error))
-    store = _open_store(db, create=True)
-    _check_integrity(store)
-    user = user or acting_user(store, username, Permission.RECORD_SESSION)
-    try:
-        subject = validate_subject_code(subject, store.site_setting("subject_code_pattern"))
-    except InvalidSubjectCode as error:
-        store.close()
-        _fail(str(error))
-    _propose_recovery(store)
-    total_s = baseline_s + breath_s + purge_s
-    expected = int(total_s * 1000 / max(1, period_ms) * 1.2) + 10_000
-    acquisition = Acquisition(port, expected_samples=expected)
     with ExitStack() as stack:
-        stack.callback(store.close)
-        try:
-            acquisition.connect()
-        except DeviceError as error:
-            _fail(connect_failure(error))
-        stack.callback(acquisition.close)
-        try:
-            check_protocol_for_device(protocol, acquisition.info.min_period_ms)
-        except ProtocolRefused as error:
-            _fail(f"{error}; see --period-ms")
-        try:
-            check_self_test(acquisition)
-        except (ProtocolRefused, DeviceError) as error:
-            _fail(str(error))
-        try:
-            store.ensure_subject(subject, site=site, **(risk or {}))
-        except StorageError as error:
-            _fail(f"{error}. Nothing was recorded.")
+        store = stack.enter_context(_open_store(db, create=True))
+        _check_integrity(store)
+        user = user or acting_user(store, username, Permission.RECORD_SESSION)
+        _propose_recovery(store)
         bar = _ProgressBar() if progress else None
         if bar is not None:
             stack.callback(bar.close)
-        engine = ScreeningEngine(
-            acquisition,
-            store,
-            protocol,
-            user=user,
-            subject_code=subject,
-            site=site,
-            on_progress=bar.update if bar else None,
-            self_test=False,  # just passed, above
-        )
-        with _ctrl_c_aborts(engine):
+        screening = Screening(store, port, protocol, user, subject_code=subject, site=site, risk=risk,
+                              model_dir=Path(model_dir) if model_dir else default_model_dir(),
+                              on_progress=bar.update if bar else None)  # fmt: skip
+        with _ctrl_c_aborts(screening):
             try:
-                result = engine.run()  # a second Ctrl-C still raises KeyboardInterrupt: stored as aborted too
-            except StorageError as error:  # raised only before the session exists: later writes are journalled
-                _fail(f"{error}. Nothing was recorded.")
-        lost = _lost_samples(store, result.session_id, result.lost_samples)
-        scoring = score_summary(
-            store,
-            result.session_id,
-            result.status,
-            Path(model_dir) if model_dir else default_model_dir(),
-            user,
-        )
+                outcome = screening.run()  # a second Ctrl-C still raises KeyboardInterrupt: stored as aborted too
+            except ScreeningNotStarted as error:
+                _fail(str(error))
+    return _summary(outcome)
+
+
+def _summary(outcome) -> dict:
+    """The outcome under the command line's JSON keys (stable for scripts that read them)."""
     summary = {
-        "session_id": result.session_id,
-        "status": result.status,
-        "subject": subject,
-        "device_serial": acquisition.info.serial if acquisition.info else None,
-        "samples": result.n_samples,
-        "lost_samples": lost,
-        "duplicates_dropped": result.duplicates,
-        "interruptions": result.interruptions,
-        "phases": result.phases,
-        "link": result.link,
-        "database": str(store.path),
-        "operator": user.username,
-        "authenticated": user.authenticated,
-        "software_version": __version__,
-        **scoring,
+        "session_id": outcome.session_id,
+        "status": outcome.status,
+        "subject": outcome.subject_code,
+        "device_serial": outcome.device_serial,
+        "samples": outcome.n_samples,
+        "lost_samples": outcome.lost_samples,
+        "duplicates_dropped": outcome.duplicates,
+        "interruptions": outcome.interruptions,
+        "phases": outcome.phases,
+        "link": outcome.link,
+        "database": outcome.database,
+        "operator": outcome.operator,
+        "authenticated": outcome.authenticated,
+        "software_version": outcome.software_version,
+        "qc": outcome.qc,
+        "score": _cli_score(outcome.score),
     }
-    if result.error:
-        summary["error"] = result.error
-    elif result.status == "aborted":
-        summary["error"] = f"aborted by the operator (Ctrl-C); the {result.n_samples} samples recorded are kept"
-    if result.emergency_file:
-        summary["emergency_file"] = result.emergency_file
+    if outcome.error:
+        summary["error"] = outcome.error.replace("aborted (ctrl-c)", "aborted by the operator (Ctrl-C)")
+    if outcome.emergency_file:
+        summary["emergency_file"] = outcome.emergency_file
     return summary
 
 
-def _lost_samples(store, session_id: int, counted: int) -> int:
-    """The session's lost samples as QC counts them (:func:`enose.signal.quality.lost_samples`), so the
-    summary and ``enose qc`` never disagree; the acquisition's own count if the recording cannot be read."""
-    from enose.signal.quality import lost_samples
-    from enose.storage import StorageError
+_SCORE_KEYS = ("probability", "interval", "zone", "zone_text", "model_id", "model_sha256", "ood", "explanation",
+               "calibration_id", "processing_version", "software_version", "unit_in_training", "caution",
+               "protocol_mismatch", "humidity_calibration", "no_zone")  # fmt: skip
 
-    try:
-        return max(counted, lost_samples(store.load_recording(session_id)))
-    except (StorageError, ValueError) as error:
-        log.warning("lost samples of session %s counted by the acquisition only: %s", session_id, error)
-        return counted
+
+def _cli_score(score: dict) -> dict:
+    if not score.get("given"):
+        return {k: score[k] for k in ("given", "zone", "reason") if k in score}
+    return {"given": True, **{k: score[k] for k in _SCORE_KEYS if k in score}}
 
 
 @contextmanager
-def _ctrl_c_aborts(engine) -> Iterator[None]:
+def _ctrl_c_aborts(engine) -> Iterator[None]:  # engine: anything with abort(how), e.g. a Screening
     """While the engine runs, Ctrl-C asks it to stop at the next sample instead of raising mid-write.
 
     Why: a KeyboardInterrupt can land anywhere, even inside a database write; asking the engine

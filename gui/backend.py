@@ -22,7 +22,7 @@ from enose.storage import Store
 __all__ = [
     "ScreeningOutcome",
     "model_dir",
-    "score_recording",
+    "result_for_display",
     "calibration_status",
     "evaluate_calibration",
     "drift_chart",
@@ -77,35 +77,17 @@ def model_dir() -> Path | None:
     return default_model_dir()
 
 
-def score_recording(store: Store, session_id: int, status: str, user) -> dict:
-    """Quality gate + model on a stored session, through :func:`enose.model.score_session`.
+def result_for_display(score: dict) -> dict:
+    """The core's score (:func:`enose.screening.score_summary`) in the shape the result page reads.
 
-    Returns ``{"given": True, probability, interval, zone, explanation, model_id, ...}`` or
+    ``{"given": True, probability, interval, zone, explanation, model_id, ...}`` or
     ``{"given": False, "why": code, "detail": text, "qc_reasons": [...]}`` with ``why`` one of
-    ``incomplete`` (the recording did not finish), ``no_model``, ``model_error`` (the model
-    refuses this device or feature set; ``detail`` is the core's message) and ``blocked``
-    (the quality gate blocked it; see ``qc_reasons``).
+    ``incomplete``, ``no_model``, ``model_error``, ``blocked`` and ``withheld`` (the core's codes).
     """
-    if status != "complete":
-        return {"given": False, "why": "incomplete", "detail": status, "qc_reasons": []}
-    where = model_dir()
-    if where is None:
-        return {"given": False, "why": "no_model", "detail": "", "qc_reasons": []}
-    from enose.model import ModelError, load_model, score_session
-
-    try:
-        model = load_model(where)
-        result = score_session(store, session_id, model, user=user)
-    except ModelError as error:
-        return {"given": False, "why": "model_error", "detail": str(error), "qc_reasons": []}
-    if result.get("probability") is None:
-        return {
-            "given": False,
-            "why": "blocked",
-            "detail": result.get("reason", ""),
-            "qc_reasons": result.get("qc_reasons", []),
-        }
-    return {"given": True, **result, "model_name": getattr(model, "name", None) or where.name}
+    if score.get("given"):
+        return score
+    return {"given": False, "why": score.get("why", "model_error"), "detail": score.get("reason") or "",
+            "qc_reasons": score.get("qc_reasons", [])}  # fmt: skip
 
 
 def calibration_status(store: Store, device_serial: str | None) -> dict:

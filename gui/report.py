@@ -1,7 +1,7 @@
 """The screening report: plain HTML built from plain data, then printed to PDF by Qt.
 
 :func:`build_report_html` takes a dictionary (the subject, the session and the
-score as returned by :func:`gui.backend.score_recording`) and a ``translate``
+score as returned by :func:`gui.backend.result_for_display`) and a ``translate``
 function, and imports no Qt, so its content is testable without a display.
 :func:`render_pdf` lays the HTML out with :class:`QTextDocument` and writes it
 with :class:`QPdfWriter` (A4). Page 1 is for the person tested, in plain
@@ -309,7 +309,7 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
     ``data`` keys: ``language``, ``generated_at``, ``subject`` (code, age_years, sex, smoking,
     pack_years, copd, previous_cancer), ``session`` (id, started_at, status, device_serial,
     operator, n_samples, lost_samples, interruptions), ``score`` (see
-    :func:`gui.backend.score_recording`), ``software_version``.
+    :func:`gui.backend.result_for_display`), ``software_version``.
     """
     language = data.get("language", "en")
     subject = data.get("subject", {})

@@ -164,59 +164,69 @@ class ScreeningJob:
         return int(total_s * 1000 / max(1, self.protocol.period_ms) * 1.2) + 10_000
 
     def __call__(self, report: Callable[[Any], None]) -> backend.ScreeningOutcome:
-        from enose.acquisition import Acquisition, DeviceError, ScreeningEngine
         from enose.storage import Store
 
         store = Store.open(self.db_path)
-        acquisition = None
         try:
-            if self.subject_code is not None:
-                store.ensure_subject(self.subject_code, site=self.site, **self.risk_factors)
-            acquisition = Acquisition(self.port, expected_samples=self.expected_samples())
+            if self.kind == "screening":
+                return self._screening(store, report)
+            return self._calibration(store, report)
+        finally:
+            store.close()
+
+    def _screening(self, store, report: Callable[[Any], None]) -> backend.ScreeningOutcome:
+        """The core's one screening workflow (:class:`enose.screening.Screening`); this only relays progress."""
+        from enose.screening import Screening, ScreeningNotStarted
+
+        screening = Screening(store, self.port, self.protocol, self.user, subject_code=self.subject_code or "",
+                              site=self.site, risk=self.risk_factors,
+                              model_dir=backend.model_dir() if self.score else None,
+                              on_connected=lambda acquisition, info: report(Connected(acquisition, info)),
+                              on_progress=report)  # fmt: skip
+        self._engine = screening
+        if self._abort.is_set():
+            screening.abort()
+        try:
+            outcome = screening.run()
+        except ScreeningNotStarted as error:
+            return backend.ScreeningOutcome(None, "failed", error=str(error))
+        report(Scoring(outcome.session_id))
+        return backend.ScreeningOutcome(
+            session_id=outcome.session_id, status=outcome.status, n_samples=outcome.n_samples,
+            lost_samples=outcome.lost_samples, interruptions=outcome.interruptions,
+            device_serial=outcome.device_serial, started_at=outcome.started_at, error=outcome.error,
+            score=backend.result_for_display(outcome.score) if self.score else {},
+        )  # fmt: skip
+
+    def _calibration(self, store, report: Callable[[Any], None]) -> backend.ScreeningOutcome:
+        from enose.acquisition import Acquisition, DeviceError, ScreeningEngine
+
+        acquisition = Acquisition(self.port, expected_samples=self.expected_samples())
+        try:
             try:
                 info = acquisition.connect()
             except DeviceError as error:
                 return backend.ScreeningOutcome(None, "failed", error=str(error))
             report(Connected(acquisition, info))
-            engine = ScreeningEngine(
-                acquisition,
-                store,
-                self.protocol,
-                user=self.user,
-                subject_code=self.subject_code,
-                site=self.site,
-                on_progress=report,
-                kind=self.kind,
-            )
+            engine = ScreeningEngine(acquisition, store, self.protocol, user=self.user, on_progress=report,
+                                     kind=self.kind)  # fmt: skip
             self._engine = engine
             if self._abort.is_set():
                 engine.abort()
             result = engine.run()
             session = store.session(result.session_id)
             outcome = backend.ScreeningOutcome(
-                session_id=result.session_id,
-                status=result.status,
-                n_samples=result.n_samples,
-                lost_samples=result.lost_samples,
-                interruptions=result.interruptions,
-                device_serial=info.serial,
-                started_at=session["started_at"],
-                error=result.error,
-            )
-            if self.score:
+                session_id=result.session_id, status=result.status, n_samples=result.n_samples,
+                lost_samples=result.lost_samples, interruptions=result.interruptions, device_serial=info.serial,
+                started_at=session["started_at"], error=result.error,
+            )  # fmt: skip
+            if result.status == "complete":
                 report(Scoring(result.session_id))
-                outcome.score = backend.score_recording(store, result.session_id, result.status, self.user)
-            elif self.kind == "calibration" and result.status == "complete":
-                report(Scoring(result.session_id))
-                evaluation = backend.evaluate_calibration(
-                    store, result.session_id, self.protocol.kind, user=self.user
-                )
+                evaluation = backend.evaluate_calibration(store, result.session_id, self.protocol.kind, user=self.user)
                 outcome.score = {"calibration": evaluation}
             return outcome
         finally:
-            if acquisition is not None:
-                acquisition.close()
-            store.close()
+            acquisition.close()
 
 
 def CalibrationJob(db_path: Path, port: str, protocol: Any, user: Any) -> ScreeningJob:  # noqa: N802
