@@ -120,7 +120,7 @@ def _read_key(value: str) -> bytes:
 
 @central_group.command("enrol-site")
 @_dsn
-@click.option("--site-uuid", required=True, help="The site's UUID (its `enose sync --status` / bundle names it).")
+@click.option("--site-uuid", required=True, help="The site's UUID (`enose site show` at the site prints it).")
 @click.option("--site-code", default=None, help="Short site code, e.g. LIL.")
 @click.option("--public-key", "public_key", required=True, metavar="FILE_OR_HEX",
               help="The site's site-signing.pub, or its 'ed25519 <hex>' line, or 64 hex digits.")  # fmt: skip

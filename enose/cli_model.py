@@ -185,6 +185,7 @@ def cohort(
 
     if n_devices < n_sites:
         _fail(f"--devices ({n_devices}) must be at least --sites ({n_sites}): every site needs a device")
+    _refuse_clinical_database(db)
     params = CohortParams(
         n_subjects=n_subjects, n_sites=n_sites, n_devices=n_devices, seed=seed, prevalence=prevalence,
         site_prefix=site_prefix, breath_s=breath_s, period_ms=period_ms,
@@ -198,6 +199,25 @@ def cohort(
             f"{summary['n_sessions']} sessions of {summary['n_subjects']} subjects ({summary['n_cancer']} with cancer) "
             f"at {len(summary['sites'])} sites on {len(summary['devices'])} devices -> {summary['db']}"
         )
+
+
+def _refuse_clinical_database(db: str) -> None:
+    """A simulated cohort goes into a database of its own, never into one that has staff accounts.
+
+    Why: the simulator writes sessions, labels and calibrations as ``simulator`` without a sign-in;
+    mixed into a clinic's database they would be indistinguishable from real records in a study.
+    """
+    from enose.security.signin import accounts_enforced
+    from enose.storage import DatabaseMissing, StorageError, Store
+
+    try:
+        with Store.open(db, create=False) as store:
+            if accounts_enforced(store):
+                _fail(f"{db} has staff accounts: a simulated cohort goes into a database of its own (choose another --db)")
+    except DatabaseMissing:
+        return
+    except StorageError as error:
+        _fail(str(error))
 
 
 def _refuse_existing_output(out: Path, force: bool) -> None:

@@ -85,13 +85,17 @@ def sync_command(dsn, show_status, db, username, as_json, no_progress, insecure)
 
     Example: ``enose sync --to postgresql://site7@study.example.org/enose --json``
     """
-    from enose.security import PermissionDenied
+    from enose.security import Permission, PermissionDenied, require
     from enose.sync import SyncError, sync_to_central
     from enose.sync.outbox import session_status
 
     store = _open_store(db)
     with store:
         if show_status:
+            try:
+                require(_acting_user(store, username), Permission.SYNC)
+            except PermissionDenied as error:
+                _denied(error)
             rows = session_status(store)
             if as_json:
                 click.echo(json.dumps({"sessions": rows}))
@@ -262,8 +266,9 @@ def audit_group() -> None:
               help="Also compare with the anchors copied to this central database at each sync.")  # fmt: skip
 @click.option("--insecure", is_flag=True,
               help="Allow a remote DSN's sslmode weaker than verify-full (logged and recorded in the audit trail).")  # fmt: skip
+@user_option
 @json_option
-def audit_verify(db, dsn, insecure, as_json) -> None:
+def audit_verify(db, dsn, insecure, username, as_json) -> None:
     """Check that no audit entry was edited, deleted or re-ordered; exit 1 if one was.
 
     With --central, also check the chain against the anchors each sync left in the central
@@ -278,14 +283,13 @@ def audit_verify(db, dsn, insecure, as_json) -> None:
     store = _open_store(db)
     with store:
         check = None
+        actor = _acting_user(store, username)  # any signed-in role may check integrity; nothing is read out
         if dsn:
-            import getpass
-
             from enose.sync import SyncError
             from enose.sync.uploader import check_central_anchors
 
             try:
-                check = check_central_anchors(store, dsn, insecure=insecure, actor=f"os:{getpass.getuser()}")
+                check = check_central_anchors(store, dsn, insecure=insecure, actor=actor.username)
             except SyncError as error:
                 _fail(str(error), code=1)
         report = verify(store, check.anchors if check else [])

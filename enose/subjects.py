@@ -28,6 +28,13 @@ IDENTIFIER_EXAMPLES = ("DUPONT-1", "SMITH-JOHN-1985", "DUPONT", "1985-03-12", "1
                        "JEAN-DUPONT", "DE-VRIES-1970")  # fmt: skip
 
 
+def _identifier_examples() -> list[str]:
+    """The fixed examples plus every all-digit number of 4 to 16 digits (hospital, national and insurance
+    numbers are digits of many lengths) and letters-only words (a surname alone)."""
+    numbers = ["9" * n for n in range(4, 17)] + ["0" + "1" * (n - 1) for n in range(4, 17)]
+    return [*IDENTIFIER_EXAMPLES, *numbers, "MARTIN", "DE VRIES", "O'BRIEN", "Jean Dupont"]
+
+
 class InvalidSubjectCode(ValueError):
     """The text is not a valid pseudonymous subject code."""
 
@@ -42,7 +49,7 @@ def check_code_pattern(pattern: str) -> re.Pattern[str]:
         compiled = re.compile(pattern)
     except re.error as error:
         raise ValueError(f"not a regular expression: {error}") from error
-    accepted = [example for example in IDENTIFIER_EXAMPLES if compiled.fullmatch(example)]
+    accepted = [example for example in _identifier_examples() if compiled.fullmatch(example)]
     if accepted:
         raise ValueError(f"this pattern accepts what looks like a name, a date or a hospital number "
                          f"({', '.join(accepted)}); choose one that only accepts study codes")  # fmt: skip

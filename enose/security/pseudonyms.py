@@ -7,8 +7,10 @@ The mapping back is kept in the local ``reidentification`` table: it is never
 synced, bundled or exported, and only roles with :attr:`Permission.REIDENTIFY`
 may read it. Nothing here logs the hospital number.
 
-What leaves the site (study exports, sync, bundles) carries *keyed pseudonyms*
-instead of the clinic's own subject codes and staff names: HMAC-SHA256 with
+What leaves the site carries *keyed pseudonyms*: staff names in study exports,
+sync and bundles, and subject codes in study exports (sync and bundles carry the
+site's subject codes to the central database, whose researcher views pseudonymise
+them again); both are HMAC-SHA256 with
 the per-site secret ``site-secret.key`` in the data directory (``ENOSE_DATA_DIR``
 overrides it), created owner-only the first time it is needed and refused if
 others can read it. Once anything was pseudonymised with it, a missing secret

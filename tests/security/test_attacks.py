@@ -79,6 +79,10 @@ def _run(db_path, *args, user=None, password=None, monkeypatch=None):
         ["export", "--session", "1", "--out", "EXPORT"],
         ["users", "list"],
         ["drift", "--device", "EN-0007"],
+        ["audit", "verify"],
+        ["sync", "--status"],
+        ["site", "show"],
+        ["features", "--out", "EXPORT"],
     ],
 )
 def test_every_command_needs_a_sign_in_once_accounts_exist(clinic, args, tmp_path):
@@ -449,3 +453,17 @@ def test_an_overwritten_export_becomes_owner_only(tmp_path):
     os.chmod(target, 0o644)
     write_private(target, b"%PDF-new")
     assert target.read_bytes() == b"%PDF-new" and stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_a_simulated_cohort_never_goes_into_a_database_with_accounts(clinic):
+    result = CliRunner().invoke(cli, ["cohort", "--subjects", "20", "--sites", "2", "--devices", "2", "--db",
+                                      str(clinic), "--no-progress"])  # fmt: skip
+    assert result.exit_code == 2 and "has staff accounts" in result.output
+    with Store.open(clinic) as store:
+        assert store.conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 2
+
+
+def test_a_technician_may_list_the_sync_status_but_a_researcher_may_not(clinic):
+    assert _run(clinic, "sync", "--status", user="tech1", password=TECH_PW).exit_code == 0
+    refused = _run(clinic, "sync", "--status", user="res1", password=RES_PW)
+    assert refused.exit_code == 3 and "researcher" in refused.output
