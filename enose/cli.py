@@ -481,11 +481,11 @@ def recover(db, username, files, as_json) -> None:
 
     Example: ``enose recover``
     """
-    from enose.storage.recovery import recover as recover_files
+    from enose.security.access import recover_emergency_files
 
     with _open_store(db) as store:
         user = acting_user(store, username, Permission.RECORD_SESSION)
-        outcomes = recover_files(store, [Path(f) for f in files] if files else None, user=user)
+        outcomes = recover_emergency_files(store, user, [Path(f) for f in files] if files else None)
     if as_json:
         click.echo(json.dumps([o.as_dict() for o in outcomes]))
     elif not outcomes:

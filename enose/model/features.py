@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
+from enose.model.clinical import clinical_vector
 from enose.model.dataset import Dataset
-from enose.model.scoring import clinical_vector
 from enose.recording import Recording
 from enose.storage.analysis import load_features, load_qc, save_features, save_qc
 from enose.storage.store import Store

@@ -25,8 +25,8 @@ from joblib import Parallel, delayed
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
+from enose.model.crossval import CANDIDATES, out_of_fold, outer_folds
 from enose.model.dataset import Dataset
-from enose.model.training import CANDIDATES, out_of_fold, outer_folds
 
 __all__ = ["PermutationResult", "permutation_test", "permuted_labels"]
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from enose import __version__
 from enose.model.artifact import RiskModel
+from enose.model.clinical import CLINICAL_FROM_SUBJECT, clinical_vector
 from enose.model.explain import explain
 from enose.model.zones import NO_ZONE_TEXT, ZONE_WORDS
 from enose.security.audit import record
@@ -33,38 +34,6 @@ from enose.storage.store import StorageError, Store, utc_now
 __all__ = ["score_features", "score_session", "clinical_vector", "CLINICAL_FROM_SUBJECT", "UNFAMILIAR_UNIT_CAUTION"]
 
 log = logging.getLogger(__name__)
-
-
-def _sex_male(s: dict) -> float | None:
-    return None if s.get("sex") is None else float(s["sex"] == "M")
-
-
-def _smoking_current(s: dict) -> float | None:
-    return None if s.get("smoking") is None else float(s["smoking"] == "current")
-
-
-#: How each clinical model input is read from a ``subjects`` row.
-CLINICAL_FROM_SUBJECT = {
-    "age_years": lambda s: s.get("age_years"),
-    "pack_years": lambda s: s.get("pack_years"),
-    "copd": lambda s: s.get("copd"),
-    "previous_cancer": lambda s: s.get("previous_cancer"),
-    "sex_male": _sex_male,
-    "smoking_current": _smoking_current,
-}
-
-
-def clinical_vector(subject: dict | None, names: list[str]) -> np.ndarray:
-    """``(len(names),)`` float clinical inputs from a ``subjects`` row; NaN where unknown."""
-    subject = subject or {}
-    out = []
-    for name in names:
-        reader = CLINICAL_FROM_SUBJECT.get(name)
-        if reader is None:
-            raise KeyError(f"unknown clinical variable {name!r}; known: {', '.join(CLINICAL_FROM_SUBJECT)}")
-        value = reader(subject)
-        out.append(np.nan if value is None else float(value))
-    return np.array(out, dtype=np.float64)
 
 
 def score_features(

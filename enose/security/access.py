@@ -14,7 +14,8 @@ from enose.security import audit
 from enose.security.permissions import Permission, require
 from enose.storage.store import Store
 
-__all__ = ["read_results", "read_session", "list_sessions", "screening_sessions", "export_session"]
+__all__ = ["read_results", "read_session", "list_sessions", "screening_sessions", "export_session",
+           "recover_emergency_files"]
 
 
 def read_session(store: Store, user, session_id: int) -> dict:
@@ -72,3 +73,12 @@ def screening_sessions(store: Store, user, *, all_statuses: bool = False) -> lis
     require(user, Permission.READ_RESULTS)
     sql = "SELECT id, subject_code, device_serial, site, channels, status FROM sessions WHERE kind = 'screening'"
     return [r for r in store.db.query(sql + " ORDER BY id") if all_statuses or r["status"] == "complete"]
+
+
+def recover_emergency_files(store: Store, user, files: list[Path] | None = None) -> list:
+    """Import emergency files back into their sessions (needs :attr:`Permission.RECORD_SESSION`: it completes
+    recordings); see :func:`enose.storage.recovery.recover`."""
+    from enose.storage.recovery import recover
+
+    require(user, Permission.RECORD_SESSION)
+    return recover(store, files, actor=user.username)

@@ -31,9 +31,9 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from enose.security import audit
 from enose.security.keys import KeyFileError, create_key_file, read_key_file
 from enose.security.permissions import ROLES, Permission, PermissionDenied, require
+from enose.storage import audit_log as audit  # the writer only: enose.security.audit checks accounts
 from enose.storage.paths import default_data_dir
 from enose.storage.store import Store, utc_now
 
@@ -51,6 +51,7 @@ __all__ = [
     "change_password",
     "set_disabled",
     "unlock",
+    "accounts_enforced",
     "has_any_admin",
     "list_users",
     "list_accounts",
@@ -189,6 +190,17 @@ def user_fingerprint_problems(store: Store) -> list[str]:
     return problems
 
 
+def accounts_enforced(store: Store) -> bool:
+    """Whether this database needs a sign-in: it has, or ever had, an account.
+
+    Why the audit trail too: deleting every account in the file must not bring back the
+    unauthenticated single-user mode (:mod:`enose.security.signin`).
+    """
+    if store.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone():
+        return True
+    return store.conn.execute("SELECT 1 FROM audit_log WHERE action = 'user_created' LIMIT 1").fetchone() is not None
+
+
 def has_any_admin(store: Store) -> bool:
     return (
         store.conn.execute("SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0 LIMIT 1").fetchone() is not None
@@ -232,8 +244,6 @@ def create_user(store: Store, username: str, password: str, role: str, actor) ->
     """
     username = _check_name_and_role(username, role)
     check_password(password, username)
-    from enose.security.signin import accounts_enforced
-
     if accounts_enforced(store):
         if not isinstance(actor, User) or not actor.authenticated:
             raise PermissionDenied("accounts exist: only a signed-in administrator may create accounts")

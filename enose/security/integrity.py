@@ -18,56 +18,14 @@ protective trigger replaced by a same-name no-op shows.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
 
+from enose.storage.fingerprints import COVERED, fingerprint
+
 __all__ = ["COVERED", "fingerprint", "content_problems", "schema_problems", "ContentReport"]
-
-#: object_type in the audit trail -> (table, columns left out of the fingerprint: a running writer's heartbeat)
-COVERED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "session": ("sessions", ("heartbeat_at", "writer_host", "writer_pid")),
-    "calibration": ("calibrations", ()),
-    "label": ("labels", ()),
-    "score": ("scores", ()),
-}
-_BLOCK_COLUMNS = ("chunk_index", "first_sample", "n_samples", "n_channels", "codec", "t_s", "device_seq",
-                  "device_t_ms", "flags", '"values"')  # fmt: skip
-
-
-def _row_digest(conn: sqlite3.Connection, table: str, row_id: int, leave_out: tuple[str, ...]) -> hashlib._Hash | None:
-    cursor = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))  # noqa: S608 - table from COVERED
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    names = [d[0] for d in cursor.description]
-    body = {n: v for n, v in zip(names, row, strict=True) if n not in leave_out}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode())
-
-
-def fingerprint(conn: sqlite3.Connection, object_type: str, object_id: int) -> str | None:
-    """SHA-256 of a covered record as stored now (None if it does not exist)."""
-    table, leave_out = COVERED[object_type]
-    digest = _row_digest(conn, table, int(object_id), leave_out)
-    if digest is None:
-        return None
-    if object_type == "session":
-        blocks = conn.execute(
-            f"SELECT {', '.join(_BLOCK_COLUMNS)} FROM sample_chunks WHERE session_id = ? ORDER BY chunk_index",
-            (int(object_id),),
-        )
-        for block in blocks:
-            for value in block:
-                data = value if isinstance(value, bytes) else str(value).encode()
-                digest.update(len(data).to_bytes(8, "big"))
-                digest.update(data)
-        for phase in conn.execute(
-            "SELECT name, inlet, start_s, end_s FROM phases WHERE session_id = ? ORDER BY name", (int(object_id),)
-        ):
-            digest.update(json.dumps(phase).encode())
-    return digest.hexdigest()
 
 
 @dataclass

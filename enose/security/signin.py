@@ -20,7 +20,14 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from enose.security import audit
-from enose.security.accounts import AuthenticationFailed, User, _check_untampered, _row, authenticate
+from enose.security.accounts import (
+    AuthenticationFailed,
+    User,
+    _check_untampered,
+    _row,
+    accounts_enforced,
+    authenticate,
+)
 from enose.storage.store import Store, utc_now
 
 __all__ = [
@@ -41,13 +48,6 @@ TOKEN_HOURS = 8.0
 
 class AccountsRemoved(AuthenticationFailed):
     """The audit trail records accounts, but none is left enabled in the database."""
-
-
-def accounts_enforced(store: Store) -> bool:
-    """Whether this database needs a sign-in: it has, or ever had, an account."""
-    if store.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone():
-        return True
-    return store.conn.execute("SELECT 1 FROM audit_log WHERE action = 'user_created' LIMIT 1").fetchone() is not None
 
 
 def installation_owner(store: Store) -> User:

@@ -101,14 +101,12 @@ def _recover_one(store: Store, path: Path, named: bool, actor: str) -> RecoveryO
     return RecoveryOutcome(str(path), session_id, True, len(block), "appended", str(target))
 
 
-def recover(store: Store, files: list[Path] | None = None, *, user) -> list[RecoveryOutcome]:
+def recover(store: Store, files: list[Path] | None = None, *, actor: str) -> list[RecoveryOutcome]:
     """Append every emergency file (default: all found for this database) to its session; one outcome per file.
 
-    Needs :attr:`~enose.security.Permission.RECORD_SESSION`: it completes recordings.
+    ``actor`` is recorded in the audit trail with each session's new fingerprint. The permission
+    check is the caller's: :func:`enose.security.access.recover_emergency_files`.
     """
-    from enose.security.permissions import Permission, require  # security builds on storage, not the reverse
-
-    require(user, Permission.RECORD_SESSION)
     if files is not None:
-        return [_recover_one(store, Path(f), named=True, actor=user.username) for f in files]
-    return [_recover_one(store, path, named=False, actor=user.username) for path in emergency_files(store.path)]
+        return [_recover_one(store, Path(f), named=True, actor=actor) for f in files]
+    return [_recover_one(store, path, named=False, actor=actor) for path in emergency_files(store.path)]

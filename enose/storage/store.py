@@ -32,6 +32,7 @@ import sqlite_utils
 from enose import __version__
 from enose.recording import ChannelLayout, Phase, Recording
 from enose.storage.chunks import CODEC, SampleBlock, pack_column, unpack_column
+from enose.storage.clock import utc_now
 from enose.storage.migrations import SchemaTooNew, apply_migrations
 from enose.storage.paths import default_db_path
 
@@ -60,13 +61,9 @@ class SessionNotFound(LookupError):
     """No session with that id."""
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 def _audit(store: Store, actor: str, action: str, object_type: str, object_id, **detail) -> None:
     """Append to the hash-chained audit trail inside the caller's transaction (it commits with the change)."""
-    from enose.security.audit import record  # the security layer builds on storage, not the reverse
+    from enose.storage.audit_log import record
 
     record(store, actor, action, object_type, object_id, **detail)
 
@@ -74,7 +71,7 @@ def _audit(store: Store, actor: str, action: str, object_type: str, object_id, *
 def _audit_sealed(store: Store, actor: str, action: str, object_type: str, object_id, **detail) -> None:
     """Like :func:`_audit`, with the record's content fingerprint (:mod:`enose.security.integrity`), so a later
     edit of the row or a swap of its raw samples in the file shows in ``audit verify``."""
-    from enose.security.integrity import fingerprint
+    from enose.storage.fingerprints import fingerprint
 
     _audit(store, actor, action, object_type, object_id, fingerprint=fingerprint(store.conn, object_type, object_id),
            **detail)  # fmt: skip
