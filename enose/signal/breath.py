@@ -76,7 +76,7 @@ def breath_cycles(
     pressure_pa: np.ndarray | None = None,
     config: ProcessingConfig = DEFAULT_PROCESSING,
 ) -> BreathCycles:
-    """Segment exhalations and inhalations and judge each cycle.
+    """Segment exhalations and inhalations and judge each cycle (the four steps of the module docs).
 
     Args:
         co2_ppm: ``(..., n_samples)`` capnogram on a uniform grid (NaN = gap), ppm;
@@ -98,51 +98,97 @@ def breath_cycles(
             raise ShapeError(f"pressure_pa must have the shape of co2_ppm {co2.shape}, got {pres.shape}")
     x = co2.reshape(-1, n)
     p = None if pres is None else pres.reshape(-1, n)
-    rows = x.shape[0]
-    k = np.arange(n)
 
-    # 1. hysteresis state
+    state = _hysteresis_state(x, config)
+    cycles = _Cycles.of(state, x)
+    duration, exhale_fraction, valid = _judge_cycles(cycles, x, p, state, period, config)
+    n_valid = valid.sum(axis=-1)
+    rate = 60.0 / nanmedian(np.where(valid, duration, np.nan))
+    et_median = nanmedian(np.where(valid, cycles.etco2, np.nan))
+    end_tidal = _end_tidal_samples(cycles, valid, x.shape, period, config)
+
+    def back(a: np.ndarray) -> np.ndarray:
+        return a.reshape(*lead, *a.shape[1:])
+
+    return BreathCycles(
+        exhaling=back(state),
+        cycle=back(cycles.cyc),
+        start=back(cycles.start),
+        duration_s=back(duration),
+        exhale_fraction=back(exhale_fraction),
+        etco2_ppm=back(cycles.etco2),
+        valid=back(valid),
+        n_valid=n_valid.reshape(lead),
+        rate_per_min=rate.reshape(lead),
+        etco2_median_ppm=et_median.reshape(lead),
+        end_tidal=back(end_tidal),
+    )
+
+
+def _hysteresis_state(x: np.ndarray, config: ProcessingConfig) -> np.ndarray:
+    """Step 1: ``(rows, n)`` bool "exhaling": set above ``high``, cleared below ``low``, held in between."""
+    k = np.arange(x.shape[-1])
     p_lo, p_hi = nanquantile_pair(x, 0.05, 0.95)
     high = (p_lo + config.co2_high_fraction * (p_hi - p_lo))[:, None]
     low = (p_lo + config.co2_low_fraction * (p_hi - p_lo))[:, None]
     with np.errstate(invalid="ignore"):
         event = np.where(x > high, 1, np.where(x < low, -1, 0)).astype(np.int8)
     last = np.maximum.accumulate(np.where(event != 0, k, -1), axis=-1)
-    state = (np.take_along_axis(event, np.clip(last, 0, None), axis=-1) > 0) & (last >= 0)
+    return (np.take_along_axis(event, np.clip(last, 0, None), axis=-1) > 0) & (last >= 0)
 
-    # 2. cycles: onset to next onset; the last, unfinished cycle is dropped
-    onset = np.zeros_like(state)
-    onset[:, 1:] = state[:, 1:] & ~state[:, :-1]
-    n_onsets = onset.sum(axis=-1)
-    cyc = np.cumsum(onset, axis=-1) - 1
-    cyc = np.where((cyc >= 0) & (cyc < (n_onsets - 1)[:, None]), cyc, -1)
-    n_max = max(int(n_onsets.max(initial=0)) - 1, 0)
 
-    size = rows * n_max
-    in_cycle = cyc >= 0
-    flat = (np.arange(rows)[:, None] * n_max + cyc)[in_cycle]  # non-decreasing in C order
+@dataclass(frozen=True, eq=False)
+class _Cycles:
+    """Step 2: complete cycles (onset to next onset) and their per-cycle sums, ``(rows, n_max)`` each."""
 
-    def per_cycle_sum(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(flat, weights=weights[in_cycle].astype(np.float64), minlength=size).reshape(rows, n_max)
+    cyc: np.ndarray  # (rows, n) cycle index of each sample, -1 outside complete cycles
+    in_cycle: np.ndarray  # (rows, n) bool
+    flat: np.ndarray  # flattened (row, cycle) id of every in-cycle sample, non-decreasing
+    n_max: int
+    length: np.ndarray
+    exhale: np.ndarray
+    missing: np.ndarray
+    start: np.ndarray
+    etco2: np.ndarray
 
-    length = per_cycle_sum(np.ones_like(x))
-    exhale = per_cycle_sum(state)
-    missing = per_cycle_sum(np.isnan(x))
-    start = np.full(size, -1, dtype=np.intp)
-    etco2 = np.full(size, np.nan)
-    if flat.size:
-        first = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
-        start[flat[first]] = np.broadcast_to(k, x.shape)[in_cycle][first]
-        etco2[flat[first]] = np.fmax.reduceat(x[in_cycle], first)
-    start = start.reshape(rows, n_max)
-    etco2 = etco2.reshape(rows, n_max)
+    def sum(self, weights: np.ndarray) -> np.ndarray:
+        """Per-cycle sum of ``weights`` (``(rows, n)``): one ``np.bincount`` over every session at once."""
+        rows = self.cyc.shape[0]
+        size = rows * self.n_max
+        values = weights[self.in_cycle].astype(np.float64)
+        return np.bincount(self.flat, weights=values, minlength=size).reshape(rows, self.n_max)
 
-    # 3. validity
-    exists = length > 0
-    duration = np.where(exists, length * period, np.nan)
+    @classmethod
+    def of(cls, state: np.ndarray, x: np.ndarray) -> _Cycles:
+        rows, n = x.shape
+        onset = np.zeros_like(state)
+        onset[:, 1:] = state[:, 1:] & ~state[:, :-1]
+        n_onsets = onset.sum(axis=-1)
+        cyc = np.cumsum(onset, axis=-1) - 1
+        cyc = np.where((cyc >= 0) & (cyc < (n_onsets - 1)[:, None]), cyc, -1)  # the last, unfinished one goes
+        n_max = max(int(n_onsets.max(initial=0)) - 1, 0)
+        in_cycle = cyc >= 0
+        flat = (np.arange(rows)[:, None] * n_max + cyc)[in_cycle]
+        empty = np.empty((rows, n_max))
+        partial = cls(cyc, in_cycle, flat, n_max, empty, empty, empty, empty, empty)
+        start = np.full(rows * n_max, -1, dtype=np.intp)
+        etco2 = np.full(rows * n_max, np.nan)
+        if flat.size:
+            first = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+            start[flat[first]] = np.broadcast_to(np.arange(n), x.shape)[in_cycle][first]
+            etco2[flat[first]] = np.fmax.reduceat(x[in_cycle], first)
+        return cls(cyc, in_cycle, flat, n_max, partial.sum(np.ones_like(x)), partial.sum(state),
+                   partial.sum(np.isnan(x)), start.reshape(rows, n_max), etco2.reshape(rows, n_max))  # fmt: skip
+
+
+def _judge_cycles(cycles: _Cycles, x: np.ndarray, p: np.ndarray | None, state: np.ndarray, period: float,
+                  config: ProcessingConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Step 3: ``(duration_s, exhale_fraction, valid)`` of every cycle against the config's limits."""
+    exists = cycles.length > 0
+    duration = np.where(exists, cycles.length * period, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        exhale_fraction = np.where(exists, exhale / length, np.nan)
-        missing_fraction = missing / length
+        exhale_fraction = np.where(exists, cycles.exhale / cycles.length, np.nan)
+        missing_fraction = cycles.missing / cycles.length
         valid = (
             exists
             & (duration >= config.cycle_min_s)
@@ -150,50 +196,38 @@ def breath_cycles(
             & (exhale_fraction >= config.cycle_min_exhale_fraction)
             & (exhale_fraction <= config.cycle_max_exhale_fraction)
             & (missing_fraction <= config.cycle_max_missing_fraction)
-            & (etco2 >= config.cycle_min_etco2_ppm)
+            & (cycles.etco2 >= config.cycle_min_etco2_ppm)
         )
-        if p is not None:
+        if p is not None:  # ICD: the mask pressure is higher while exhaling than while inhaling
             p_ok = np.isfinite(p)
             p0 = np.where(p_ok, p, 0.0)
-            exh_sum, exh_n = per_cycle_sum(p0 * state), per_cycle_sum(p_ok & state)
-            inh_sum, inh_n = per_cycle_sum(p0 * ~state), per_cycle_sum(p_ok & ~state)
+            exh_sum, exh_n = cycles.sum(p0 * state), cycles.sum(p_ok & state)
+            inh_sum, inh_n = cycles.sum(p0 * ~state), cycles.sum(p_ok & ~state)
             known = (exh_n > 0) & (inh_n > 0)
             valid &= ~known | (exh_sum / np.maximum(exh_n, 1) > inh_sum / np.maximum(inh_n, 1))
+    return duration, exhale_fraction, valid
 
-    n_valid = valid.sum(axis=-1)
-    rate = 60.0 / nanmedian(np.where(valid, duration, np.nan))
-    et_median = nanmedian(np.where(valid, etco2, np.nan))
 
-    # 4. end-tidal samples of valid cycles, delayed to the MOX cell
-    cyc_c = np.clip(cyc, 0, None)
-    exh_len = np.take_along_axis(exhale, cyc_c, axis=-1) if n_max else np.zeros_like(x)
-    cyc_start = np.take_along_axis(start, cyc_c, axis=-1) if n_max else np.zeros(x.shape, np.intp)
-    cyc_valid = np.take_along_axis(valid, cyc_c, axis=-1) if n_max else np.zeros(x.shape, bool)
-    pos = k - cyc_start
+def _end_tidal_samples(cycles: _Cycles, valid: np.ndarray, shape: tuple[int, int], period: float,
+                       config: ProcessingConfig) -> np.ndarray:  # fmt: skip
+    """Step 4: the last ``end_tidal_fraction`` of each valid exhalation, delayed to the MOX cell."""
+    n = shape[-1]
+    cyc_c = np.clip(cycles.cyc, 0, None)
+    if cycles.n_max:
+        exh_len = np.take_along_axis(cycles.exhale, cyc_c, axis=-1)
+        cyc_start = np.take_along_axis(cycles.start, cyc_c, axis=-1)
+        cyc_valid = np.take_along_axis(valid, cyc_c, axis=-1)
+    else:
+        exh_len, cyc_start, cyc_valid = np.zeros(shape), np.zeros(shape, np.intp), np.zeros(shape, bool)
+    pos = np.arange(n) - cyc_start
     tail = np.ceil(config.end_tidal_fraction * exh_len)
-    end_tidal = in_cycle & cyc_valid & (pos < exh_len) & (pos >= exh_len - tail)
+    end_tidal = cycles.in_cycle & cyc_valid & (pos < exh_len) & (pos >= exh_len - tail)
     delay = min(int(round(config.line_delay_s / period)), n)  # a stretch shorter than the line delay: none
     if delay:
         shifted = np.zeros_like(end_tidal)
         shifted[:, delay:] = end_tidal[:, : n - delay]
         end_tidal = shifted
-
-    def back(a: np.ndarray) -> np.ndarray:
-        return a.reshape(*lead, *a.shape[1:])
-
-    return BreathCycles(
-        exhaling=back(state),
-        cycle=back(cyc),
-        start=back(start),
-        duration_s=back(duration),
-        exhale_fraction=back(exhale_fraction),
-        etco2_ppm=back(etco2),
-        valid=back(valid),
-        n_valid=n_valid.reshape(lead),
-        rate_per_min=rate.reshape(lead),
-        etco2_median_ppm=et_median.reshape(lead),
-        end_tidal=back(end_tidal),
-    )
+    return end_tidal
 
 
 def count_breath_cycles(
