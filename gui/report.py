@@ -311,26 +311,41 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
     operator, n_samples, lost_samples, interruptions), ``score`` (see
     :func:`gui.backend.result_for_display`), ``software_version``.
     """
-    language = data.get("language", "en")
-    subject = data.get("subject", {})
-    session = data.get("session", {})
-    score = data.get("score", {})
-    given = bool(score.get("given"))
-    zone = display_zone(score)
-    colours = {"green": "#1e8e3e", "orange": "#e37400", "red": "#c5221f"}
-    colour = colours.get(zone or "", "#5f6368")
-    not_diagnosis = translate(
-        "Report",
-        "This test is not a diagnosis. It helps you and your clinician decide whether further examinations "
-        "are useful. It does not replace a CT scan or a doctor's judgement.",
+    texts = _common_texts(translate)
+    patient = _patient_page(data, texts, translate)
+    clinician = _clinician_page(data, texts, translate)
+    return (
+        '<html><body style="font-family:sans-serif; font-size:11pt;">'
+        f"<div>{patient}</div>"
+        f"<div>{clinician}</div></body></html>"
     )
-    simulated = translate(
-        "Report",
-        "Research prototype: the risk model supplied with this software was trained on simulated data and "
-        "is not for clinical use.",
-    )
-    date = _esc(str(session.get("started_at") or data.get("generated_at") or "")[:10])
 
+
+def _common_texts(translate: Translate) -> dict[str, str]:
+    """The sentences both pages carry, in the reader's language."""
+    return {
+        "not_diagnosis": translate(
+            "Report",
+            "This test is not a diagnosis. It helps you and your clinician decide whether further examinations "
+            "are useful. It does not replace a CT scan or a doctor's judgement.",
+        ),
+        "simulated": translate(
+            "Report",
+            "Research prototype: the risk model supplied with this software was trained on simulated data and "
+            "is not for clinical use.",
+        ),
+    }
+
+
+def _zone_colour(zone: str | None) -> str:
+    return {"green": "#1e8e3e", "orange": "#e37400", "red": "#c5221f"}.get(zone or "", "#5f6368")
+
+
+def _patient_page(data: dict, texts: dict[str, str], translate: Translate) -> str:
+    """Page 1, for the person tested: the zone in colour and what it means, in plain words."""
+    subject, session, score = data.get("subject", {}), data.get("session", {}), data.get("score", {})
+    zone = display_zone(score)
+    date = _esc(str(session.get("started_at") or data.get("generated_at") or "")[:10])
     words = {
         "title": translate("Report", "Your breath test result"),
         "code": translate("Report", "Code"),
@@ -338,28 +353,31 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         "means": translate("Report", "What this means"),
         "important": translate("Report", "Important"),
         "questions": translate("Report", "If you have questions, ask the clinician who did the test with you."),
-        "clinician_title": translate("Report", "Breath screening - clinician report"),
-        "result": translate("Report", "Result"),
-        "not_diagnosis": translate("Report", "Not a diagnosis."),
     }
     w = {key: _esc(value) for key, value in words.items()}
-    patient = f"""
+    return f"""
 <h1 style="color:#1a3050;">{w["title"]}</h1>
 <p>{w["code"]}: <b>{_esc(subject.get("code"))}</b> &nbsp;&nbsp; {w["date"]}: <b>{date}</b></p>
 <table width="100%" cellpadding="14" style="border-collapse:collapse;">
-<tr><td style="background:{colour}; color:white; font-size:16pt; font-weight:bold;">{_esc(zone_title(zone, translate))}</td></tr>
+<tr><td style="background:{_zone_colour(zone)}; color:white; font-size:16pt; font-weight:bold;">{_esc(zone_title(zone, translate))}</td></tr>
 </table>
 <h3>{w["means"]}</h3>
 <p style="font-size:12pt;">{_esc(zone_advice(zone, translate))}</p>
 <h3>{w["important"]}</h3>
-<p style="font-size:12pt;">{_esc(not_diagnosis)}</p>
+<p style="font-size:12pt;">{_esc(texts["not_diagnosis"])}</p>
 <p>{w["questions"]}</p>
-<p style="color:#5f6368; font-size:9pt;">{_esc(simulated)}</p>
+<p style="color:#5f6368; font-size:9pt;">{_esc(texts["simulated"])}</p>
 """
 
-    def row(label: str, value: object) -> str:
-        return f'<tr><td width="38%" style="color:#5f6368;">{_esc(label)}</td><td>{_esc(value)}</td></tr>'
 
+def _row(label: str, value: object) -> str:
+    return f'<tr><td width="38%" style="color:#5f6368;">{_esc(label)}</td><td>{_esc(value)}</td></tr>'
+
+
+def _subject_and_session_rows(data: dict, translate: Translate) -> list[str]:
+    """Who was tested (risk factors) and how the recording went."""
+    language = data.get("language", "en")
+    subject, session = data.get("subject", {}), data.get("session", {})
     sexes = {
         "F": translate("Report", "female"),
         "M": translate("Report", "male"),
@@ -370,103 +388,128 @@ def build_report_html(data: dict, translate: Translate = _identity) -> str:
         "former": translate("Report", "former"),
         "current": translate("Report", "current"),
     }
-    rows = [
-        row(translate("Report", "Subject code"), subject.get("code")),
-        row(translate("Report", "Age"), subject.get("age_years") if subject.get("age_years") is not None else "-"),
-        row(translate("Report", "Sex"), sexes.get(subject.get("sex"), "-")),
-        row(translate("Report", "Smoking"), smoking.get(subject.get("smoking"), "-")),
-        row(
+    return [
+        _row(translate("Report", "Subject code"), subject.get("code")),
+        _row(translate("Report", "Age"), subject.get("age_years") if subject.get("age_years") is not None else "-"),
+        _row(translate("Report", "Sex"), sexes.get(subject.get("sex"), "-")),
+        _row(translate("Report", "Smoking"), smoking.get(subject.get("smoking"), "-")),
+        _row(
             translate("Report", "Pack-years"),
             _number(float(subject["pack_years"]), language) if subject.get("pack_years") is not None else "-",
         ),
-        row(translate("Report", "COPD"), _yes_no_unknown(subject.get("copd"), translate)),
-        row(translate("Report", "Previous cancer"), _yes_no_unknown(subject.get("previous_cancer"), translate)),
-        row(translate("Report", "Session"), f"{session.get('id', '-')} ({session.get('status', '-')})"),
-        row(translate("Report", "Recorded"), str(session.get("started_at") or "-")[:19].replace("T", " ")),
-        row(translate("Report", "Device"), session.get("device_serial") or "-"),
-        row(translate("Report", "Operator"), session.get("operator") or "-"),
-        row(
+        _row(translate("Report", "COPD"), _yes_no_unknown(subject.get("copd"), translate)),
+        _row(translate("Report", "Previous cancer"), _yes_no_unknown(subject.get("previous_cancer"), translate)),
+        _row(translate("Report", "Session"), f"{session.get('id', '-')} ({session.get('status', '-')})"),
+        _row(translate("Report", "Recorded"), str(session.get("started_at") or "-")[:19].replace("T", " ")),
+        _row(translate("Report", "Device"), session.get("device_serial") or "-"),
+        _row(translate("Report", "Operator"), session.get("operator") or "-"),
+        _row(
             translate("Report", "Samples (lost, interruptions)"),
             f"{session.get('n_samples', 0)} ({session.get('lost_samples', 0)}, {session.get('interruptions', 0)})",
         ),
     ]
-    if given:
-        low, high = score.get("interval", [None, None])
-        probability = f"{_percent(score['probability'], language)} " + translate(
-            "Report", "(90 % interval %1 to %2)"
-        ).replace("%1", _percent(low, language)).replace("%2", _percent(high, language))
-        if zone == NO_ZONE:
-            probability += " - " + translate("Report", "for the record only, not for a decision")
-        result_rows = [
-            row(translate("Report", "Zone"), zone_title(zone, translate)),
-            row(translate("Report", "Estimated probability"), probability),
-        ]
-        thresholds = score.get("thresholds") or {}
-        if thresholds and zone != NO_ZONE:  # no thresholds beside a probability that must not be zoned
-            result_rows.append(
-                row(
-                    translate("Report", "Zone thresholds"),
-                    translate("Report", "green below %1, red from %2")
-                    .replace("%1", _percent(thresholds["rule_out"], language))
-                    .replace("%2", _percent(thresholds["refer"], language)),
-                )
+
+
+def _given_result(data: dict, zone: str | None, translate: Translate) -> tuple[list[str], str]:
+    """A scored result: zone, probability with its interval, thresholds; factors, cautions and no-zone reasons."""
+    language = data.get("language", "en")
+    session, score = data.get("session", {}), data.get("score", {})
+    low, high = score.get("interval", [None, None])
+    probability = f"{_percent(score['probability'], language)} " + translate(
+        "Report", "(90 % interval %1 to %2)"
+    ).replace("%1", _percent(low, language)).replace("%2", _percent(high, language))
+    if zone == NO_ZONE:
+        probability += " - " + translate("Report", "for the record only, not for a decision")
+    result_rows = [
+        _row(translate("Report", "Zone"), zone_title(zone, translate)),
+        _row(translate("Report", "Estimated probability"), probability),
+    ]
+    thresholds = score.get("thresholds") or {}
+    if thresholds and zone != NO_ZONE:  # no thresholds beside a probability that must not be zoned
+        result_rows.append(
+            _row(
+                translate("Report", "Zone thresholds"),
+                translate("Report", "green below %1, red from %2")
+                .replace("%1", _percent(thresholds["rule_out"], language))
+                .replace("%2", _percent(thresholds["refer"], language)),
             )
-        factors = "".join(
-            f"<li>{_esc(factor_text(item, language, translate))}</li>" for item in score.get("explanation", [])
         )
-        factors_title = _esc(translate("Report", "Main contributing factors"))
-        factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
-        no_zone = no_zone_texts(score, session.get("device_serial"), translate)
-        # a protocol mismatch is one of the no-zone reasons when there are any (scores stored before them: alone)
-        protocol = None if no_zone else protocol_text(score, translate)
-        warnings = (protocol, caution_text(score, session.get("device_serial"), translate))
-        factors_html = "".join(f"<p><b>{_esc(w)}</b></p>" for w in warnings if w) + factors_html
-        if no_zone:
-            no_zone_title = _esc(translate("Report", "Why no zone"))
-            items = "".join(f"<li>{_esc(text)}</li>" for text in no_zone)
-            factors_html = f"<h3>{no_zone_title}</h3><ul>{items}</ul>" + factors_html
-    else:
-        result_rows = [row(translate("Report", "Zone"), zone_title(zone, translate))]
-        why = {
-            "incomplete": translate("Report", "The recording did not run to its end (status: %1); repeat it."),
-            "no_model": translate("Report", "No risk model is installed."),
-            "model_error": translate("Report", "The risk model cannot score this recording: %1"),
-            "blocked": translate("Report", "The recording failed the quality gate (reasons below); repeat it."),
-        }.get(score.get("why", ""), translate("Report", "No score was computed."))
-        result_rows.append(row(translate("Report", "Why no score"), why.replace("%1", str(score.get("detail", "")))))
-        factors_html = ""
+    factors = "".join(
+        f"<li>{_esc(factor_text(item, language, translate))}</li>" for item in score.get("explanation", [])
+    )
+    factors_title = _esc(translate("Report", "Main contributing factors"))
+    factors_html = f"<h3>{factors_title}</h3><ul>{factors}</ul>" if factors else ""
+    no_zone = no_zone_texts(score, session.get("device_serial"), translate)
+    # a protocol mismatch is one of the no-zone reasons when there are any (scores stored before them: alone)
+    protocol = None if no_zone else protocol_text(score, translate)
+    warnings = (protocol, caution_text(score, session.get("device_serial"), translate))
+    factors_html = "".join(f"<p><b>{_esc(w)}</b></p>" for w in warnings if w) + factors_html
+    if no_zone:
+        no_zone_title = _esc(translate("Report", "Why no zone"))
+        items = "".join(f"<li>{_esc(text)}</li>" for text in no_zone)
+        factors_html = f"<h3>{no_zone_title}</h3><ul>{items}</ul>" + factors_html
+    return result_rows, factors_html
+
+
+def _no_result(score: dict, zone: str | None, translate: Translate) -> list[str]:
+    """No score: why, in words."""
+    why = {
+        "incomplete": translate("Report", "The recording did not run to its end (status: %1); repeat it."),
+        "no_model": translate("Report", "No risk model is installed."),
+        "model_error": translate("Report", "The risk model cannot score this recording: %1"),
+        "blocked": translate("Report", "The recording failed the quality gate (reasons below); repeat it."),
+    }.get(score.get("why", ""), translate("Report", "No score was computed."))
+    return [
+        _row(translate("Report", "Zone"), zone_title(zone, translate)),
+        _row(translate("Report", "Why no score"), why.replace("%1", str(score.get("detail", "")))),
+    ]
+
+
+def _quality_html(score: dict, translate: Translate) -> str:
+    """The quality gate's reasons, blocking ones marked."""
     reasons = score.get("qc_reasons") or []
-    reasons_html = ""
-    if reasons:
-        blocks, warns = translate("Report", "blocks the score"), translate("Report", "warning")
-        items = "".join(
-            f"<li><b>{_esc(blocks if r.get('severity') == 'block' else warns)}</b>: {_esc(reason_text(r, translate))}</li>"
-            for r in reasons
-        )
-        quality_title = _esc(translate("Report", "Quality gate"))
-        reasons_html = f"<h3>{quality_title}</h3><ul>{items}</ul>"
+    if not reasons:
+        return ""
+    blocks, warns = translate("Report", "blocks the score"), translate("Report", "warning")
+    items = "".join(
+        f"<li><b>{_esc(blocks if r.get('severity') == 'block' else warns)}</b>: {_esc(reason_text(r, translate))}</li>"
+        for r in reasons
+    )
+    quality_title = _esc(translate("Report", "Quality gate"))
+    return f"<h3>{quality_title}</h3><ul>{items}</ul>"
+
+
+def _clinician_page(data: dict, texts: dict[str, str], translate: Translate) -> str:
+    """Page 2, for the clinician: subject, recording, result with its reasons, model and software versions."""
+    score = data.get("score", {})
+    zone = display_zone(score)
+    if score.get("given"):
+        result_rows, factors_html = _given_result(data, zone, translate)
+    else:
+        result_rows, factors_html = _no_result(score, zone, translate), ""
     model_line = (
         translate("Report", "Model %1 (SHA-256 %2), software %3")
         .replace("%1", str(score.get("model_id") or "-"))
         .replace("%2", str(score.get("model_sha256") or "-")[:16])
         .replace("%3", str(data.get("software_version") or "-"))
     )
-    clinician = f"""
+    words = {
+        "clinician_title": translate("Report", "Breath screening - clinician report"),
+        "result": translate("Report", "Result"),
+        "not_diagnosis": translate("Report", "Not a diagnosis."),
+    }
+    w = {key: _esc(value) for key, value in words.items()}
+    return f"""
 <h1 style="color:#1a3050; page-break-before:always;">{w["clinician_title"]}</h1>
-<table width="100%" cellpadding="3">{"".join(rows)}</table>
+<table width="100%" cellpadding="3">{"".join(_subject_and_session_rows(data, translate))}</table>
 <h3>{w["result"]}</h3>
 <table width="100%" cellpadding="3">{"".join(result_rows)}</table>
 {factors_html}
-{reasons_html}
+{_quality_html(score, translate)}
 <p style="color:#5f6368;">{_esc(model_line)}</p>
-<p><b>{w["not_diagnosis"]}</b> {_esc(not_diagnosis)}</p>
-<p style="color:#5f6368; font-size:9pt;">{_esc(simulated)}</p>
+<p><b>{w["not_diagnosis"]}</b> {_esc(texts["not_diagnosis"])}</p>
+<p style="color:#5f6368; font-size:9pt;">{_esc(texts["simulated"])}</p>
 """
-    return (
-        '<html><body style="font-family:sans-serif; font-size:11pt;">'
-        f"<div>{patient}</div>"
-        f"<div>{clinician}</div></body></html>"
-    )
 
 
 def render_pdf(html_text: str, path: str | Path) -> Path:
