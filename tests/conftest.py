@@ -21,3 +21,13 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "enose.db"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the fault-injection suite (:mod:`tests.fault_cases`) so ``pytest -m faults`` runs it alone."""
+    from tests.fault_cases import FAULT_TESTS
+
+    for item in items:
+        path, _, name = item.nodeid.partition("::")
+        if f"{path}::{name.split('[')[0]}" in FAULT_TESTS:
+            item.add_marker(pytest.mark.faults)
