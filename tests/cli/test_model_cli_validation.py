@@ -67,9 +67,11 @@ def grouped(tmp_path_factory):
 def test_train_json_has_the_promised_fields(grouped):
     _, _, _, summary = grouped
     assert {"model_id", "oof_auc", "oof_auc_ci", "n", "n_cancer"} <= set(summary)
-    assert summary["n"] == 60 and summary["n_cancer"] == 30 and 0.5 < summary["oof_auc"] <= 1
+    assert summary["n"] == 60 and summary["n_cancer"] == 30
+    # fixed seeds: exact figures (726 of the 900 cancer-control pairs ranked right), inside their bootstrap interval
+    assert summary["oof_auc"] == pytest.approx(726 / 900, abs=1e-12)
     low, high = summary["oof_auc_ci"]
-    assert low < summary["oof_auc"] <= high or low < high
+    assert (low, high) == pytest.approx((0.74867, 0.91097), abs=1e-5) and low < summary["oof_auc"] < high
     # a real signal: no shuffle of the whole model choice reaches it, so p is the smallest 19 shuffles allow
     assert summary["permutation_p"] == pytest.approx(1 / 20)
     assert summary["null_auc_mean"] < summary["oof_auc"] and summary["permutation"]["n_permutations"] == 19
