@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from enose.cli_model import cohort, evaluate, register, score, train
+from enose.cli.model import cohort, evaluate, register, score, train
 from enose.model import TableError, read_feature_table
 from enose.model.explain import describe_feature
 

@@ -261,7 +261,7 @@ def test_login_token_is_owner_only_expires_and_logout_revokes_it(clinic):
     runner = CliRunner()
     login = runner.invoke(cli, ["login", "--db", str(clinic), "--user", "clin1"], env={"ENOSE_PASSWORD": CLIN_PW})
     assert login.exit_code == 0 and "signed in as clin1" in login.output
-    from enose.cli_auth import token_path
+    from enose.cli.auth import token_path
 
     with Store.open(clinic) as store:
         path = token_path(store)

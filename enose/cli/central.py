@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import getpass
 import json
-import sys
 from pathlib import Path
 
 import click
+
+from enose.cli.common import EXIT_FAILED, EXIT_USAGE, _fail, json_option
 
 __all__ = ["central_group", "register"]
 
@@ -34,12 +35,6 @@ _insecure = click.option("--insecure", is_flag=True,
                          help="Allow a remote DSN's sslmode weaker than verify-full (logged and audited locally).")  # fmt: skip
 _db = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
                    help="Local database whose audit trail records an --insecure connection (default: the usual one).")  # fmt: skip
-_json = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-
-
-def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def _actor() -> str:
@@ -60,7 +55,7 @@ def _connect(dsn: str, insecure: bool, db: str | None):
     try:
         return connect(dsn, insecure=insecure, store=store, actor=_actor(), application_name="enose-central")
     except SyncError as error:
-        _fail(str(error))
+        _fail(str(error), code=EXIT_FAILED)
     finally:
         if store is not None:
             store.close()
@@ -79,7 +74,7 @@ def central_group() -> None:
 @_dsn
 @_insecure
 @_db
-@_json
+@json_option
 def central_migrate(dsn, insecure, db, as_json) -> None:
     """Create or bring forward the central schema, its roles and their privileges.
 
@@ -100,9 +95,9 @@ def central_migrate(dsn, insecure, db, as_json) -> None:
                 before = central.schema_version(conn)
             instance = central.migrate(conn)
         except (central.CentralNotOwner, central.CentralSchemaTooNew) as error:
-            _fail(str(error))
+            _fail(str(error), code=EXIT_FAILED)
         except psycopg.Error as error:
-            _fail(f"migration refused by the central database, nothing was changed: {error}".strip())
+            _fail(f"migration refused by the central database, nothing was changed: {error}".strip(), code=EXIT_FAILED)
     doc = {"instance_uuid": instance, "from_version": before, "version": central.CURRENT_VERSION}
     _out(as_json, doc, f"central schema at v{central.CURRENT_VERSION} (was v{before}), instance {instance}")
 
@@ -115,7 +110,7 @@ def _read_key(value: str) -> bytes:
     try:
         return parse_public_key(text)
     except RegistryError as error:
-        _fail(f"--public-key: {error}", code=2)
+        _fail(f"--public-key: {error}", code=EXIT_USAGE)
 
 
 @central_group.command("enrol-site")
@@ -129,7 +124,7 @@ def _read_key(value: str) -> bytes:
               help="Environment variable holding the role's password (stored as a SCRAM verifier).")  # fmt: skip
 @_insecure
 @_db
-@_json
+@json_option
 def central_enrol_site(dsn, site_uuid, site_code, public_key, db_role, password_env, insecure, db, as_json) -> None:
     """Enrol a site: its login role (a member of enose_site, nothing else) and its signing key.
 
@@ -151,22 +146,22 @@ def central_enrol_site(dsn, site_uuid, site_code, public_key, db_role, password_
     try:
         site_uuid = str(uuid.UUID(site_uuid))
     except ValueError:
-        _fail(f"--site-uuid {site_uuid!r} is not a UUID", code=2)
+        _fail(f"--site-uuid {site_uuid!r} is not a UUID", code=EXIT_USAGE)
     key = _read_key(public_key)
     password = None
     if password_env:
         password = os.environ.get(password_env)
         if not password:
-            _fail(f"--password-env {password_env}: that environment variable is empty or not set", code=2)
+            _fail(f"--password-env {password_env}: that environment variable is empty or not set", code=EXIT_USAGE)
     with _connect(dsn, insecure, db) as conn:
         try:
             central.require_current(conn)
             row = enrol_site(conn, site_uuid, key, site_code=site_code, db_role=db_role, enrolled_by=_actor(),
                              password=password)  # fmt: skip
         except (central.CentralSchemaMissing, central.CentralSchemaTooNew, RegistryError) as error:
-            _fail(str(error))
+            _fail(str(error), code=EXIT_FAILED)
         except psycopg.Error as error:
-            _fail(f"enrolment refused by the central database, nothing was changed: {error}".strip())
+            _fail(f"enrolment refused by the central database, nothing was changed: {error}".strip(), code=EXIT_FAILED)
     row["fingerprint"] = key_fingerprint(key)
     what = "was already enrolled" if row["already_enrolled"] else "enrolled"
     role = "new role" if row["created_role"] else "role"
@@ -178,7 +173,7 @@ def central_enrol_site(dsn, site_uuid, site_code, public_key, db_role, password_
 @click.option("--site-uuid", required=True)
 @_insecure
 @_db
-@_json
+@json_option
 def central_revoke_site(dsn, site_uuid, insecure, db, as_json) -> None:
     """Revoke a site (lost or leaked key or password): its role loses every right; its rows stay.
 
@@ -194,9 +189,9 @@ def central_revoke_site(dsn, site_uuid, insecure, db, as_json) -> None:
             central.require_current(conn)
             row = revoke_site(conn, site_uuid)
         except (central.CentralSchemaMissing, central.CentralSchemaTooNew, RegistryError, ValueError) as error:
-            _fail(str(error))
+            _fail(str(error), code=EXIT_FAILED)
         except psycopg.Error as error:
-            _fail(f"revocation refused by the central database, nothing was changed: {error}".strip())
+            _fail(f"revocation refused by the central database, nothing was changed: {error}".strip(), code=EXIT_FAILED)
     _out(as_json, row, f"site {row['site_uuid']} revoked at {row['revoked_at']} (role {row['db_role']})")
 
 
@@ -204,7 +199,7 @@ def central_revoke_site(dsn, site_uuid, insecure, db, as_json) -> None:
 @_dsn
 @_insecure
 @_db
-@_json
+@json_option
 def central_sites(dsn, insecure, db, as_json) -> None:
     """List enrolled sites: code, role, key fingerprint, enrolment, revocation, last sync.
 
@@ -225,9 +220,9 @@ def central_sites(dsn, insecure, db, as_json) -> None:
                    ORDER BY r.enrolled_at"""
             ).fetchall()
         except (central.CentralSchemaMissing, central.CentralSchemaTooNew) as error:
-            _fail(str(error))
+            _fail(str(error), code=EXIT_FAILED)
         except psycopg.Error as error:
-            _fail(str(error).strip())
+            _fail(str(error).strip(), code=EXIT_FAILED)
     sites = [{"site_uuid": r[0], "site_code": r[1], "db_role": r[2], "fingerprint": key_fingerprint(bytes(r[3])),
               "enrolled_by": r[4], "enrolled_at": r[5], "revoked_at": r[6], "last_sync": r[7]} for r in rows]  # fmt: skip
     if as_json:

@@ -1,6 +1,6 @@
 """Risk-model commands of the ``enose`` CLI: ``cohort``, ``train``, ``evaluate``, ``score``.
 
-Thin wiring to :mod:`enose.model`; ``enose/cli.py`` adds them with :func:`register`.
+Thin wiring to :mod:`enose.model`; :mod:`enose.cli` adds them with :func:`register`.
 Every command prints a human summary, or one JSON object with ``--json``;
 errors exit with status 2 and say what to do.
 """
@@ -9,32 +9,22 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import click
 
-from enose.cli_auth import acting_user, user_option
-from enose.storage.store import MAX_ROW_ID
+from enose.cli.auth import acting_user, user_option
+from enose.cli.common import SESSION_ID, _fail, json_option
 
 __all__ = ["register", "cohort", "train", "evaluate", "score"]
-#: A session id: a SQLite row id, so one beyond its range is refused here (sqlite3 raises OverflowError).
-SESSION_ID = click.IntRange(1, MAX_ROW_ID)
-
-EXIT_USAGE = 2
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 def _json(obj: dict) -> None:
     click.echo(json.dumps(obj, default=float))
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+#: These commands word ``--no-progress`` their own way (the others: "Do not draw a progress bar.").
 progress_option = click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 
 

@@ -6,6 +6,9 @@ or a hidden prompt, else the sign-in token that ``enose login`` left for this
 database (owner-only file, expiring, revoked by ``enose logout``). A database
 without any account runs as its unauthenticated owner, and says so in every
 record. The identity is never taken from free text such as an operator name.
+
+The layer above :mod:`enose.cli.common`: command modules import :func:`acting_user` and the
+``--user`` option from here. It also holds the ``login`` and ``logout`` commands.
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from pathlib import Path
 
 import click
 
-__all__ = ["user_option", "acting_user", "token_path", "register"]
+from enose.cli.common import EXIT_DENIED, _fail, _open_store
+
+__all__ = ["user_option", "user_option_no_token_hint", "acting_user", "token_path", "register"]
 
 user_option = click.option("--user", "username", envvar="ENOSE_USER", default=None,
                            help="Account to act as (env ENOSE_USER); password from ENOSE_PASSWORD, a prompt, "
                                 "or the token of `enose login`.")  # fmt: skip
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+#: The same option, as the sync, bundle, audit, users and ``export study`` commands word its help
+#: (without the `enose login` token, which :func:`acting_user` accepts for them too).
+user_option_no_token_hint = click.option("--user", "username", envvar="ENOSE_USER", default=None,
+                                         help="Account to act as (env ENOSE_USER); password from ENOSE_PASSWORD or a "
+                                              "prompt.")  # fmt: skip
 
 
 def token_path(store) -> Path:
@@ -78,7 +83,7 @@ def acting_user(store, username: str | None, permission=None):
     except AuthenticationFailed as error:
         _fail(f"{error}; nothing was done")
     except PermissionDenied as error:
-        _fail(f"{error}; nothing was done", code=3)
+        _fail(f"{error}; nothing was done", code=EXIT_DENIED)
     return user
 
 
@@ -92,7 +97,6 @@ def login(db, hours, username) -> None:
 
     Example: ``enose login --user alice`` then ``enose sessions list``; ``enose logout`` ends it.
     """
-    from enose.cli import _open_store
     from enose.security.signin import accounts_enforced, issue_token
 
     with _open_store(db) as store:
@@ -119,7 +123,6 @@ def logout(db) -> None:
 
     Example: ``enose logout``
     """
-    from enose.cli import _open_store
     from enose.security.signin import revoke_token
 
     with _open_store(db) as store:
@@ -132,70 +135,6 @@ def logout(db) -> None:
 
 
 def register(cli: click.Group) -> None:
+    """Add ``login`` and ``logout`` to the main command group."""
     cli.add_command(login)
     cli.add_command(logout)
-    cli.add_command(site_group)
-
-
-@click.group("site")
-def site_group() -> None:
-    """Site settings an administrator chooses (audited)."""
-
-
-@site_group.command("code-pattern")
-@click.argument("pattern", required=False)
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
-@user_option
-def code_pattern(pattern, db, username) -> None:
-    """Show, or (administrators) set, the pattern new subject codes must match in full.
-
-    The default is 2-5 capital letters, '-', 3-6 digits (LIL-0042). A pattern that accepts
-    a name, a birth date or a hospital number is refused.
-
-    Example: ``enose site code-pattern 'BRU[0-9]{4}' --user admin1``
-    """
-    from enose.cli import _open_store
-    from enose.site_settings import set_subject_code_pattern, subject_code_pattern
-
-    with _open_store(db) as store:
-        user = acting_user(store, username)
-        if pattern is None:
-            click.echo(subject_code_pattern(store))
-            return
-        try:
-            set_subject_code_pattern(store, user, pattern)
-        except ValueError as error:
-            _fail(f"{error}; nothing was changed")
-    click.echo(f"new subject codes must now match {pattern}")
-
-
-@site_group.command("show")
-@click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
-@user_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def site_show(db, username, as_json) -> None:
-    """Show this site's identity: its UUID (what the centre enrols), its signing key and its code pattern.
-
-    Example: ``enose site show --json``
-    """
-    import json
-
-    from enose.cli import _open_store
-    from enose.security import site_keys
-    from enose.site_settings import subject_code_pattern
-    from enose.sync.outbox import site_uuid
-
-    with _open_store(db) as store:
-        acting_user(store, username)
-        info = {"site_uuid": site_uuid(store), "subject_code_pattern": subject_code_pattern(store)}
-    try:
-        public = site_keys.public_key_bytes()
-        info.update(public_key=site_keys.format_public_key(public), key_fingerprint=site_keys.key_fingerprint(public))
-    except site_keys.SiteKeyError:
-        info.update(public_key=None, key_fingerprint=None)
-    if as_json:
-        click.echo(json.dumps(info))
-        return
-    click.echo(f"site UUID            {info['site_uuid']}")
-    click.echo(f"subject-code pattern {info['subject_code_pattern']}")
-    click.echo(f"signing key          {info['public_key'] or 'none yet (`enose bundle keygen`)'}")

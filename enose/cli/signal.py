@@ -12,36 +12,20 @@ import json
 import os
 import sys
 from collections import defaultdict
-from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
 import click
 import numpy as np
 
-from enose.cli_auth import acting_user, user_option
-from enose.pipeline import (
-    REFERENCE_TOLERANCE,
-    calibrate_session,
-    calibrations_in_force,
-    device_calibration,
-    device_drift,
-    session_qc,
-)
+from enose.cli.auth import acting_user, user_option
+from enose.cli.common import SESSION_ID, _fail, _open_store, record_calibration
+from enose.pipeline import calibrations_in_force, device_calibration, device_drift, session_qc
 from enose.security.access import screening_sessions
 from enose.security.permissions import Permission
 from enose.storage.analysis import CalibrationRecord, json_numbers, load_features, save_features
-from enose.storage.store import MAX_ROW_ID
 
 __all__ = ["register"]
-#: A session id: a SQLite row id, so one beyond its range is refused here (sqlite3 raises OverflowError).
-SESSION_ID = click.IntRange(1, MAX_ROW_ID)
-
-
-def _cli_helpers():
-    from enose import cli as main_cli  # the main module's shared options and error helpers
-
-    return main_cli
 
 
 @click.command()
@@ -56,12 +40,11 @@ def qc(session_id: int, db: str | None, username: str | None, as_json: bool) -> 
     """
     from enose.storage import SessionNotFound
 
-    main = _cli_helpers()
-    with main._open_store(db) as store:
+    with _open_store(db) as store:
         try:
             verdict = session_qc(store, session_id, acting_user(store, username))
         except SessionNotFound as error:
-            main._fail(f"{error}; see `enose sessions list`")
+            _fail(f"{error}; see `enose sessions list`")
     if as_json:
         click.echo(json.dumps(verdict, default=str))
         return
@@ -93,10 +76,9 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
 
     from enose.signal import PROCESSING_VERSION
 
-    main = _cli_helpers()
     # The cache key says how the numbers were made: the model uses uncorrected features.
     version = f"{PROCESSING_VERSION}+drift" if drift_correct else PROCESSING_VERSION
-    with main._open_store(db) as store:
+    with _open_store(db) as store:
         rows = screening_sessions(store, acting_user(store, username), all_statuses=all_statuses)
         by_layout: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
@@ -182,40 +164,6 @@ def _write_feature_csv(target: Path, table: list[tuple[dict, list[str], np.ndarr
                              *[by_name.get(n, "") for n in header_names]])  # fmt: skip
 
 
-def record_calibration(store, port: str, kind: str, user, *, tolerance: float = REFERENCE_TOLERANCE,
-                       zero_s: float = 60.0, humid_s: float = 60.0, reference_s: float = 60.0,
-                       recovery_s: float = 30.0):  # fmt: skip
-    """Record a calibration on the device at ``port`` and judge it: ``(recording result, serial, outcome)``.
-
-    Exits with a clear message (status 2) when the device cannot be reached or the recording does
-    not complete; nothing is stored as a calibration then.
-    """
-    from enose.acquisition import Acquisition, CalibrationProtocol, DeviceError, ProtocolRefused, ScreeningEngine
-
-    main = _cli_helpers()
-    main._check_integrity(store)
-    try:
-        protocol = CalibrationProtocol(kind, zero_s=zero_s, humid_s=humid_s, reference_s=reference_s,
-                                       recovery_s=recovery_s)  # fmt: skip
-    except ValueError as error:
-        main._fail(str(error))
-    with ExitStack() as stack:
-        acquisition = Acquisition(port)
-        try:
-            acquisition.connect()
-        except DeviceError as error:
-            main._fail(main.connect_failure(error))
-        stack.callback(acquisition.close)
-        try:
-            result = ScreeningEngine(acquisition, store, protocol, user=user, kind="calibration").run()
-        except ProtocolRefused as error:
-            main._fail(str(error))
-        serial = acquisition.info.serial
-    if result.status != "complete":
-        main._fail(f"the calibration recording is {result.status} ({result.error}); nothing was stored")
-    return result, serial, calibrate_session(store, result.session_id, kind, user, tolerance)
-
-
 @click.command()
 @click.option("--port", required=True, help="Serial port of the device.")
 @click.option("--kind", type=click.Choice(["zero", "reference"]), required=True, help="Zero air or reference gas.")
@@ -242,14 +190,13 @@ def calibrate(port, kind, db, username, tolerance, zero_s, humid_s, reference_s,
 
     Example: ``enose calibrate --port /dev/ttyACM0 --kind reference --tolerance 0.2``
     """
-    main = _cli_helpers()
-    with main._open_store(db, create=True) as store:
+    with _open_store(db, create=True) as store:
         user = acting_user(store, username, Permission.CALIBRATE)
         result, serial, outcome = record_calibration(store, port, kind, user, tolerance=tolerance, zero_s=zero_s,
                                                      humid_s=humid_s, reference_s=reference_s,
                                                      recovery_s=recovery_s)  # fmt: skip
     if outcome["error"]:
-        main._fail(f"the calibration recording could not be analysed: {outcome['error']}")
+        _fail(f"the calibration recording could not be analysed: {outcome['error']}")
     record_id, passed, detail = outcome["record_id"], outcome["passed"], outcome["detail"]
     channels, values = outcome["channels"], np.array([np.nan if v is None else v for v in outcome["values"]])
     summary = {"calibration_id": record_id, "device_serial": serial, "kind": kind, "passed": passed,
@@ -312,12 +259,11 @@ def drift(serial: str, db: str | None, plot: str | None, username: str | None, a
 
     Example: ``enose drift --device EMU-000001 --plot drift.png``
     """
-    main = _cli_helpers()
-    with main._open_store(db) as store:
+    with _open_store(db) as store:
         acting_user(store, username, Permission.CALIBRATE)  # drift charts are the technician's tool
         history = device_drift(store, serial)
     if history is None:
-        main._fail(f"device {serial} has no passing zero-air calibration yet; run `enose calibrate --kind zero`")
+        _fail(f"device {serial} has no passing zero-air calibration yet; run `enose calibrate --kind zero`")
     channels, zeros, refs, age_days, status = (list(history.channels), history.zeros, history.references,
                                               history.age_days, history.status)  # fmt: skip
     summary = {"device_serial": serial, "recalibration_due": status.recalibration_due, "reasons": list(status.reasons),

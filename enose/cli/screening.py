@@ -1,14 +1,13 @@
-"""The ``enose`` command line: thin wiring from commands to library calls.
+"""Recording commands: ``screen`` (a breath screening on a device), ``demo`` (the same on the built-in
+emulator) and ``recover`` (emergency files back into their sessions).
 
-Every command prints a human summary, or one JSON object with ``--json``;
-long work shows a progress bar on stderr. Errors exit with status 2 and a
-message saying what to do.
+The screening itself is the core's :class:`enose.screening.Screening`; this module adds the
+protocol and risk-factor options, the progress bar on stderr, Ctrl-C handling and the summary.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 import threading
@@ -18,107 +17,11 @@ from pathlib import Path
 
 import click
 
-from enose import __version__
-from enose.cli_auth import acting_user, user_option
+from enose.cli.auth import acting_user, user_option
+from enose.cli.common import _check_integrity, _fail, _open_store, db_option, json_option, record_calibration
 from enose.security.permissions import Permission, has_permission
-from enose.storage.store import MAX_ROW_ID
 
-log = logging.getLogger("enose")
-#: A session id: a SQLite row id, so one beyond its range is refused here (sqlite3 raises OverflowError).
-SESSION_ID = click.IntRange(1, MAX_ROW_ID)
-
-EXIT_USAGE = 2
-
-
-def _setup_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _open_store(db: str | None, *, create: bool = False):
-    """The database named by ``--db`` (else the default one).
-
-    Only commands that record (``screen``, ``demo``, ``calibrate``) pass ``create=True``: a
-    command that reads refuses a missing file, so a mistyped ``--db`` is an error and not a
-    new empty database that looks like "no sessions".
-    """
-    from enose.storage import DatabaseMissing, StorageError, Store
-
-    try:
-        return Store.open(db, create=create)
-    except DatabaseMissing as error:
-        hint = "check --db" if db else "nothing has been recorded here yet (try `enose demo`)"
-        _fail(f"{error} (a command that only reads creates none): {hint}")
-    except StorageError as error:
-        _fail(str(error))
-
-
-def _check_integrity(store) -> None:
-    """Refuse a damaged database before a recording starts (a person must not breathe for a file that
-    cannot keep the result); closes the store and exits with the message when it is damaged."""
-    from enose.storage import StorageError
-
-    try:
-        store.check_integrity()
-    except StorageError as error:
-        store.close()
-        _fail(str(error))
-
-
-db_option = click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-                         help="SQLite database file (default: the per-user data directory).")  # fmt: skip
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-
-
-class _Cli(click.Group):
-    """The command group: a role refused by the core ends in one line and exit status 3, never a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        from enose.security.permissions import PermissionDenied
-
-        try:
-            return super().invoke(ctx)
-        except PermissionDenied as error:
-            click.echo(f"error: {error}; nothing was done", err=True)
-            ctx.exit(3)
-
-
-@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="enose")
-@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v info, -vv debug).")
-def cli(verbose: int) -> None:
-    """E-nose breath screening: device link, recordings, analysis.
-
-    Example: ``enose demo`` runs a complete screening on the built-in emulator.
-    """
-    _setup_logging(verbose)
-
-
-@cli.command()
-@json_option
-def devices(as_json: bool) -> None:
-    """List serial ports that may be e-nose devices.
-
-    Example: ``enose devices --json``
-    """
-    from serial.tools import list_ports
-
-    ports = [
-        {"port": p.device, "description": p.description, "hwid": p.hwid}
-        for p in sorted(list_ports.comports(), key=lambda p: p.device)
-    ]
-    if as_json:
-        click.echo(json.dumps({"ports": ports}))
-    elif not ports:
-        click.echo("no serial ports found (use `enose emulate` or `enose demo` to try the software without a device)")
-    else:
-        for port in ports:
-            click.echo(f"{port['port']}\t{port['description']}")
+__all__ = ["demo", "recover", "register", "run_screening", "screen"]
 
 
 def default_model_dir() -> Path | None:
@@ -126,15 +29,6 @@ def default_model_dir() -> Path | None:
     from enose.model.artifact import default_model_dir as core_default
 
     return core_default()
-
-
-def connect_failure(error: Exception) -> str:
-    """The one-line message for a device that could not be connected, with what to do about it."""
-    from enose.acquisition import PortBusy
-
-    if isinstance(error, PortBusy):
-        return f"{error}; wait for it to finish (or close it), then start again. Nothing was recorded."
-    return f"{error}. Check the cable and the port (`enose devices`)."
 
 
 def _protocol_options(fn):
@@ -381,7 +275,7 @@ def _print_summary(summary: dict, as_json: bool) -> None:
     click.echo(f"  database {summary['database']}")
 
 
-@cli.command()
+@click.command()
 @click.option("--port", required=True, help="Serial port of the device (e.g. /dev/ttyACM0 or the emulator's path).")
 @click.option("--subject", required=True, help="Pseudonymous subject code, e.g. LIL-0042.")
 @db_option
@@ -408,7 +302,7 @@ def screen(port, subject, db, username, baseline_s, breath_s, purge_s, period_ms
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.option("--speed", type=float, default=20.0, show_default=True, help="Emulator time acceleration.")
 @click.option("--subject", default="DEMO-0001", show_default=True, help="Pseudonymous subject code.")
 @click.option("--profile", type=click.Choice(["control", "cancer"]), default="control", show_default=True,
@@ -430,7 +324,6 @@ def demo(speed, subject, profile, db, username, baseline_s, breath_s, purge_s, p
 
     Example: ``enose demo`` (about 30 s at the default speed).
     """
-    from enose.cli_signal import record_calibration
     from enose.pipeline import humidity_in_force, zero_air_due
     from enose.storage.store import utc_now
     from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
@@ -467,7 +360,7 @@ def demo(speed, subject, profile, db, username, baseline_s, breath_s, purge_s, p
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @db_option
 @user_option
 @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False, exists=True),
@@ -510,124 +403,7 @@ def _propose_recovery(store) -> None:
                    f"`enose recover --db {store.path}`", err=True)  # fmt: skip
 
 
-@cli.group()
-def sessions() -> None:
-    """Browse recorded sessions."""
-
-
-@sessions.command("list")
-@db_option
-@user_option
-@click.option("--limit", type=click.IntRange(1, MAX_ROW_ID), default=None, help="Show only the newest N sessions.")
-@json_option
-def sessions_list(db, username, limit, as_json) -> None:
-    """List sessions, newest first.
-
-    Example: ``enose sessions list --json``
-    """
-    from enose.security.access import list_sessions
-
-    store = _open_store(db)
-    with store:
-        rows = list_sessions(store, acting_user(store, username), limit)
-    keys = ("id", "uuid", "kind", "subject_code", "device_serial", "operator", "started_at", "status",
-            "n_samples", "lost_samples", "interruptions")  # fmt: skip
-    rows = [{k: row[k] for k in keys} for row in rows]
-    if as_json:
-        click.echo(json.dumps({"sessions": rows}))
-        return
-    if not rows:
-        click.echo("no sessions yet (try `enose demo`)")
-    for row in rows:
-        click.echo(
-            f"{row['id']:>5}  {row['started_at'][:19]}  {row['subject_code'] or '-':<12} {row['device_serial'] or '-':<12}"
-            f" {row['status']:<11} samples {row['n_samples']}, lost {row['lost_samples']},"
-            f" interruptions {row['interruptions']}"
-        )
-
-
-@cli.command()
-@click.option("--session", "session_id", type=SESSION_ID, required=True, help="Session id (`enose sessions list`).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "npz"]), default="npz", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Output file (default: session-ID.FORMAT).")
-@db_option
-@user_option
-@json_option
-def export(session_id, fmt, out, db, username, as_json) -> None:
-    """Export one session's raw samples, exactly as received (owner-only file; the export is audited).
-
-    Example: ``enose export --session 3 --format csv --out s3.csv``
-    """
-    from enose.security.access import export_session
-    from enose.storage import SessionNotFound
-
-    target = Path(out) if out else Path(f"session-{session_id}.{fmt}")
-    store = _open_store(db)
-    with store:
-        user = acting_user(store, username)
-        try:
-            recording, written = export_session(store, user, session_id, fmt, target)
-        except SessionNotFound as error:
-            _fail(f"{error}; see `enose sessions list`")
-        except OSError as error:
-            _fail(f"could not write {target}: {error}")
-    damaged = recording.meta.get("damaged_blocks") or []
-    for hole in damaged:
-        click.echo(f"warning: {describe_damaged_block(hole)}", err=True)
-    if as_json:
-        click.echo(json.dumps({"session_id": session_id, "format": fmt, "path": str(written),
-                               "samples": recording.n_samples, "damaged_blocks": damaged}))  # fmt: skip
-    else:
-        click.echo(f"wrote {recording.n_samples} samples of session {session_id} to {written}")
-
-
-def describe_damaged_block(hole: dict) -> str:
-    """One line saying which seconds a damaged stored block took with it (see ``Store.iter_blocks``)."""
-    if "t_first_s" in hole:
-        span = f"{hole['t_first_s']:.2f}-{hole['t_last_s']:.2f} s"
-    else:
-        after = "the start" if hole.get("after_s") is None else f"{hole['after_s']:.2f} s"
-        before = "the end" if hole.get("before_s") is None else f"{hole['before_s']:.2f} s"
-        span = f"between {after} and {before}"
-    return (f"stored block {hole['chunk_index']} is damaged ({hole['error']}): its {hole['n_samples']} samples, "
-            f"{span} of the session, are missing from the export (a gap, not invented data)")  # fmt: skip
-
-
-#: Modules that add their commands with ``register(cli)``; each is optional so that the core
-#: command line works with Qt absent (``gui.cli`` imports Qt only when its command runs).
-COMMAND_MODULES = ("enose.cli_auth", "enose.cli_signal", "enose.cli_model", "enose.cli_sync", "gui.cli")
-
-
-def _register_commands() -> None:
-    import importlib
-
-    try:
-        from firmware_protocol.emulator.cli import emulate
-    except ImportError as error:  # pragma: no cover - the emulator ships with the package
-        log.debug("emulator unavailable: %s", error)
-    else:
-        cli.add_command(emulate, "emulate")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name and not name.startswith("gui."):
-                raise  # the module exists but is broken: say so, do not hide it
-            log.debug("commands of %s unavailable: %s", name, error)
-            continue
-        except ImportError as error:  # Qt missing or blocked: the core CLI still works
-            log.debug("commands of %s unavailable: %s", name, error)
-            continue
-        module.register(cli)
-    importlib.import_module("enose.cli_central").register(cli)  # enose central: schema, roles, site enrolment
-
-
-_register_commands()
-
-
-def main() -> None:
-    cli(prog_name="enose")
-
-
-if __name__ == "__main__":
-    main()
+def register(cli: click.Group) -> None:
+    """Add ``screen``, ``demo`` and ``recover`` to the main command group."""
+    for command in (screen, demo, recover):
+        cli.add_command(command)
