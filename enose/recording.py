@@ -16,7 +16,7 @@ import numpy as np
 
 from firmware_protocol.messages import ChannelInfo, ChannelKind
 
-__all__ = ["ChannelLayout", "Phase", "Recording"]
+__all__ = ["ChannelLayout", "Phase", "Recording", "samples_missing_between"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +108,15 @@ class Recording:
     def phase(self, name: str) -> Phase | None:
         """The first phase called ``name``, or None."""
         return next((p for p in self.phases if p.name == name), None)
+
+
+def samples_missing_between(t_s: np.ndarray, period_s: float) -> int:
+    """Samples missing from the session times ``t_s`` ``(n_samples,)``, judged from their spacing.
+
+    Each interval of about ``m`` periods hides ``m - 1`` samples. The one rule for the recorder (which
+    stores it with the session), the quality gate and every report, so they all give one number.
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    if t.size < 2 or not period_s > 0:
+        return 0
+    return int(np.clip(np.round(np.diff(t) / period_s) - 1, 0, None).sum())

@@ -26,6 +26,7 @@ import numpy as np
 
 from enose.acquisition.acquisition import Acquisition, LinkState
 from enose.acquisition.errors import DeviceError, DeviceNak
+from enose.recording import samples_missing_between
 from enose.security.permissions import HasRole, Permission, require
 from enose.storage.store import SessionWriter, StorageError, Store
 from firmware_protocol.messages import HeaterProfile, Inlet, NakCode, SampleFlag
@@ -514,10 +515,17 @@ class ScreeningEngine:
             self._record(lambda e=event, t=t_s: self.writer.event(e.kind, t, **e.detail))
         end = len(self.acq.buffer)
         if end > self._flushed or force:
-            start, lost = self._flushed, self.acq.lost_samples
+            start = self._flushed
+            # the final count also takes the outages the device clock cannot see (a reboot restarts it): the
+            # session row then holds the same number as QC and every report (enose.recording)
+            lost = self._lost_with_gaps(end) if force else self.acq.lost_samples
             self._record(lambda: self._append_samples(start, end, lost))
             self._flushed = end
         self._apply_journal()
+
+    def _lost_with_gaps(self, end: int) -> int:
+        t_s = self.acq.buffer.block(0, end).t_s
+        return max(self.acq.lost_samples, samples_missing_between(t_s, self.protocol.period_ms / 1000.0))
 
     def _apply_journal(self) -> None:
         """Apply the queued writes in order; a failing one stays at the head with everything after it."""

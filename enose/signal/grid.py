@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from enose.recording import samples_missing_between
 from enose.signal._checks import as_float_array, check_positive, check_times
 from enose.signal.errors import ShapeError
 
@@ -49,9 +50,7 @@ def lost_sample_count(t_s: np.ndarray, period_s: float) -> int:
     """
     t = check_times(t_s)
     check_positive(period_s, "period_s")
-    if t.size < 2:
-        return 0
-    return int(np.clip(np.round(np.diff(t) / period_s) - 1, 0, None).sum())
+    return samples_missing_between(t, period_s)
 
 
 def resample_uniform(

@@ -222,16 +222,19 @@ def test_starting_a_screening_on_a_full_disk_says_so_and_records_nothing(complet
 
 
 def test_a_pulled_cable_gives_the_same_lost_sample_count_in_the_summary_and_in_qc(tmp_path):
-    from firmware_protocol.emulator.faults import FaultConfig
-
     db = tmp_path / "clinic.db"
-    faults = FaultConfig(vanish_at_s=50.0, vanish_for_s=20.0)  # device time: in the breath phase
-    with EmulatorServer(EmulatorConfig(speed=20, warmup_s=1, faults=faults)) as server:
-        result = _enose("screen", "--port", server.path, "--subject", "LST-0001", "--db", str(db), "--json",
-                        "--no-progress", *SHORT)  # fmt: skip
+    with EmulatorServer(EmulatorConfig(speed=20, warmup_s=1)) as server:
+        process = _start_screen(server.path, db, "LST-0001", *SHORT)
+        _await_step(process, "breath")  # the session's own progress, not the wall clock
+        server.unplug(for_s=20.0)  # 20 s of device time without the cable, in the breath phase
+        out, err = process.communicate(timeout=180)
         assert server.unplugs == 1
-    summary = json.loads(result.stdout)
+    summary = json.loads(out)
     qc = _enose("qc", "--session", str(summary["session_id"]), "--db", str(db), "--json")
     (reason,) = [r for r in json.loads(qc.stdout)["reasons"] if r["code"] == "lost_samples"]
     assert summary["lost_samples"] == reason["detail"]["lost"] > 1000  # about 20 s at 10 ms
     assert summary["qc"]["reasons"] and summary["interruptions"] >= 1
+    # one number everywhere: the stored session (sessions list, the app's browser, exports) says the same
+    listed = _enose("sessions", "list", "--db", str(db), "--json")
+    (row,) = [r for r in json.loads(listed.stdout)["sessions"] if r["id"] == summary["session_id"]]
+    assert row["lost_samples"] == summary["lost_samples"]
