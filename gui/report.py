@@ -514,7 +514,7 @@ def _clinician_page(data: dict, texts: dict[str, str], translate: Translate) -> 
 
 def render_pdf(html_text: str, path: str | Path) -> Path:
     """Lay out ``html_text`` on A4 pages and write the PDF, owner-only (Qt is imported here, not at module load)."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     from enose.storage.private_files import write_private
@@ -532,6 +532,12 @@ def render_pdf(html_text: str, path: str | Path) -> Path:
     writer.setCreator("enose")
     document = QTextDocument()
     document.setHtml(html_text)
+    # Lay the text out on the page's own printable area: without a page size Qt adds 2 cm margins of its
+    # own inside the 18 mm ones, and the clinician page spilled onto a third page. Document units are
+    # 1/96 inch, the printable area is given in points (1/72 inch).
+    printable = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
+    document.setDocumentMargin(0)
+    document.setPageSize(QSizeF(printable.width() * 96 / 72, printable.height() * 96 / 72))
     document.print_(writer)
     del writer  # ends the PDF (its trailer is written when the writer goes)
     buffer.close()
