@@ -10,7 +10,7 @@ One module per command group, in layers; a module imports only from the layers b
 * the command modules, which never import one another: :mod:`~enose.cli.screening` (``screen``,
   ``demo``, ``recover``), :mod:`~enose.cli.sessions` (``devices``, ``sessions list``, ``export``),
   :mod:`~enose.cli.signal` (``qc``, ``features``, ``calibrate``, ``drift``), :mod:`~enose.cli.model`
-  (``cohort``, ``train``, ``evaluate``, ``score``), :mod:`~enose.cli.sync`, :mod:`~enose.cli.bundle`,
+  (``cohort``, ``train``, ``evaluate``, ``score``), :mod:`~enose.cli.labels`, :mod:`~enose.cli.sync`, :mod:`~enose.cli.bundle`,
   :mod:`~enose.cli.audit`, :mod:`~enose.cli.users`, :mod:`~enose.cli.study` (``export study``),
   :mod:`~enose.cli.site` and :mod:`~enose.cli.central`; each adds its commands with ``register(cli)``;
 * :mod:`~enose.cli.auth`: who acts (``acting_user``, ``--user``), and ``login``/``logout``;
@@ -33,6 +33,7 @@ from enose.cli import (
     auth,
     bundle,
     central,
+    labels,
     model,
     screening,
     sessions,
@@ -50,7 +51,7 @@ log = logging.getLogger("enose")
 
 #: The core's command modules, in the order they register: ``study`` wraps the ``export``
 #: command that ``sessions`` adds.
-COMMAND_MODULES = (sessions, screening, auth, site, signal, model, sync, bundle, audit, users, study, central)
+COMMAND_MODULES = (sessions, screening, auth, site, signal, model, labels, sync, bundle, audit, users, study, central)
 #: Modules whose commands are left out, quietly, when they cannot be imported: the core command
 #: line works with Qt absent (``gui.cli`` imports Qt only when its command runs). Named, not
 #: imported, so that the core does not depend on the GUI.
