@@ -113,8 +113,9 @@ def _robust_slope_noise(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nd
         ym = np.where(ok, y, 0).sum(-1) / n
         tc = np.where(ok, tt - tm[:, None], 0)
         slope = (tc * np.where(ok, y - ym[:, None], 0)).sum(-1) / (tc**2).sum(-1)
-    d = np.diff(y, axis=-1)
-    noise = 1.4826 * nanmedian(np.abs(d - nanmedian(d)[:, None])) / np.sqrt(2)
+        # a live sensor reading 0 twice running gives ln 0 = -inf twice: their difference is NaN, not a warning
+        d = np.diff(y, axis=-1)
+        noise = 1.4826 * nanmedian(np.abs(d - nanmedian(d)[:, None])) / np.sqrt(2)
     return slope, noise
 
 
