@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QProgressDialog,
@@ -39,7 +40,7 @@ from gui.context import AppContext
 from gui.liveplot import minmax_decimate
 from gui.session_model import SessionFilter, SessionTableModel, status_text
 from gui.widgets import Card, heading, is_language_change
-from gui.workers import ExportJob, Task, load_session_job
+from gui.workers import CentralExportJob, ExportJob, Task, central_session_job, load_session_job
 
 __all__ = ["ResearcherView", "LabelDialog", "ExportDialog", "SessionDetail"]
 
@@ -421,7 +422,13 @@ class SessionDetail(QWidget):
 
 
 class ResearcherView(QWidget):
-    """Session table with filters, detail of the selected session, labels and export."""
+    """Session table with filters, detail of the selected session, labels and export.
+
+    *Central database...* switches the same table, filters, detail and export to the central
+    study database (:class:`enose.research.CentralSource`, read-only, with the researcher's own
+    database role): the pooled sessions of every site, subjects as study pseudonyms. No diagnosis
+    is entered there (the sites enter them); *This site's database* switches back.
+    """
 
     export_finished = Signal(object)
     detail_loaded = Signal(int)
@@ -476,6 +483,9 @@ class ResearcherView(QWidget):
         self.export_button = QPushButton()
         self.export_button.setObjectName("primary")
         self.refresh_button = QPushButton()
+        self.central_button = QPushButton()
+        self.central = None  # the open CentralSource, when the table shows the central database
+        self.central_dsn: str | None = None
         self.detail = SessionDetail()
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -483,6 +493,7 @@ class ResearcherView(QWidget):
         left_layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.central_button)
         bottom.addWidget(self.refresh_button)
         bottom.addWidget(self.export_button)
         left_layout.addLayout(bottom)
@@ -504,22 +515,27 @@ class ResearcherView(QWidget):
         self.date_to.dateChanged.connect(self.apply_filter)
         self.reset_button.clicked.connect(self.reset_filter)
         self.refresh_button.clicked.connect(self.refresh)
+        self.central_button.clicked.connect(lambda: self.use_site() if self.central is not None else self.open_central())
         self.export_button.clicked.connect(lambda: self.export_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail.label_requested.connect(lambda: self.enter_label())
         self.task: Task | None = None
         self.export_task: Task | None = None
-        self.export_job: ExportJob | None = None
+        self.export_job: ExportJob | CentralExportJob | None = None
         self.progress: QProgressDialog | None = None
         self._loading_id: int | None = None
         self.may_export = accounts.can(context.account, accounts.Permission.EXPORT_RESEARCH)
-        self.detail.may_label = accounts.can(context.account, accounts.Permission.WRITE_LABELS)
+        self.may_label = accounts.can(context.account, accounts.Permission.WRITE_LABELS)
+        self.detail.may_label = self.may_label
         self.export_button.setVisible(self.may_export)
         self.retranslate()
         self.refresh()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Sessions"))
+        self.title.setText(self.tr("Sessions of the central study database") if self.central is not None
+                           else self.tr("Sessions"))  # fmt: skip
+        self.central_button.setText(self.tr("This site's database") if self.central is not None
+                                    else self.tr("Central database..."))  # fmt: skip
         names = [self.tr("From"), self.tr("To"), self.tr("Device"), self.tr("Site"), self.tr("QC result"),
                  self.tr("Zone"), self.tr("Diagnosis"), self.tr("Type")]  # fmt: skip
         for label, name in zip(self.filter_labels, names, strict=True):
@@ -599,6 +615,53 @@ class ResearcherView(QWidget):
             edit.blockSignals(False)
         self.apply_filter()
 
+    # -- the central study database ---------------------------------------------------------
+
+    def open_central(self, dsn: str | None = None) -> bool:
+        """Show the central study database (asks for its address when ``dsn`` is None); False if it cannot be read."""
+        import os
+
+        from enose.research import CentralResearchError, CentralSource
+
+        if dsn is None:
+            default = str(self.context.settings.value("central/dsn", os.environ.get("ENOSE_CENTRAL_DSN", "")))
+            dsn, accepted = QInputDialog.getText(self, self.tr("Central database..."),
+                                                 self.tr("Address of the central study database (your researcher "
+                                                         "role), e.g. postgresql://alice@db.example.org/enose"),
+                                                 text=default)  # fmt: skip
+            if not accepted or not dsn.strip():
+                return False
+            dsn = dsn.strip()
+        try:
+            source = CentralSource.open(dsn, application_name="enose-gui")
+        except CentralResearchError as error:
+            self.count.setText(self.tr("Cannot open the central database: %1").replace("%1", str(error)))
+            return False
+        self.context.settings.setValue("central/dsn", dsn)
+        self.central, self.central_dsn = source, dsn
+        self._set_model(SessionTableModel(self.context.db_path, self.context.account, parent=self, source=source))
+        return True
+
+    def use_site(self) -> None:
+        """Back to this site's own database."""
+        central, self.central, self.central_dsn = self.central, None, None
+        self._set_model(SessionTableModel(self.context.db_path, self.context.account, parent=self))
+        if central is not None:
+            central.close()
+
+    def _set_model(self, model: SessionTableModel) -> None:
+        old, self.model = self.model, model
+        self.table.setModel(model)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        old.close()
+        old.deleteLater()
+        self._loading_id = None
+        self.detail.show_data(None)
+        self.detail.may_label = self.may_label and self.central is None  # diagnoses are entered at the sites
+        self.export_button.setEnabled(False)
+        self.retranslate()
+        self.refresh()
+
     def _update_count(self) -> None:
         self.count.setText(self.tr("Matching sessions: %1").replace("%1", str(self.model.count())))
 
@@ -617,8 +680,9 @@ class ResearcherView(QWidget):
     def load_detail(self, session_id: int) -> Task:
         self._loading_id = session_id
         self.detail.loading(session_id)
-        task = Task(load_session_job(self.context.db_path, session_id, self.context.account), self,
-                    name="enose-load-session")
+        job = (central_session_job(self.central_dsn, session_id) if self.central_dsn is not None
+               else load_session_job(self.context.db_path, session_id, self.context.account))  # fmt: skip
+        task = Task(job, self, name="enose-load-session")
         task.finished.connect(lambda data, sid=session_id: self._detail_ready(sid, data))
         task.failed.connect(lambda message: self.detail.summary.setText(message))
         self.task = task
@@ -632,7 +696,7 @@ class ResearcherView(QWidget):
     def enter_label(self, values: dict | None = None) -> int | None:
         """Ask for (or take) the confirmed diagnosis of the selected session's subject and store it."""
         data = self.detail.data
-        if data is None:
+        if data is None or self.central is not None:
             return None
         subject = data["recording"].meta.get("subject_code")
         if not subject:
@@ -669,7 +733,10 @@ class ResearcherView(QWidget):
                 return None
             fmt, folder, features = dialog.fmt(), dialog.folder.text(), dialog.features.isChecked()
             self.context.settings.setValue("export/folder", folder)
-        self.export_job = ExportJob(self.context.db_path, ids, fmt, Path(folder), features)
+        if self.central_dsn is not None:
+            self.export_job = CentralExportJob(self.central_dsn, ids, fmt, Path(folder), features)
+        else:
+            self.export_job = ExportJob(self.context.db_path, ids, fmt, Path(folder), features)
         self.progress = QProgressDialog(self.tr("Exporting..."), self.tr("Cancel"), 0, len(ids) + int(features), self)
         self.progress.setWindowTitle(self.tr("Export"))
         # Not modal: a modal QProgressDialog spins the event loop inside setValue(), which re-enters
@@ -718,4 +785,7 @@ class ResearcherView(QWidget):
                 if task is self.export_task and self.export_job is not None:
                     self.export_job.cancel()
                 task.wait()
+        if self.central is not None:
+            self.central.close()
+            self.central = None
         self.model.close()

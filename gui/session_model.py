@@ -3,7 +3,9 @@
 The rows, their filters, the status rule and the permission check are the core's
 (:mod:`enose.browse`); this module only holds the rows seen so far and words
 them. The database is opened read-only (SQLite ``mode=ro``): the browser can
-never write.
+never write. With a ``source`` (:class:`enose.research.CentralSource`), the same
+table pages the central study database instead: the same filters and rows, run
+in PostgreSQL, read-only, with study pseudonyms and the centre's session numbers.
 """
 
 from __future__ import annotations
@@ -47,11 +49,12 @@ def zone_text(zone: str | None) -> str:
 class SessionTableModel(QAbstractTableModel):
     """Sessions, newest first, matching a :class:`SessionFilter`; fetched ``page_size`` rows at a time."""
 
-    def __init__(self, db_path: Path, user: Any, page_size: int = 200, parent=None) -> None:
+    def __init__(self, db_path: Path, user: Any, page_size: int = 200, parent=None, source: Any = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
         self.user = user  # the signed-in account: the core decides what it may read
         self.page_size = page_size
+        self.source = source  # the central study database (its own role decides what it may read), or None
         self.filter = SessionFilter()
         self._rows: list[SessionRow] = []
         self._exhausted = False
@@ -74,19 +77,29 @@ class SessionTableModel(QAbstractTableModel):
             self._store.close()
             self._store = None
 
+    @property
+    def is_central(self) -> bool:
+        return self.source is not None
+
     def distinct(self, column: str) -> list[str]:
         """Values present in ``sessions.column`` (for the filter menus)."""
+        if self.source is not None:
+            return self.source.filter_values(column)
         store = self._db()
         return [] if store is None else filter_values(store, self.user, column)
 
     # -- paging ------------------------------------------------------------------------------
 
     def _query(self, after_id: int | None, limit: int) -> list[SessionRow]:
+        if self.source is not None:
+            return self.source.browse_sessions(self.filter, after=after_id, limit=limit)
         store = self._db()
         return [] if store is None else browse_sessions(store, self.user, self.filter, after_id=after_id, limit=limit)
 
     def count(self) -> int:
         """How many sessions match the filter (all of them, not just the rows fetched)."""
+        if self.source is not None:
+            return self.source.count_sessions(self.filter)
         store = self._db()
         return 0 if store is None else count_sessions(store, self.user, self.filter)
 

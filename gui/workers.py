@@ -355,3 +355,55 @@ def load_session_job(db_path: Path, session_id: int, user: Any) -> Callable[[Cal
             store.close()
 
     return run
+
+
+def central_session_job(dsn: str, session_id: int) -> Callable[[Callable[[Any], None]], Any]:
+    """Load one session of the central study database (raw samples now, the site's QC, features and diagnoses),
+    on a connection of its own (the table's connection stays with the GUI thread)."""
+
+    def run(report: Callable[[Any], None]) -> dict:
+        from enose.research import CentralSource
+
+        with CentralSource.open(dsn, application_name="enose-gui") as source:
+            return source.session_detail(session_id)
+
+    return run
+
+
+@dataclass
+class CentralExportJob:
+    """:class:`ExportJob` for sessions of the central study database (raw samples read one session at a time)."""
+
+    dsn: str
+    session_ids: list[int]
+    fmt: str
+    folder: Path
+    features: bool = True
+    _cancel: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def __call__(self, report: Callable[[Any], None]) -> dict:
+        from enose.research import CentralSource
+        from enose.storage import export_recording
+
+        written: list[str] = []
+        rows = []
+        total = len(self.session_ids) + (1 if self.features else 0)
+        with CentralSource.open(self.dsn, application_name="enose-gui") as source:
+            for i, session_id in enumerate(self.session_ids):
+                if self._cancel.is_set():
+                    return {"written": written, "cancelled": True}
+                report((i, total, session_id))
+                recording = source.load_recording(session_id)
+                path = export_recording(recording, self.fmt, self.folder / f"session-{session_id}.{self.fmt}")
+                written.append(str(path))
+                if self.features:
+                    analysis = source.session_analysis(session_id)
+                    rows.append((session_id, analysis["names"], analysis["values"]))
+        if self.features and not self._cancel.is_set():
+            report((len(self.session_ids), total, None))
+            written.append(str(backend.export_features_csv(rows, self.folder / "features.csv")))
+        report((total, total, None))
+        return {"written": written, "cancelled": self._cancel.is_set()}

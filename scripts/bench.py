@@ -201,6 +201,14 @@ def bench_acquisition(args: argparse.Namespace) -> dict:
     return out
 
 
+def _machine() -> str:
+    """Cores and load when measured: the figures of a shared machine are only comparable with these."""
+    import os
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} cores, load average {load:.1f}"
+
+
 def _report(name: str, result: dict, line: str) -> dict:
     print(f"{name}: {line}")
     return result
@@ -218,9 +226,11 @@ def bench_features(args: argparse.Namespace) -> dict:
         f"{r.n_sessions} sessions x {r.n_channels} ch x {r.n_samples} samples: {r.batch_sessions_per_s:.0f} sessions/s, "
         f"{r.speedup_vs_loop:.1f}x the per-session, per-channel loop (goal >= 20x; {r.loop_sessions_per_s:.0f} "
         f"sessions/s), {r.batch_over_copy:.0f}x the time of a numpy copy; despike + low-pass {r.filters_share:.0%} "
-        f"of the batch; the recursive filters alone cap the ratio at {r.speedup_ceiling:.1f}x"
+        f"of the batch; the recursive filters alone cap the ratio at {r.speedup_ceiling:.1f}x\n"
+        f"features: feature batch / recursive filters alone: {r.batch_over_recursive:.2f}x (goal <= 1.5x) in CPU time, "
+        f"{r.batch_over_recursive_wall:.2f}x in wall time; best of 3 alternate runs, {_machine()}"
     )
-    return _report("features", asdict(r), line)
+    return _report("features", {**asdict(r), "machine": _machine()}, line)
 
 
 @section("scoring")
@@ -253,6 +263,41 @@ def bench_sync(args: argparse.Namespace) -> dict:
     return _report("sync", result, json.dumps(result, default=str))
 
 
+@section("export")
+def bench_export(args: argparse.Namespace) -> dict:
+    """Study export of 1,000 sessions (30 s x 16 ch at 10 ms) as CSV and as Parquet, no PostgreSQL needed."""
+    from enose.sync.bench import run_export_benchmark
+
+    r = run_export_benchmark(args.export_sessions)
+    line = (
+        f"{r['n_sessions']} sessions ({r['session_seconds']:.0f} s x {r['channels']} ch): CSV "
+        f"{r['export_csv_sessions_per_s']:.0f} sessions/s (goal >= 100; {r['export_csv_cpu_s']:.1f} s CPU in "
+        f"{r['export_csv_s']:.1f} s), Parquet {r['export_parquet_sessions_per_s']:.0f} sessions/s "
+        f"({r['export_parquet_cpu_s']:.1f} s CPU in {r['export_parquet_s']:.1f} s); best of {r['repeat']}, {_machine()}"
+    )
+    return _report("export", r, line)
+
+
+@section("central")
+def bench_central(args: argparse.Namespace) -> dict:
+    """The centre as a research workspace: 20,000 sessions of 10 sites in PostgreSQL against one merged SQLite file."""
+    from enose.research.bench import run_central_benchmark
+
+    r = run_central_benchmark(args.central_sessions, args.central_sites, train=not args.central_no_train)
+    line = (
+        f"{r['n_sessions']} sessions, {r['n_sites']} sites, {r['n_units']} units ({r['n_raw']} with raw samples): "
+        f"browser first page central {r['central_first_page_s'] * 1000:.0f} ms (best {r['central_page_best_s'] * 1000:.1f}"
+        f" ms, filtered {r['central_filtered_page_s'] * 1000:.1f} ms, half-way down {r['central_deep_page_s'] * 1000:.1f}"
+        f" ms, count {r['central_count_s'] * 1000:.1f} ms) vs SQLite {r['sqlite_first_page_s'] * 1000:.0f} ms (best "
+        f"{r['sqlite_page_best_s'] * 1000:.1f} ms, filtered {r['sqlite_filtered_page_s'] * 1000:.1f} ms); features "
+        f"--central {r['central_features_s']:.1f} s vs --db {r['sqlite_features_s']:.1f} s"
+    )
+    if "central_train_s" in r:
+        line += (f"; train --central {r['central_train_s']:.0f} s vs --db {r['sqlite_train_s']:.0f} s (same OOF AUC and "
+                 f"thresholds: {r['same_oof_auc_and_thresholds']}; {r['train_options']})")  # fmt: skip
+    return _report("central", r, line + f"; {r['cores']} cores, load average {r['load_average']}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", help=f"sections to run (default all): {', '.join(SECTIONS)}")
@@ -260,6 +305,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--decoder-seconds", type=float, default=60.0, help="length of the recorded stream")
     parser.add_argument("--acquisition-seconds", type=float, default=30.0, help="length of the live acquisition")
     parser.add_argument("--sync-sessions", type=int, default=1000, help="sessions to sync and export")
+    parser.add_argument("--central-sessions", type=int, default=20_000, help="sessions in the central database")
+    parser.add_argument("--central-sites", type=int, default=10, help="sites of the central database")
+    parser.add_argument("--central-no-train", action="store_true", help="central section: skip the two trainings")
+    parser.add_argument("--export-sessions", type=int, default=1000, help="sessions to export (export section)")
     args = parser.parse_args(argv)
     chosen = args.sections or list(SECTIONS)
     unknown = [s for s in chosen if s not in SECTIONS]

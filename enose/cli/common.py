@@ -38,6 +38,15 @@ dsn_option = click.option("--to", "dsn", envvar="ENOSE_CENTRAL_DSN", default=Non
 insecure_option = click.option("--insecure", is_flag=True,
                                help="Allow a remote DSN's sslmode weaker than verify-full (logged and recorded in the "
                                     "audit trail).")  # fmt: skip
+#: ``--central [DSN]``: read the central study database (as a researcher) instead of a site's SQLite file. A bare
+#: ``--central`` takes the DSN from ENOSE_CENTRAL_DSN; the variable alone never turns a command central (a site sets
+#: it for ``enose sync``, and its own ``sessions list`` must stay its own).
+central_option = click.option("--central", "central", is_flag=False, flag_value="", default=None, metavar="DSN",
+                              help="Read the central study database instead of --db (researcher role, read-only; "
+                                   "bare --central: the DSN in ENOSE_CENTRAL_DSN).")  # fmt: skip
+central_insecure_option = click.option("--insecure", is_flag=True,
+                                       help="With --central: allow a remote DSN's sslmode weaker than verify-full "
+                                            "(logged).")  # fmt: skip
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -68,6 +77,28 @@ def _open_store(db: str | None, *, create: bool = False, missing_hint: str | Non
         _fail(f"{error} (a command that only reads creates none): {hint}")
     except StorageError as error:
         _fail(str(error))
+
+
+def _open_central(central: str, insecure: bool = False, *, db: str | None = None):
+    """The central study database of ``--central`` (:class:`enose.research.CentralSource`), read-only.
+
+    Refuses ``--db`` beside it (one source per command) and a bare ``--central`` without
+    ENOSE_CENTRAL_DSN; an unreachable database or a role that is not a researcher exits with status 1.
+    """
+    import os
+
+    from enose.research import CentralResearchError, CentralSource
+
+    if db:
+        _fail("give either --db (a site's database) or --central (the central study database), not both")
+    dsn = central or os.environ.get("ENOSE_CENTRAL_DSN")
+    if not dsn:
+        _fail("--central needs the central database's address: --central postgresql://user@host/study, or set "
+              "ENOSE_CENTRAL_DSN")  # fmt: skip
+    try:
+        return CentralSource.open(dsn, insecure=insecure)
+    except CentralResearchError as error:
+        _fail(str(error), code=EXIT_FAILED)
 
 
 def _check_integrity(store) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from enose.cli.auth import acting_user, user_option
-from enose.cli.common import SESSION_ID, _fail, json_option
+from enose.cli.common import SESSION_ID, _fail, _open_central, central_insecure_option, central_option, json_option
 
 __all__ = ["register", "cohort", "train", "evaluate", "score"]
 
@@ -51,13 +51,18 @@ class DataSource:
     sep: str
     time: str | None
     username: str | None = None
+    central: str | None = None
+    insecure: bool = False
 
 
 def _data_source_options(fn):
-    """Add the data options (``--db`` or ``--features`` and its columns); the command receives one ``source``."""
+    """Add the data options (``--db``, ``--central`` or ``--features`` and its columns); the command receives one
+    ``source``."""
     options = [
         click.option("--db", default=None, type=click.Path(dir_okay=False, exists=True),
                      help="Database of labelled sessions."),
+        central_option,
+        central_insecure_option,
         click.option("--features", "features_csv", type=click.Path(dir_okay=False), default=None,
                      help="External feature table (CSV, one row per sample) instead of --db."),
         click.option("--label", default=None, help="Label column of --features (1/0, yes/no)."),
@@ -86,10 +91,14 @@ def _data_source_options(fn):
 
 
 def _load_dataset(source: DataSource, progress: bool, clinical_default=()):
+    """``(dataset, flow, provenance)``: provenance (:meth:`enose.research.CentralSource.training_data`) with --central,
+    else None."""
     from enose.model import TableError, read_feature_table
 
-    if (source.db is None) == (source.features_csv is None):
-        _fail("give exactly one of --db (recorded sessions) or --features (a CSV table)")
+    given = [source.db is not None, source.features_csv is not None, source.central is not None]
+    if sum(given) != 1:
+        _fail("give exactly one of --db (recorded sessions), --central (the central study database) or --features "
+              "(a CSV table)")  # fmt: skip
     if source.features_csv is not None:
         if not source.label:
             _fail("--features needs --label COLUMN (the diagnosis column)")
@@ -106,16 +115,22 @@ def _load_dataset(source: DataSource, progress: bool, clinical_default=()):
             )
         except TableError as error:
             _fail(str(error))
-        return ds, {"rows_in_table": len(ds), "analysed": len(ds)}
+        return ds, {"rows_in_table": len(ds), "analysed": len(ds)}, None
     from enose.model.features import dataset_from_store
     from enose.storage import StorageError, Store
 
     clinical = source.clinical
     names = [c.strip() for c in clinical.split(",") if c.strip()] if clinical else list(clinical_default)
+    if source.central is not None:
+        with _open_central(source.central, source.insecure) as central:
+            try:
+                return central.training_data(clinical=names)
+            except (ValueError, KeyError) as error:
+                _fail(str(error))
     try:
         with Store.open(source.db, create=False) as store:
             user = acting_user(store, source.username)
-            return dataset_from_store(store, user=user, clinical=names, progress=progress)
+            return (*dataset_from_store(store, user=user, clinical=names, progress=progress), None)
     except (StorageError, ValueError, KeyError) as error:
         _fail(str(error))
 
@@ -273,12 +288,17 @@ def train(
     its devices is locked away for the final validation; zone thresholds come
     from out-of-fold predictions.
 
+    ``--central`` trains on the pooled sessions of every site in the central study
+    database (the sites' own features and QC verdicts); sites are the enrolled
+    sites, and the card records which sites, units and sync state (each site's
+    newest audit anchor) the model saw.
+
     Example: ``enose train --db cohort.db --clinical age_years,pack_years,copd --out models/mine``
     """  # fmt: skip
     from enose.model import NotEnoughData, save_model, train_model
 
     _refuse_existing_output(Path(out), force)
-    ds, flow = _load_dataset(source, not no_progress)
+    ds, flow, provenance = _load_dataset(source, not no_progress)
     names = [c.strip() for c in candidates.split(",") if c.strip()]
     use_locked = not no_locked and bool({s for s in ds.site if s})
     try:
@@ -288,7 +308,11 @@ def train(
     except (NotEnoughData, ValueError) as error:
         _fail(str(error))
     report["flow"] = flow
-    saved = save_model(model, out, report=report, simulated=source.db is not None)
+    if provenance is not None:  # pooled data: which sites, units and sync state, and whether it is all simulated
+        saved = save_model(model, out, report=report, simulated=provenance["all_simulated"],
+                           extra_card={"central": provenance})  # fmt: skip
+    else:
+        saved = save_model(model, out, report=report, simulated=source.db is not None)
     trained_on = report["training_data"]
     summary = {
         "model_id": saved.model_id,
@@ -388,7 +412,7 @@ def evaluate(
         _fail(str(error))
     # a table without --clinical is read with the model's own clinical columns
     source = replace(source, clinical=source.clinical or ",".join(model.clinical_names) or None)
-    ds, flow = _load_dataset(source, not no_progress, clinical_default=model.clinical_names)
+    ds, flow, _ = _load_dataset(source, not no_progress, clinical_default=model.clinical_names)
     try:
         report = evaluate_model(model, ds, out, flow=flow, n_boot=ci_rounds)
     except (ModelError, ValueError) as error:

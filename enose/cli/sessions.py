@@ -8,8 +8,18 @@ from pathlib import Path
 
 import click
 
+from enose.browse import LABEL_CHOICES, QC_CHOICES, ZONE_CHOICES, SessionFilter
 from enose.cli.auth import acting_user, user_option
-from enose.cli.common import SESSION_ID, _fail, _open_store, db_option, json_option
+from enose.cli.common import (
+    SESSION_ID,
+    _fail,
+    _open_central,
+    _open_store,
+    central_insecure_option,
+    central_option,
+    db_option,
+    json_option,
+)
 from enose.storage.store import MAX_ROW_ID
 
 __all__ = ["devices", "describe_damaged_block", "export", "register", "sessions", "sessions_list"]
@@ -42,35 +52,85 @@ def sessions() -> None:
     """Browse recorded sessions."""
 
 
+#: The columns of ``sessions list``, from a site's database or the centre.
+LIST_KEYS = ("id", "uuid", "kind", "subject_code", "device_serial", "operator", "started_at", "status", "n_samples",
+             "lost_samples", "interruptions")  # fmt: skip
+
+
 @sessions.command("list")
 @db_option
+@central_option
+@central_insecure_option
 @user_option
 @click.option("--limit", type=click.IntRange(1, MAX_ROW_ID), default=None, help="Show only the newest N sessions.")
+@click.option("--after", "after_id", type=SESSION_ID, default=None,
+              help="Continue a page: only sessions listed after this id (the JSON's next_after).")  # fmt: skip
+@click.option("--site", default=None, help="Only this site (its code; with --central, the enrolled site's code).")
+@click.option("--device", default=None, help="Only this device serial.")
+@click.option("--kind", type=click.Choice(["screening", "calibration"]), default=None, help="Only this kind.")
+@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Only sessions started on or after.")
+@click.option("--until", "date_to", default=None, metavar="YYYY-MM-DD", help="Only sessions started on or before.")
+@click.option("--qc", type=click.Choice(QC_CHOICES), default=None, help="Only this newest QC verdict.")
+@click.option("--zone", type=click.Choice(ZONE_CHOICES), default=None, help="Only this newest zone.")
+@click.option("--label", type=click.Choice(LABEL_CHOICES), default=None, help="Only this diagnosis in force.")
 @json_option
-def sessions_list(db, username, limit, as_json) -> None:
-    """List sessions, newest first.
+def sessions_list(db, central, insecure, username, limit, after_id, site, device, kind, date_from, date_to, qc, zone,
+                  label, as_json) -> None:  # fmt: skip
+    """List sessions, newest first, optionally filtered and paged.
 
-    Example: ``enose sessions list --json``
+    The filters are the researcher browser's (QC, zone and diagnosis need a role that may read
+    results). ``--central`` lists the pooled sessions of every site from the central study
+    database: ``id`` is then the centre's session number, subjects and staff are study pseudonyms.
+
+    Example: ``enose sessions list --json``; ``enose sessions list --central --site LIL --limit 50``
     """
-    from enose.security.access import list_sessions
-
-    store = _open_store(db)
-    with store:
-        rows = list_sessions(store, acting_user(store, username), limit)
-    keys = ("id", "uuid", "kind", "subject_code", "device_serial", "operator", "started_at", "status",
-            "n_samples", "lost_samples", "interruptions")  # fmt: skip
-    rows = [{k: row[k] for k in keys} for row in rows]
+    session_filter = SessionFilter(date_from=date_from, date_to=date_to, device=device, site=site, qc=qc, zone=zone,
+                                   label=label, kind=kind)  # fmt: skip
+    try:
+        if central is not None:
+            with _open_central(central, insecure, db=db) as source:
+                rows = source.list_sessions(session_filter, after=after_id, limit=limit)
+        else:
+            rows = _local_sessions(db, username, session_filter, after_id, limit)
+    except ValueError as error:
+        _fail(str(error))
+    rows = [{k: row[k] for k in LIST_KEYS} for row in rows]
     if as_json:
-        click.echo(json.dumps({"sessions": rows}))
+        page = {"sessions": rows}
+        if limit:
+            page["next_after"] = rows[-1]["id"] if len(rows) == limit else None
+        click.echo(json.dumps(page))
         return
     if not rows:
-        click.echo("no sessions yet (try `enose demo`)")
+        filtered = session_filter != SessionFilter() or after_id
+        click.echo("no sessions match" if filtered else "no sessions yet (try `enose demo`)")
     for row in rows:
         click.echo(
             f"{row['id']:>5}  {row['started_at'][:19]}  {row['subject_code'] or '-':<12} {row['device_serial'] or '-':<12}"
             f" {row['status']:<11} samples {row['n_samples']}, lost {row['lost_samples']},"
             f" interruptions {row['interruptions']}"
         )
+
+
+def _local_sessions(db, username, session_filter: SessionFilter, after_id: int | None, limit: int | None) -> list[dict]:
+    """The rows of ``sessions list`` from the site's database: all of them, or a filtered page (:mod:`enose.browse`)."""
+    from enose.browse import browse_sessions
+    from enose.security.access import list_sessions
+
+    store = _open_store(db)
+    with store:
+        user = acting_user(store, username)
+        if session_filter == SessionFilter() and after_id is None:
+            return list_sessions(store, user, limit)
+        rows = []
+        while limit is None or len(rows) < limit:
+            want = 500 if limit is None else min(500, limit - len(rows))
+            page = browse_sessions(store, user, session_filter, after_id=after_id, limit=want)
+            rows += [store.session(r.id) for r in page]
+            if len(page) < want:
+                break
+            after_id = page[-1].id
+        return rows
 
 
 @click.command()

@@ -19,7 +19,15 @@ import click
 import numpy as np
 
 from enose.cli.auth import acting_user, user_option
-from enose.cli.common import SESSION_ID, _fail, _open_store, record_calibration
+from enose.cli.common import (
+    SESSION_ID,
+    _fail,
+    _open_central,
+    _open_store,
+    central_insecure_option,
+    central_option,
+    record_calibration,
+)
 from enose.pipeline import calibrations_in_force, device_calibration, device_drift, session_qc
 from enose.security.access import screening_sessions
 from enose.security.permissions import Permission
@@ -31,20 +39,35 @@ __all__ = ["register"]
 @click.command()
 @click.option("--session", "session_id", type=SESSION_ID, required=True, help="Session id (`enose sessions list`).")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None, help="SQLite database file.")
+@central_option
+@central_insecure_option
 @user_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def qc(session_id: int, db: str | None, username: str | None, as_json: bool) -> None:
+def qc(session_id: int, db: str | None, central: str | None, insecure: bool, username: str | None,
+       as_json: bool) -> None:  # fmt: skip
     """Run the quality gate on a recorded session and show every reason.
+
+    With ``--central``, the verdict its site computed and synced (of this software's processing
+    version) for the centre's session number (`enose sessions list --central`).
 
     Example: ``enose qc --session 3 --json``
     """
     from enose.storage import SessionNotFound
 
-    with _open_store(db) as store:
-        try:
-            verdict = session_qc(store, session_id, acting_user(store, username))
-        except SessionNotFound as error:
-            _fail(f"{error}; see `enose sessions list`")
+    if central is not None:
+        from enose.research import CentralResearchError
+
+        with _open_central(central, insecure, db=db) as source:
+            try:
+                verdict = source.qc(session_id)
+            except CentralResearchError as error:
+                _fail(str(error))
+    else:
+        with _open_store(db) as store:
+            try:
+                verdict = session_qc(store, session_id, acting_user(store, username))
+            except SessionNotFound as error:
+                _fail(f"{error}; see `enose sessions list`")
     if as_json:
         click.echo(json.dumps(verdict, default=str))
         return
@@ -62,13 +85,19 @@ def qc(session_id: int, db: str | None, username: str | None, as_json: bool) -> 
 @click.option("--drift-correct", is_flag=True,
               help="Divide responses by each device's calibration drift gain (cached under its own key).")  # fmt: skip
 @click.option("--no-progress", is_flag=True, help="Do not draw a progress bar.")
+@central_option
+@central_insecure_option
 @user_option
 def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, no_progress: bool,
-             username: str | None) -> None:
+             central: str | None, insecure: bool, username: str | None) -> None:  # fmt: skip
     """Compute (or read from the cache) the feature table of every screening session.
 
     Sessions are processed in batches per channel layout; results are cached in
     the database under the processing version, so a second run is instant.
+    With ``--central``, the pooled table of every site, assembled in the central
+    database from the features the sites computed and synced (``session_id``: the
+    centre's number; ``subject_code``: the study pseudonym; ``site``: the enrolled
+    site); a session whose site sent none of this version is listed as skipped.
 
     Example: ``enose features --db clinic.db --out features.csv``
     """
@@ -78,6 +107,11 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
 
     # The cache key says how the numbers were made: the model uses uncorrected features.
     version = f"{PROCESSING_VERSION}+drift" if drift_correct else PROCESSING_VERSION
+    if central is not None:
+        with _open_central(central, insecure, db=db) as source:
+            table, rows, skipped = source.feature_table(version, all_statuses=all_statuses)
+        _report_features(out, table, rows, skipped, version)
+        return
     with _open_store(db) as store:
         rows = screening_sessions(store, acting_user(store, username), all_statuses=all_statuses)
         by_layout: dict[str, list[dict]] = defaultdict(list)
@@ -88,6 +122,12 @@ def features(db: str | None, out: str, all_statuses: bool, drift_correct: bool, 
         with tqdm(total=len(rows), desc="features", unit="session", file=sys.stderr, disable=no_progress) as bar:
             for group in by_layout.values():
                 table += _layout_features(store, group, version, drift_correct, bar, skipped)
+    _report_features(out, table, rows, skipped, version)
+
+
+def _report_features(out: str, table: list[tuple[dict, list[str], np.ndarray]], rows: list[dict],
+                     skipped: dict[int, str], version: str) -> None:  # fmt: skip
+    """Name each skipped session on stderr, write the CSV, and say what was written."""
     for row in rows:
         if row["id"] in skipped:
             click.echo(f"skipped session {row['id']} ({row['status']}): {skipped[row['id']]}", err=True)

@@ -11,7 +11,18 @@ import json
 import click
 
 from enose.cli.auth import acting_user, user_option_no_token_hint
-from enose.cli.common import CHECK_DB, _denied, _fail, _open_store, db_option, json_option, progress_option
+from enose.cli.common import (
+    CHECK_DB,
+    _denied,
+    _fail,
+    _open_central,
+    _open_store,
+    central_insecure_option,
+    central_option,
+    db_option,
+    json_option,
+    progress_option,
+)
 
 __all__ = ["export_study", "register"]
 
@@ -25,10 +36,13 @@ __all__ = ["export_study", "register"]
 @click.option("--precise-times", is_flag=True,
               help="Keep timestamps to the millisecond in a pseudonymous export (default: the day only).")
 @db_option
+@central_option
+@central_insecure_option
 @user_option_no_token_hint
 @json_option
 @progress_option
-def export_study(out, fmt, no_raw, identified, precise_times, db, username, as_json, no_progress) -> None:
+def export_study(out, fmt, no_raw, identified, precise_times, db, central, insecure, username, as_json,
+                 no_progress) -> None:  # fmt: skip
     """Export the whole study: subjects, sessions, QC, features, scores, labels, raw signals.
 
     Pseudonymous by default: subject codes and staff names are replaced by stable keyed
@@ -36,12 +50,28 @@ def export_study(out, fmt, no_raw, identified, precise_times, db, username, as_j
     them; the audit trail says so); a data dictionary describing every column is written
     beside the tables. ``fhir`` writes one FHIR R4 Bundle with an Observation per score.
 
+    ``--central`` exports the pooled study of every site from the central study database (the
+    same files and columns; subjects as study pseudonyms, stable across sites; raw signals read
+    from the centre); it is always pseudonymous.
+
     Example: ``enose export study --out study-2025-06 --format parquet``
     """
     from enose.exports import ExportError
     from enose.exports import export_study as run_export
     from enose.security import PermissionDenied, SecretKeyError
 
+    if central is not None:
+        if identified:
+            _fail("--identified is a site's export: the central database holds no subject code or staff name for "
+                  "research (leave out --identified)")  # fmt: skip
+        with _open_central(central, insecure, db=db) as source:
+            try:
+                summary = source.export_study(out, fmt, raw=not no_raw, precise_times=precise_times,
+                                              progress=not no_progress and not as_json)  # fmt: skip
+            except ExportError as error:
+                _fail(str(error))
+        _say(summary, fmt, as_json)
+        return
     store = _open_store(db, missing_hint=CHECK_DB)
     with store:
         user = acting_user(store, username)
@@ -52,6 +82,10 @@ def export_study(out, fmt, no_raw, identified, precise_times, db, username, as_j
             _denied(error)
         except (ExportError, SecretKeyError) as error:
             _fail(str(error))
+    _say(summary, fmt, as_json)
+
+
+def _say(summary: dict, fmt: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary))
     else:

@@ -44,10 +44,14 @@ def _date_time(text: str | None) -> str | None:
     return text.replace(" ", "T") if text else None
 
 
-def study_bundle(store: Store, tables: dict[str, list[dict]]) -> dict:
-    """A validated FHIR R4 Bundle (as a dict) of every score in ``tables`` (see :func:`study_tables`)."""
+def study_bundle(store: Store | None, tables: dict[str, list[dict]], *, devices: dict[str, dict] | None = None) -> dict:
+    """A validated FHIR R4 Bundle (as a dict) of every score in ``tables`` (see :func:`study_tables`).
+
+    ``devices`` (serial -> ``{model, firmware}``) defaults to the devices of ``store``.
+    """
     sessions = {s["session_uuid"]: s for s in tables["sessions"]}
-    devices = {r["serial"]: r for r in store.db.query("SELECT serial, model, firmware FROM devices")}
+    if devices is None:
+        devices = {r["serial"]: r for r in store.db.query("SELECT serial, model, firmware FROM devices")}
     entries: list[dict] = []
     device_urls: dict[str, str] = {}
     model_urls: dict[tuple, str] = {}

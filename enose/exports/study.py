@@ -17,11 +17,13 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from enose.exports.dictionary import DICTIONARY, columns, dictionary_rows
+from enose.recording import Recording
 from enose.security import audit
 from enose.security.permissions import Permission, require
 from enose.security.pseudonyms import keyed_pseudonym, site_secret
@@ -30,7 +32,7 @@ from enose.storage.private_files import open_private
 from enose.storage.store import Store
 from enose.sync.outbox import site_uuid
 
-__all__ = ["EXPORT_FORMATS", "ExportError", "export_study", "study_tables"]
+__all__ = ["EXPORT_FORMATS", "ExportError", "export_study", "prepare_export", "study_tables", "write_study"]
 
 EXPORT_FORMATS = ("csv", "parquet", "fhir")
 
@@ -183,47 +185,70 @@ def export_study(store: Store, out: str | os.PathLike, fmt: str, user, *, raw: b
     ``pseudonymous`` is False). ``fmt``: ``csv`` or ``parquet`` (tables + raw signals + data
     dictionary) or ``fhir`` (``bundle.json``, FHIR R4, one Observation per score).
     """
-    from tqdm import tqdm
-
     require(user, Permission.EXPORT_RESEARCH)
     if not pseudonymous:
         require(user, Permission.EXPORT_IDENTIFIED)
+    started = time.perf_counter()
+    target = prepare_export(out, fmt)
+    tables = study_tables(store, pseudonymous=pseudonymous, precise_times=precise_times)
+    summary = {"path": str(target), "format": fmt, "pseudonymous": pseudonymous, "precise_times": precise_times,
+               "authenticated": getattr(user, "authenticated", True),
+               "rows": {name: len(rows) for name, rows in tables.items()}}  # fmt: skip
+    ids = dict(store.conn.execute("SELECT uuid, id FROM sessions")) if raw and fmt != "fhir" else {}
+    devices = {r["serial"]: r for r in store.db.query("SELECT serial, model, firmware FROM devices")}
+    summary.update(write_study(target, fmt, tables, devices=devices, progress=progress,
+                               recording=(lambda uuid: store.load_recording(ids[uuid])) if raw else None))  # fmt: skip
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    audit.record(store, user.username, "export", "study", fmt, format=fmt, pseudonymous=pseudonymous, raw=raw,
+                 precise_times=precise_times, rows=summary["rows"])  # fmt: skip
+    return summary
+
+
+def prepare_export(out: str | os.PathLike, fmt: str) -> Path:
+    """Check the format (and pyarrow for Parquet) and create the owner-only directory ``out``, before any reading."""
     if fmt not in EXPORT_FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     if fmt == "parquet":
         _pyarrow()  # fail before writing anything
-    started = time.perf_counter()
     target = Path(out)
     try:
         target.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(target, 0o700)
     except OSError as error:
         raise ExportError(f"cannot create the export directory {target}: {error}") from error
-    tables = study_tables(store, pseudonymous=pseudonymous, precise_times=precise_times)
-    summary = {"path": str(target), "format": fmt, "pseudonymous": pseudonymous, "precise_times": precise_times,
-               "authenticated": getattr(user, "authenticated", True),
-               "rows": {name: len(rows) for name, rows in tables.items()}}  # fmt: skip
+    return target
+
+
+def write_study(target: Path, fmt: str, tables: dict[str, list[dict]], *, devices: dict[str, dict],
+                recording: Callable[[str], Recording] | None = None, progress: bool = False) -> dict:  # fmt: skip
+    """Write ``tables`` (:func:`study_tables`) into the directory of :func:`prepare_export`; return summary additions.
+
+    One writer for the site's database and the central one (:mod:`enose.research.central`):
+    ``recording(session_uuid)`` gives a session's raw signals (None: no raw files); ``devices``
+    maps serial to ``{model, firmware}`` for the FHIR Device resources.
+    """
+    from tqdm import tqdm
+
+    extra: dict = {}
     try:
         if fmt == "fhir":
             from enose.exports.fhir import study_bundle
 
-            bundle = study_bundle(store, tables)
+            bundle = study_bundle(None, tables, devices=devices)
             with _private_file(target / "bundle.json") as handle:
                 handle.write(json.dumps(bundle, indent=1).encode())
-            summary["observations"] = sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
+            extra["observations"] = sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
         else:
-            if raw:
+            if recording is not None:
                 raw_dir = target / "raw"
                 raw_dir.mkdir(exist_ok=True, mode=0o700)
-                ids = dict(store.conn.execute("SELECT uuid, id FROM sessions"))
                 for row in tqdm(tables["sessions"], unit="session", desc="export", file=sys.stderr,
                                 disable=not progress, leave=False):  # fmt: skip
-                    recording = store.load_recording(ids[row["session_uuid"]])
                     name = f"raw/{row['session_uuid']}.{fmt}"
                     if fmt == "csv":
-                        export_recording(recording, "csv", target / name)
+                        export_recording(recording(row["session_uuid"]), "csv", target / name)
                     else:
-                        _write_raw_parquet(target / name, recording)
+                        _write_raw_parquet(target / name, recording(row["session_uuid"]))
                     row["raw_file"] = name
             for name, rows in tables.items():
                 if fmt == "csv":
@@ -234,7 +259,4 @@ def export_study(store: Store, out: str | os.PathLike, fmt: str, user, *, raw: b
                        dictionary_rows())  # fmt: skip
     except OSError as error:
         raise ExportError(f"could not write the export into {target}: {error}") from error
-    summary["seconds"] = round(time.perf_counter() - started, 3)
-    audit.record(store, user.username, "export", "study", fmt, format=fmt, pseudonymous=pseudonymous, raw=raw,
-                 precise_times=precise_times, rows=summary["rows"])  # fmt: skip
-    return summary
+    return extra

@@ -299,6 +299,29 @@ def _validation_sections(tr: dict) -> list[str]:
     return lines
 
 
+def _central_lines(central: dict) -> list[str]:
+    """The pooled data a model was trained on (:meth:`enose.research.CentralSource.training_data`), as card lines."""
+    lines = [
+        "",
+        "## Central study database (pooled data)",
+        "",
+        f"- database {central['instance_uuid']} (schema v{central['schema_version']}), read {central['read_at']}; "
+        f"processing version {central['processing_version']}",
+        f"- {central['n_sessions']} sessions; SHA-256 of the rows used: `{central['rows_sha256']}` "
+        f"({central['rows_recipe']})",
+    ]
+    for site in central["sites"]:
+        anchor = site.get("audit_anchor")
+        state = ("no audit anchor" if anchor is None else
+                 f"audit chain anchored at entry {anchor['audit_id']} (`{anchor['hash'][:16]}...`, "
+                 f"{anchor['anchored_at']}, {'signed' if anchor['signed'] else 'unsigned'})")  # fmt: skip
+        lines.append(f"- site {site['site_code']} ({site['site_uuid']}): {site['n_sessions']} sessions of "
+                     f"{site['n_subjects']} subjects; last sync {site['last_sync'] or '-'}; {state}")  # fmt: skip
+    units = ", ".join(f"{u['serial']} ({', '.join(u['sites'])}, {u['n_sessions']})" for u in central["units"])
+    lines.append(f"- units: {units or '-'}")
+    return lines
+
+
 def card_markdown(card: dict) -> str:
     t = card["thresholds"]
     tr = card["training"]
@@ -325,6 +348,8 @@ def card_markdown(card: dict) -> str:
     ]
     if card.get("cohort"):
         lines.append(f"- simulated cohort parameters: `{json.dumps(card['cohort'], sort_keys=True)}`")
+    if card.get("central"):
+        lines += _central_lines(card["central"])
     lines += [
         "",
         "## Validation design",

@@ -26,7 +26,16 @@ Roles (NOLOGIN groups, created by the first migration to v3; cluster-wide):
 * ``enose_importer``: loads signed bundles for any *enrolled* site.
 * ``enose_researcher``: SELECT on the ``enose.research_*`` views and
   ``enose.session_overview`` only: staff names appear there as keyed pseudonyms
-  (``staff-`` + 12 hex digits, keyed by this database's secret ``pseudonym_key``).
+  (``staff-`` + 12 hex digits, keyed by this database's secret ``pseudonym_key``),
+  and since v4 subjects as study-level pseudonyms (``subj-`` + 12 hex digits of
+  HMAC-SHA-256(``pseudonym_key``, site UUID bytes || site's code): stable across
+  sites and syncs, never the site's own code). :mod:`enose.research.central` reads them.
+
+The browser's state (v4): ``enose.session_browse`` holds one row per session with
+what the researcher's filters need (site, device, kind, status, start, the newest
+QC verdict, the newest score's zone, the label in force), kept by the owner's
+triggers on every insert into sessions, QC results, scores and labels, and indexed
+for each filter with the key-set paging order (``started_at``, ``browse_id``).
 
 Privileges, v3 (and why each is needed):
 
@@ -43,7 +52,8 @@ enose_site             site_registry                                   SELECT it
 enose_site             schema_version, instance                        SELECT
 enose_importer         as enose_site, for every enrolled site;         + SELECT site_registry, SELECT and
                        no UPDATE, DELETE, TRUNCATE                     INSERT bundle_imports
-enose_researcher       research_* views, session_overview              SELECT (no table, no staff name)
+enose_researcher       research_* views, session_overview              SELECT (no table, no staff name, no site's
+                                                                       subject code: study pseudonyms, v4)
 owner                  everything (owns schema, tables, views)         only ``enose central`` uses it
 =====================  ==============================================  =========================================
 
@@ -550,11 +560,196 @@ GRANT SELECT ON enose.session_overview, enose.research_sites, enose.research_sub
     enose.research_qc_results, enose.research_features TO enose_researcher;
 """
 
+# v4: the centre as a research workspace (issue 16). Study-level subject pseudonyms in every research view (a
+# researcher reads no site's own subject code any more), the browser's per-session state kept up to date by triggers
+# (newest QC verdict, newest zone, label in force), the indexes its filters and key-set paging use, and each site's
+# audit anchors for the provenance of a model trained on pooled data.
+_SUBJECT = ("enose.subject_pseudonym((SELECT enose.hmac_pad(k.key, 54) FROM enose.pseudonym_key k), "
+            "(SELECT enose.hmac_pad(k.key, 92) FROM enose.pseudonym_key k), {site}, {code})")
+_V4 = """
+-- HMAC-SHA-256 (RFC 2104) with the database's pseudonym_key, in SQL (sha256() is built in; pgcrypto is not needed):
+-- a subject's study pseudonym is 'subj-' + the first 12 hex digits of HMAC(key, uuid bytes of the site || code).
+-- The pads are computed once per query (an uncorrelated sub-select), the pseudonym per row (two sha256 calls).
+CREATE FUNCTION enose.hmac_pad(key bytea, pad int) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT decode(string_agg(lpad(to_hex(CASE WHEN i < length(k) THEN get_byte(k, i) ELSE 0 END # pad), 2, '0'),
+                             '' ORDER BY i), 'hex')
+    FROM (SELECT CASE WHEN length(key) > 64 THEN sha256(key) ELSE key END AS k) block_key, generate_series(0, 63) i
+$$;
+-- STABLE, not IMMUTABLE: convert_to is STABLE, and a SQL function is inlined only when it claims no more than its body
+CREATE FUNCTION enose.subject_pseudonym(inner_pad bytea, outer_pad bytea, site uuid, code text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT 'subj-' || left(encode(sha256(outer_pad || sha256(inner_pad || uuid_send(site)
+                                                             || convert_to(code, 'UTF8'))), 'hex'), 12)
+$$;
+REVOKE ALL ON FUNCTION enose.hmac_pad(bytea, int), enose.subject_pseudonym(bytea, bytea, uuid, text) FROM PUBLIC;
+
+-- what the current-label rule, the QC and feature versions and the browser look up
+CREATE INDEX labels_subject ON enose.labels (site_uuid, subject_code, local_id);
+CREATE INDEX labels_supersedes ON enose.labels (site_uuid, supersedes_local_id) WHERE supersedes_local_id IS NOT NULL;
+CREATE INDEX qc_results_current ON enose.qc_results (session_uuid, processing_version, computed_at DESC,
+                                                     uploaded_at DESC);
+CREATE INDEX features_current ON enose.features (session_uuid, processing_version, computed_at DESC, uploaded_at DESC);
+
+-- one row per session for the browser, kept by the owner's triggers: the session's filter columns, the newest QC
+-- verdict (by computed_at, as the site's browser), the newest score's zone (by local id) and the label in force for
+-- its subject. browse_id: the centre's own session number (order of arrival), the tie-breaker of key-set paging.
+CREATE TABLE enose.session_browse (
+    browse_id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    session_uuid uuid PRIMARY KEY REFERENCES enose.sessions,
+    site_uuid uuid NOT NULL,
+    subject_code text,
+    device_serial text,
+    kind text NOT NULL,
+    status text NOT NULL,
+    started_at timestamptz NOT NULL,
+    qc_passed int,
+    qc_computed_at timestamptz,
+    zone text,
+    zone_local_id bigint,
+    cancer int,
+    label_local_id bigint
+);
+CREATE INDEX session_browse_page ON enose.session_browse (started_at, browse_id);
+CREATE INDEX session_browse_site ON enose.session_browse (site_uuid, started_at, browse_id);
+CREATE INDEX session_browse_device ON enose.session_browse (device_serial, started_at, browse_id);
+CREATE INDEX session_browse_kind ON enose.session_browse (kind, started_at, browse_id);
+CREATE INDEX session_browse_qc ON enose.session_browse (qc_passed, started_at, browse_id);
+CREATE INDEX session_browse_zone ON enose.session_browse (zone, started_at, browse_id);
+CREATE INDEX session_browse_label ON enose.session_browse (cancer, started_at, browse_id);
+CREATE INDEX session_browse_subject ON enose.session_browse (site_uuid, subject_code);
+
+-- the label in force for a subject: not superseded, and the newest of those (the site's current_labels rule)
+CREATE FUNCTION enose.label_in_force(site uuid, code text, OUT cancer int, OUT local_id bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT l.cancer, l.local_id FROM enose.labels l
+    WHERE l.site_uuid = site AND l.subject_code = code
+      AND NOT EXISTS (SELECT 1 FROM enose.labels n WHERE n.site_uuid = l.site_uuid AND n.supersedes_local_id = l.local_id)
+    ORDER BY l.local_id DESC LIMIT 1
+$$;
+CREATE FUNCTION enose.browse_session_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE found record;
+BEGIN
+    SELECT * INTO found FROM enose.label_in_force(NEW.site_uuid, NEW.subject_code);
+    INSERT INTO enose.session_browse (session_uuid, site_uuid, subject_code, device_serial, kind, status, started_at,
+                                      cancer, label_local_id)
+    VALUES (NEW.uuid, NEW.site_uuid, NEW.subject_code, NEW.device_serial, NEW.kind, NEW.status, NEW.started_at,
+            found.cancer, found.local_id);
+    RETURN NULL;
+END $$;
+CREATE FUNCTION enose.browse_qc_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE enose.session_browse SET qc_passed = NEW.passed, qc_computed_at = NEW.computed_at
+    WHERE session_uuid = NEW.session_uuid AND (qc_computed_at IS NULL OR qc_computed_at <= NEW.computed_at);
+    RETURN NULL;
+END $$;
+CREATE FUNCTION enose.browse_score_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE enose.session_browse SET zone = NEW.zone, zone_local_id = NEW.local_id
+    WHERE session_uuid = NEW.session_uuid AND (zone_local_id IS NULL OR zone_local_id < NEW.local_id);
+    RETURN NULL;
+END $$;
+CREATE FUNCTION enose.browse_label_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE code text;
+BEGIN
+    -- the subject of the new label, and of the label it corrects (the same subject, unless a correction moved it)
+    FOR code IN SELECT NEW.subject_code UNION SELECT l.subject_code FROM enose.labels l
+                WHERE l.site_uuid = NEW.site_uuid AND l.local_id = NEW.supersedes_local_id LOOP
+        UPDATE enose.session_browse b SET (cancer, label_local_id) = (SELECT f.cancer, f.local_id
+                                                                      FROM enose.label_in_force(NEW.site_uuid, code) f)
+        WHERE b.site_uuid = NEW.site_uuid AND b.subject_code = code;
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER sessions_browse AFTER INSERT ON enose.sessions FOR EACH ROW EXECUTE FUNCTION enose.browse_session_added();
+CREATE TRIGGER qc_results_browse AFTER INSERT ON enose.qc_results FOR EACH ROW EXECUTE FUNCTION enose.browse_qc_added();
+CREATE TRIGGER scores_browse AFTER INSERT ON enose.scores FOR EACH ROW EXECUTE FUNCTION enose.browse_score_added();
+CREATE TRIGGER labels_browse AFTER INSERT ON enose.labels FOR EACH ROW EXECUTE FUNCTION enose.browse_label_added();
+REVOKE ALL ON FUNCTION enose.label_in_force(uuid, text), enose.browse_session_added(), enose.browse_qc_added(),
+    enose.browse_score_added(), enose.browse_label_added() FROM PUBLIC;
+
+-- the sessions already there, in order of arrival
+INSERT INTO enose.session_browse (session_uuid, site_uuid, subject_code, device_serial, kind, status, started_at,
+                                  qc_passed, qc_computed_at, zone, zone_local_id, cancer, label_local_id)
+SELECT s.uuid, s.site_uuid, s.subject_code, s.device_serial, s.kind, s.status, s.started_at, q.passed, q.computed_at,
+       sc.zone, sc.local_id, l.cancer, l.local_id
+FROM enose.sessions s
+LEFT JOIN LATERAL (SELECT x.passed, x.computed_at FROM enose.qc_results x WHERE x.session_uuid = s.uuid
+                   ORDER BY x.computed_at DESC, x.uploaded_at DESC LIMIT 1) q ON true
+LEFT JOIN LATERAL (SELECT x.zone, x.local_id FROM enose.scores x WHERE x.session_uuid = s.uuid
+                   ORDER BY x.local_id DESC LIMIT 1) sc ON true
+LEFT JOIN LATERAL enose.label_in_force(s.site_uuid, s.subject_code) l ON true
+ORDER BY s.uploaded_at, s.started_at, s.uuid;
+
+-- research views: the subject code gives way to the study pseudonym everywhere (same columns otherwise)
+DROP VIEW enose.session_overview, enose.research_subjects, enose.research_sessions, enose.research_labels,
+    enose.research_current_labels;
+CREATE VIEW enose.research_subjects AS
+SELECT s.site_uuid, {subject_of_subjects} AS subject_pseudonym, s.created_at, s.site, s.age_years, s.sex, s.smoking,
+       s.pack_years, s.copd, s.previous_cancer
+FROM enose.subjects s;
+CREATE VIEW enose.research_sessions AS
+SELECT s.uuid, s.site_uuid, s.local_id, s.content_sha256, s.kind, {subject_of_sessions} AS subject_pseudonym,
+       s.device_serial, s.firmware, enose.staff_pseudonym(k.key, s.operator) AS operator_pseudonym, s.site,
+       s.started_at, s.ended_at, s.status, s.software_version, s.protocol, s.channels, s.period_ms, s.n_samples,
+       s.lost_samples, s.interruptions, s.uploaded_at
+FROM enose.sessions s CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_labels AS
+SELECT l.site_uuid, l.local_id, l.content_sha256, {subject_of_labels} AS subject_pseudonym, l.cancer, l.histology,
+       l.stage, l.diagnosis_date, l.source, enose.staff_pseudonym(k.key, l.entered_by) AS entered_by_pseudonym,
+       l.entered_at, l.supersedes_local_id
+FROM enose.labels l CROSS JOIN enose.pseudonym_key k;
+CREATE VIEW enose.research_current_labels AS
+SELECT l.site_uuid, l.local_id, l.content_sha256, {subject_of_labels} AS subject_pseudonym, l.cancer, l.histology,
+       l.stage, l.diagnosis_date, l.source, enose.staff_pseudonym(k.key, l.entered_by) AS entered_by_pseudonym,
+       l.entered_at, l.supersedes_local_id
+FROM enose.current_labels l CROSS JOIN enose.pseudonym_key k;
+-- one row per session: subject risk factors, the label in force, the newest score (as kept for the browser)
+CREATE VIEW enose.session_overview AS
+SELECT s.uuid AS session_uuid, s.site_uuid, s.site, s.kind, s.status, s.started_at, s.device_serial,
+       s.n_samples, s.lost_samples, {subject_of_sessions} AS subject_pseudonym, sub.age_years, sub.sex, sub.smoking,
+       sub.pack_years, sub.copd, sub.previous_cancer, l.cancer, l.histology, l.stage,
+       sc.probability, sc.zone, sc.model_id, sc.created_at AS scored_at
+FROM enose.sessions s
+JOIN enose.session_browse b ON b.session_uuid = s.uuid
+LEFT JOIN enose.subjects sub ON sub.site_uuid = s.site_uuid AND sub.code = s.subject_code
+LEFT JOIN enose.labels l ON l.site_uuid = b.site_uuid AND l.local_id = b.label_local_id
+LEFT JOIN enose.scores sc ON sc.site_uuid = b.site_uuid AND sc.local_id = b.zone_local_id;
+-- the browser's rows: what it filters and shows, and the subject's risk factors (for the feature table)
+CREATE VIEW enose.research_browse AS
+SELECT b.browse_id, b.session_uuid, b.site_uuid, coalesce(r.site_code, b.site_uuid::text) AS site_code,
+       {subject_of_browse} AS subject_pseudonym, b.device_serial, b.kind, b.status, b.started_at,
+       b.qc_passed, b.zone, b.cancer, b.label_local_id, sub.age_years, sub.sex, sub.smoking, sub.pack_years, sub.copd,
+       sub.previous_cancer
+FROM enose.session_browse b
+LEFT JOIN enose.site_registry r ON r.site_uuid = b.site_uuid
+LEFT JOIN enose.subjects sub ON sub.site_uuid = b.site_uuid AND sub.code = b.subject_code;
+-- each site's audit-chain anchors (one per sync): what a model card names as the state of the data it saw
+CREATE VIEW enose.research_audit_anchors AS
+SELECT a.site_uuid, a.audit_id, a.hash, a.entry_at, a.anchored_at, a.signature IS NOT NULL AS signed
+FROM enose.audit_anchors a;
+
+GRANT EXECUTE ON FUNCTION enose.hmac_pad(bytea, int), enose.subject_pseudonym(bytea, bytea, uuid, text)
+    TO enose_researcher;
+GRANT SELECT ON enose.session_overview, enose.research_subjects, enose.research_sessions, enose.research_labels,
+    enose.research_current_labels, enose.research_browse, enose.research_audit_anchors TO enose_researcher;
+""".format(
+    subject_of_subjects=_SUBJECT.format(site="s.site_uuid", code="s.code"),
+    subject_of_sessions=_SUBJECT.format(site="s.site_uuid", code="s.subject_code"),
+    subject_of_labels=_SUBJECT.format(site="l.site_uuid", code="l.subject_code"),
+    subject_of_browse=_SUBJECT.format(site="b.site_uuid", code="b.subject_code"),
+)
+
 #: ``(version, description, sql)``; never edit a shipped entry, append the next one.
 CENTRAL_MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "sessions, samples, labels, scores, qc, features", _V1),
     (2, "device calibration records", _V2),
     (3, "least privilege: roles, site registry, row-level security, append-only updates, research views", _V3),
+    (4, "research workspace: study-level subject pseudonyms, browse state and indexes, audit anchors for researchers",
+     _V4),
 ]
 
 #: The schema version this software writes and reads.

@@ -1720,8 +1720,20 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
 <context>
     <name>ResearcherView</name>
     <message>
+        <source>Sessions of the central study database</source>
+        <translation>Séances de la base d&apos;étude centrale</translation>
+    </message>
+    <message>
         <source>Sessions</source>
         <translation>Séances</translation>
+    </message>
+    <message>
+        <source>This site&apos;s database</source>
+        <translation>Base de ce site</translation>
+    </message>
+    <message>
+        <source>Central database...</source>
+        <translation>Base centrale...</translation>
     </message>
     <message>
         <source>From</source>
@@ -1826,6 +1838,14 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>Refresh</source>
         <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Address of the central study database (your researcher role), e.g. postgresql://alice@db.example.org/enose</source>
+        <translation>Adresse de la base d&apos;étude centrale (votre rôle de chercheur), p. ex. postgresql://alice@db.example.org/enose</translation>
+    </message>
+    <message>
+        <source>Cannot open the central database: %1</source>
+        <translation>Impossible d&apos;ouvrir la base centrale : %1</translation>
     </message>
     <message>
         <source>Matching sessions: %1</source>
@@ -2337,6 +2357,7 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <name>SubjectPage</name>
     <message>
         <source>Subject</source>
+        <extracomment>The site&apos;s subject-code pattern (None: the project&apos;s default), the one the core enforces.</extracomment>
         <translation>Sujet</translation>
     </message>
     <message>

@@ -1720,8 +1720,20 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
 <context>
     <name>ResearcherView</name>
     <message>
+        <source>Sessions of the central study database</source>
+        <translation>Sessies van de centrale studiedatabase</translation>
+    </message>
+    <message>
         <source>Sessions</source>
         <translation>Sessies</translation>
+    </message>
+    <message>
+        <source>This site&apos;s database</source>
+        <translation>Database van deze site</translation>
+    </message>
+    <message>
+        <source>Central database...</source>
+        <translation>Centrale database...</translation>
     </message>
     <message>
         <source>From</source>
@@ -1826,6 +1838,14 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>Refresh</source>
         <translation>Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Address of the central study database (your researcher role), e.g. postgresql://alice@db.example.org/enose</source>
+        <translation>Adres van de centrale studiedatabase (uw onderzoekersrol), bv. postgresql://alice@db.example.org/enose</translation>
+    </message>
+    <message>
+        <source>Cannot open the central database: %1</source>
+        <translation>Kan de centrale database niet openen: %1</translation>
     </message>
     <message>
         <source>Matching sessions: %1</source>
@@ -2337,6 +2357,7 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <name>SubjectPage</name>
     <message>
         <source>Subject</source>
+        <extracomment>The site&apos;s subject-code pattern (None: the project&apos;s default), the one the core enforces.</extracomment>
         <translation>Deelnemer</translation>
     </message>
     <message>

@@ -44,10 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from gui import accounts
-
-from .conftest import PASSWORD
-from .test_no_zone import NOT_MEASURED, no_zone_data
-from .test_report import SCORED
+from tests.gui.conftest import PASSWORD
+from tests.gui.test_no_zone import NOT_MEASURED, no_zone_data
+from tests.gui.test_report import SCORED
 
 LANGUAGES = ("en", "fr", "nl")
 LEFT = Qt.MouseButton.LeftButton

@@ -196,7 +196,7 @@ def test_an_older_central_schema_is_refused_until_the_owner_migrates(tmp_path, p
         conn.execute("INSERT INTO enose.instance (id, instance_uuid) VALUES (1, gen_random_uuid())")
     db = tmp_path / "site.db"
     write_sessions(db, 1)
-    with Store.open(db) as store, pytest.raises(SyncError, match=r"has enose schema v2, this software needs v3: "
+    with Store.open(db) as store, pytest.raises(SyncError, match=rf"has enose schema v2, this software needs v{central.CURRENT_VERSION}: "
                                                                   r"an administrator runs `enose central migrate`"):  # fmt: skip
         sync_to_central(store, owner, ADMIN)
     result = CliRunner().invoke(cli, ["central", "migrate", "--dsn", owner, "--json"])

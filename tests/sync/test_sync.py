@@ -91,7 +91,7 @@ def test_labels_and_scores_added_later_sync_as_new_versions(tmp_path, central_ds
             "SELECT cancer, stage FROM enose.current_labels WHERE subject_code = 'LIL-0000'"
         ).fetchall()
         overview = conn.execute(
-            "SELECT count(*), count(probability) FROM enose.session_overview WHERE subject_code IS NOT NULL"
+            "SELECT count(*), count(probability) FROM enose.session_overview WHERE subject_pseudonym IS NOT NULL"
         ).fetchone()
     assert current == [(1, "IA")]
     assert overview == (3, 1)
