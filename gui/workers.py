@@ -311,31 +311,39 @@ class ExportJob:
         self._cancel.set()
 
     def __call__(self, report: Callable[[Any], None]) -> dict:
-        from enose.storage import Store, export_recording
+        from enose.storage import Store
 
         store = Store.open(self.db_path)
-        written: list[str] = []
-        rows = []
         try:
-            total = len(self.session_ids) + (1 if self.features else 0)
-            for i, session_id in enumerate(self.session_ids):
-                if self._cancel.is_set():
-                    return {"written": written, "cancelled": True}
-                report((i, total, session_id))
-                recording = store.load_recording(session_id)
-                path = export_recording(recording, self.fmt, self.folder / f"session-{session_id}.{self.fmt}")
-                written.append(str(path))
-                if self.features:
-                    analysis = backend.session_analysis(store, session_id)
-                    rows.append((session_id, analysis["names"], analysis["values"]))
-            if self.features and not self._cancel.is_set():
-                report((len(self.session_ids), total, None))
-                path = backend.export_features_csv(rows, self.folder / "features.csv")
-                written.append(str(path))
-            report((total, total, None))
-            return {"written": written, "cancelled": self._cancel.is_set()}
+            return _export_sessions(self, report, store.load_recording,
+                                    lambda session_id: backend.session_analysis(store, session_id))  # fmt: skip
         finally:
             store.close()
+
+
+def _export_sessions(job, report: Callable[[Any], None], load_recording, analyse) -> dict:
+    """The export loop of :class:`ExportJob` and :class:`CentralExportJob`: one file per session, then
+    the features table; stops between sessions when cancelled. Only where the data comes from differs."""
+    from enose.storage import export_recording
+
+    written: list[str] = []
+    rows = []
+    total = len(job.session_ids) + (1 if job.features else 0)
+    for i, session_id in enumerate(job.session_ids):
+        if job._cancel.is_set():
+            return {"written": written, "cancelled": True}
+        report((i, total, session_id))
+        recording = load_recording(session_id)
+        path = export_recording(recording, job.fmt, job.folder / f"session-{session_id}.{job.fmt}")
+        written.append(str(path))
+        if job.features:
+            analysis = analyse(session_id)
+            rows.append((session_id, analysis["names"], analysis["values"]))
+    if job.features and not job._cancel.is_set():
+        report((len(job.session_ids), total, None))
+        written.append(str(backend.export_features_csv(rows, job.folder / "features.csv")))
+    report((total, total, None))
+    return {"written": written, "cancelled": job._cancel.is_set()}
 
 
 def load_session_job(db_path: Path, session_id: int, user: Any) -> Callable[[Callable[[Any], None]], Any]:
@@ -386,24 +394,6 @@ class CentralExportJob:
 
     def __call__(self, report: Callable[[Any], None]) -> dict:
         from enose.research import CentralSource
-        from enose.storage import export_recording
 
-        written: list[str] = []
-        rows = []
-        total = len(self.session_ids) + (1 if self.features else 0)
         with CentralSource.open(self.dsn, application_name="enose-gui") as source:
-            for i, session_id in enumerate(self.session_ids):
-                if self._cancel.is_set():
-                    return {"written": written, "cancelled": True}
-                report((i, total, session_id))
-                recording = source.load_recording(session_id)
-                path = export_recording(recording, self.fmt, self.folder / f"session-{session_id}.{self.fmt}")
-                written.append(str(path))
-                if self.features:
-                    analysis = source.session_analysis(session_id)
-                    rows.append((session_id, analysis["names"], analysis["values"]))
-        if self.features and not self._cancel.is_set():
-            report((len(self.session_ids), total, None))
-            written.append(str(backend.export_features_csv(rows, self.folder / "features.csv")))
-        report((total, total, None))
-        return {"written": written, "cancelled": self._cancel.is_set()}
+            return _export_sessions(self, report, source.load_recording, source.session_analysis)

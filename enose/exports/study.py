@@ -26,7 +26,7 @@ from enose.exports.dictionary import DICTIONARY, columns, dictionary_rows
 from enose.recording import Recording
 from enose.security import audit
 from enose.security.permissions import Permission, require
-from enose.security.pseudonyms import keyed_pseudonym, site_secret
+from enose.security.pseudonyms import pseudonymiser, site_secret
 from enose.storage.export import export_recording
 from enose.storage.private_files import open_private
 from enose.storage.store import Store
@@ -39,22 +39,6 @@ EXPORT_FORMATS = ("csv", "parquet", "fhir")
 
 class ExportError(RuntimeError):
     """The export cannot be written (missing optional package, unwritable directory...)."""
-
-
-class _Pseudonyms:
-    """Keyed pseudonyms for what leaves the site, cached (one HMAC per distinct name or code)."""
-
-    def __init__(self, secret: bytes | None) -> None:
-        self.secret = secret
-        self.cache: dict[tuple[str, str], str | None] = {}
-
-    def __call__(self, kind: str, value: str | None) -> str | None:
-        if self.secret is None or value is None:
-            return value
-        key = (kind, value)
-        if key not in self.cache:
-            self.cache[key] = keyed_pseudonym(self.secret, kind, value, "staff-" if kind == "staff" else "subj-")
-        return self.cache[key]
 
 
 #: Timestamp columns of each table, coarsened to the day in a pseudonymous export unless asked otherwise.
@@ -74,7 +58,7 @@ def study_tables(store: Store, *, pseudonymous: bool = True, precise_times: bool
     timestamps keep only the day unless ``precise_times``: a recording's minute, joined with
     a clinic's agenda, would point at the person.
     """
-    pseudo = _Pseudonyms(site_secret(store) if pseudonymous else None)
+    pseudo = pseudonymiser(site_secret(store)) if pseudonymous else (lambda kind, value: value)
 
     def staff(name):
         return pseudo("staff", name)
@@ -131,12 +115,8 @@ def study_tables(store: Store, *, pseudonymous: bool = True, precise_times: bool
 
 
 
-def _private_file(path: Path):
-    return open_private(path)
-
-
 def _write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
-    with _private_file(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
+    with open_private(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
@@ -160,7 +140,7 @@ def _write_parquet(path: Path, table: str, rows: list[dict]) -> None:
     pa, pq = _pyarrow()
     schema = pa.schema([(name, getattr(pa, _ARROW_TYPES[kind])()) for name, kind, _, _ in DICTIONARY[table]])
     arrow = pa.Table.from_pylist(rows, schema=schema)
-    with _private_file(path) as handle:
+    with open_private(path) as handle:
         pq.write_table(arrow, handle)
 
 
@@ -173,7 +153,7 @@ def _write_raw_parquet(path: Path, recording) -> None:
     for index, name in enumerate(recording.layout.names):
         arrays.append(pa.array(np.ascontiguousarray(recording.values[:, index])))
         names.append(name)
-    with _private_file(path) as handle:
+    with open_private(path) as handle:
         pq.write_table(pa.Table.from_arrays(arrays, names=names), handle)
 
 
@@ -235,7 +215,7 @@ def write_study(target: Path, fmt: str, tables: dict[str, list[dict]], *, device
             from enose.exports.fhir import study_bundle
 
             bundle = study_bundle(None, tables, devices=devices)
-            with _private_file(target / "bundle.json") as handle:
+            with open_private(target / "bundle.json") as handle:
                 handle.write(json.dumps(bundle, indent=1).encode())
             extra["observations"] = sum(1 for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
         else:

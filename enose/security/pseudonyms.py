@@ -38,6 +38,7 @@ __all__ = [
     "load_site_secret",
     "site_secret",
     "keyed_pseudonym",
+    "pseudonymiser",
     "enrol",
     "reidentify",
 ]
@@ -89,6 +90,26 @@ def keyed_pseudonym(secret: bytes, kind: str, value: str | None, prefix: str) ->
         return None
     digest = hmac.new(secret, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
     return f"{prefix}{digest[:12]}"
+
+
+#: Prefix of each kind of keyed pseudonym.
+PSEUDONYM_PREFIXES = {"staff": "staff-", "subject": "subj-"}
+
+
+def pseudonymiser(secret: bytes):
+    """``(kind, value) -> pseudonym`` for ``kind`` in :data:`PSEUDONYM_PREFIXES`, cached per distinct value
+    (a study export or a sync asks for the same few names thousands of times). None stays None."""
+    cache: dict[tuple[str, str], str | None] = {}
+
+    def pseudonym(kind: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        key = (kind, str(value))
+        if key not in cache:
+            cache[key] = keyed_pseudonym(secret, kind, key[1], PSEUDONYM_PREFIXES[kind])
+        return cache[key]
+
+    return pseudonym
 
 
 def _normalise(hospital_number: str) -> str:

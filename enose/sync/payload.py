@@ -110,17 +110,13 @@ def staff_pseudonyms(store: Store):
     Raises:
         SecretKeyError: the site secret is missing after it was used (restore it; never a new one).
     """
-    from enose.security.pseudonyms import keyed_pseudonym, site_secret
+    from enose.security.pseudonyms import pseudonymiser, site_secret
 
-    secret = site_secret(store)
-    cache: dict[str, str | None] = {}
+    pseudo = pseudonymiser(site_secret(store))
 
     def pseudonym(name):
-        if name is None or str(name).startswith("staff-"):
-            return name
-        if name not in cache:
-            cache[name] = keyed_pseudonym(secret, "staff", str(name), "staff-")
-        return cache[name]
+        # a name that already is a pseudonym (e.g. a bundle re-read) is not pseudonymised twice
+        return name if name is None or str(name).startswith("staff-") else pseudo("staff", name)
 
     return pseudonym
 
