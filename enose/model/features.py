@@ -66,13 +66,18 @@ def _reason_dicts(reasons) -> list[dict]:
     return out
 
 
-def analyse_recordings(recs: list[Recording], store: Store | None = None) -> list[SessionAnalysis]:
+def analyse_recordings(
+    recs: list[Recording], store: Store | None = None, *, known_reasons: list[list[dict]] | None = None
+) -> list[SessionAnalysis]:
     """Quality gate and features of a batch of recordings (one layout).
 
     With the ``store`` they came from, the gate is :func:`enose.pipeline.quality_reasons`
     (the calibration in force, the overdue warning): the same verdict as ``enose qc``; and
     the features are compensated with the humidity sensitivity of the calibration in force
     when each session was recorded (without a store, or a calibration, uncompensated).
+
+    ``known_reasons`` (one list per recording) are the gate's reasons from a verdict already
+    stored under this processing version: the gate is not run again, only the features.
     """
     from enose.pipeline import calibrations_in_force, quality_reasons
     from enose.signal import PROCESSING_VERSION, SignalError, batch_features, quality_gate, session_grids
@@ -85,7 +90,11 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
 
     # resampled once, for the gate and the features alike
     grids = [grids_of(rec) for rec in recs]
-    if store is not None:
+    if known_reasons is not None:
+        if len(known_reasons) != len(recs):
+            raise ValueError(f"{len(known_reasons)} lists of known reasons for {len(recs)} recordings")
+        reasons = [list(rs) for rs in known_reasons]
+    elif store is not None:
         reasons = [_reason_dicts(quality_reasons(store, rec, g)) for rec, g in zip(recs, grids, strict=True)]
     else:
         reasons = [_reason_dicts(quality_gate(rec, grids=g)) for rec, g in zip(recs, grids, strict=True)]
@@ -110,20 +119,24 @@ def analyse_recordings(recs: list[Recording], store: Store | None = None) -> lis
 
 
 def session_features_and_qc(store: Store, rec: Recording) -> SessionAnalysis:
-    """One session's analysis, from the cache when this processing version already ran on it."""
+    """One session's analysis, from the cache when this processing version already ran on it.
+
+    A verdict stored under this version (``enose qc``, or the screening's own gate just
+    before scoring) is reused: only the features are computed then, the gate runs once.
+    """
     version = processing_version()
     sid = rec.session_id
+    qc = None if sid is None else load_qc(store, sid, version)
+    if qc is not None:
+        if not qc["passed"]:
+            return SessionAnalysis(None, [], version, qc["reasons"], True)
+        names, rows = load_features(store, [sid], version)
+        if sid in rows:
+            return SessionAnalysis(rows[sid], list(names or []), version, qc["reasons"], False)
+    (result,) = analyse_recordings([rec], store, known_reasons=None if qc is None else [qc["reasons"]])
     if sid is not None:
-        qc = load_qc(store, sid, version)
-        if qc is not None:
-            if not qc["passed"]:
-                return SessionAnalysis(None, [], version, qc["reasons"], True)
-            names, rows = load_features(store, [sid], version)
-            if sid in rows:
-                return SessionAnalysis(rows[sid], list(names or []), version, qc["reasons"], False)
-    (result,) = analyse_recordings([rec], store)
-    if sid is not None:
-        save_qc(store, sid, version, not result.blocked, result.reasons)
+        if qc is None:
+            save_qc(store, sid, version, not result.blocked, result.reasons)
         if not result.blocked:
             save_features(store, [sid], version, result.names, result.features[None, :])
     return result
