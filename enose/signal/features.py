@@ -39,7 +39,18 @@ from scipy import signal as sps
 
 from enose.recording import ChannelLayout, Recording
 from enose.signal._checks import as_float_array, check_option
-from enose.signal._stats import nanmax, nanmedian, nanmin, nansum
+from enose.signal._selection import (
+    all_finite,
+    extent,
+    first_index,
+    mask_pair,
+    masked_median,
+    median_of,
+    order_pair,
+    tail_mask,
+    window_pair,
+)
+from enose.signal._stats import nanmax, nanmin, nansum
 from enose.signal.breath import breath_cycles
 from enose.signal.calibration import DeviceCalibration, drift_gain
 from enose.signal.compensation import CompensationCoefficients, compensate, fit_compensation
@@ -213,143 +224,10 @@ def preprocess(x: np.ndarray, config: ProcessingConfig = DEFAULT_PROCESSING) -> 
     return _lowpass(despiked, sos, finite=finite)
 
 
-def _first_index(condition: np.ndarray) -> np.ndarray:
-    """Index of the first True along the last axis as float, NaN when there is none."""
-    hit = condition.any(axis=-1)
-    return np.where(hit, np.argmax(condition, axis=-1).astype(np.float64), np.nan)
-
-
-def _extent(x: np.ndarray) -> np.ndarray:
-    """``(n_sessions,)`` samples up to the last one where any channel of ``x`` ``(S, C, n)`` has data."""
-    any_data = np.isfinite(x).any(axis=1)  # (S, n)
-    return np.where(any_data.any(axis=-1), x.shape[-1] - np.argmax(any_data[:, ::-1], axis=-1), 0)
-
-
-def _tail_mask(length: np.ndarray, count: np.ndarray, n: int) -> np.ndarray:
-    """``(S, 1, n)`` bool: the last ``count`` of the first ``length`` samples of each session."""
-    k = np.arange(n)
-    start = (length - np.maximum(count, 1))[:, None]
-    return ((k >= start) & (k < length[:, None]))[:, None, :]
-
-
-def _masked_median(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Median over the last axis of the samples of ``x`` ``(S, M, n)`` where ``mask`` (broadcastable) is True.
-
-    The time axis is first cropped to the span any mask covers, so a 20 s window
-    does not sort a 300 s array.
-    """
-    cover = np.broadcast_to(mask, x.shape[:1] + mask.shape[1:]).any(axis=tuple(range(mask.ndim - 1)))
-    hit = np.flatnonzero(cover)
-    if hit.size == 0:
-        return np.full(x.shape[:-1], np.nan)
-    span = slice(hit[0], hit[-1] + 1)
-    return nanmedian(np.where(mask[..., span], x[..., span], np.nan))
-
-
 def _log_load(zero_ohm: np.ndarray, level_ohm: np.ndarray, floor: float) -> np.ndarray:
     """``ln max(R_zero / R - 1, floor)``: the log surface load of a level against the clean-air resistance."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.log(np.maximum(zero_ohm / level_ohm - 1.0, floor))
-
-
-# -- the batch's own reductions: one selection per window, shared by every quantity monotone in R ---------------
-
-
-def _all_finite(x: np.ndarray) -> bool:
-    """True when every value of ``x`` is finite: one sum (a NaN or an infinity makes it non-finite).
-
-    A sum that overflows says False, which only sends the caller the general (exact) way.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf or an overflow: a verdict, not a warning
-        return bool(np.isfinite(np.sum(x)))
-
-
-def _order_pair(
-    x: np.ndarray, *, own: bool = False, finite: bool = False, count: np.ndarray | None = None, smallest: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """The two middle order statistics of the non-NaN values along the last axis, where a row has any,
-    and (``smallest``) the smallest non-NaN value of all (``inf`` if none; else NaN, not computed).
-
-    ``0.5 * (lower + upper)`` (NaN where a row has no value) is :func:`~enose.signal._stats.nanmedian`'s
-    value: the same two samples, the same arithmetic. For a map ``f`` that never decreases and turns
-    no value into NaN (ΔR/R0 and, for R > 0, ln(R/R0), both divided by a positive gain), the order
-    statistics of ``f(x)`` are ``f`` of those of ``x``: one selection in ``x`` gives the median of
-    R, ΔR/R0 and ln(R/R0) over the same window.
-
-    Why not nanmedian: with two ranks np.partition takes its generic path; with one it takes the
-    vectorised selection (about 7x faster on these rows), and the lower middle is then the maximum
-    of the part below. Rows with NaN (holes, dead channels) are sorted instead, NaN last.
-
-    Args:
-        own: ``x`` is a scratch array the caller gives up (selected in place, no copy).
-        finite: the caller knows ``x`` holds no NaN (not looked for again).
-        count: the number of non-NaN values of each row when the caller knows it (``x`` then
-            holds NaN only as padding); the rows are sorted.
-    """
-    n = x.shape[-1]
-    lead = x.shape[:-1]
-    if n == 0 or x.size == 0:  # no sample at all: NaN, as nanmedian
-        return np.full(lead, np.nan), np.full(lead, np.nan), np.zeros(lead, bool), np.inf
-    y = x if own and x.dtype == np.float64 and x.flags.c_contiguous else np.array(x, dtype=np.float64)
-    if count is None and not finite:
-        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf: NaN, looked at below the sort way
-            finite = not np.isnan(np.sum(y))
-    if count is None and finite:  # no NaN: every row has n values
-        hi = n // 2
-        y.partition(hi, axis=-1)
-        upper = np.ascontiguousarray(y[..., hi])
-        below = y[..., :hi] if hi else y[..., :1]  # after the selection: the hi smallest values of each row
-        lower = below.max(axis=-1) if (n - 1) // 2 < hi else upper
-        return lower, upper, np.ones(lead, bool), float(below.min()) if smallest else np.nan
-    y.sort(axis=-1)  # NaN last
-    if count is None:
-        count = n - np.isnan(y).sum(axis=-1)
-    count = np.broadcast_to(count, lead)
-    lo = np.clip((count - 1) // 2, 0, None)[..., None]
-    hi = np.clip(count // 2, 0, n - 1)[..., None]
-    lower = np.take_along_axis(y, lo, axis=-1)[..., 0]
-    upper = np.take_along_axis(y, hi, axis=-1)[..., 0]
-    least = float(np.fmin.reduce(y[..., 0], axis=None, initial=np.inf)) if smallest else np.nan
-    return lower, upper, count > 0, least
-
-
-def _median_of(pair: tuple[np.ndarray, np.ndarray, np.ndarray, float], f=None) -> np.ndarray:
-    """The median of ``f(x)`` from :func:`_order_pair` of ``x`` (``f``: see there; None = identity)."""
-    lower, upper, has, _ = pair
-    if f is not None:
-        lower, upper = f(lower), f(upper)
-    return np.where(has, 0.5 * (lower + upper), np.nan)
-
-
-def _mask_pair(
-    x: np.ndarray, mask: np.ndarray, *, finite: bool = False, smallest: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """:func:`_order_pair` of the samples of ``x`` ``(S, M, n)`` where the session's ``mask`` ``(S, n)`` is True.
-
-    The masked samples are gathered to the front of a ``(S, M, most)`` array (padded with NaN), so
-    an end-tidal median selects among its few hundred samples, not the whole window.
-    ``finite``: ``x`` holds no NaN (each row then has its session's count of values).
-    """
-    counts = mask.sum(axis=-1)
-    width = int(counts.max(initial=0))
-    order = np.argsort(~mask, axis=-1, kind="stable")[:, :width]  # each session's masked samples first
-    # (S, width, M) by one fancy index (the channels ride along as a slice), then (S, M, width) in C order
-    gathered = np.ascontiguousarray(x[np.arange(x.shape[0])[:, None], :, order].transpose(0, 2, 1))
-    np.copyto(gathered, np.nan, where=(np.arange(width) >= counts[:, None])[:, None, :])
-    return _order_pair(gathered, own=True, count=counts[:, None] if finite else None, smallest=smallest)
-
-
-def _window_pair(
-    x: np.ndarray, length: np.ndarray, count: np.ndarray, *, finite: bool = False, smallest: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """:func:`_order_pair` over the window of :func:`_tail_mask` (the last ``count`` of ``length`` samples).
-
-    When every session has the same window (the phases fill the grid windows), it is a slice.
-    """
-    start = np.maximum(np.ceil(length - np.maximum(count, 1)), 0).astype(np.intp)
-    if length.size and (start == start[0]).all() and (length == length[0]).all():
-        return _order_pair(x[..., int(start[0]) : int(length[0])], finite=finite, smallest=smallest)
-    return _mask_pair(x, _tail_mask(length, count, x.shape[-1])[:, 0], finite=finite, smallest=smallest)
 
 
 def _ema_extreme(du: np.ndarray, missing: np.ndarray | None, alpha: float, reduce) -> np.ndarray:
@@ -397,6 +275,255 @@ def _derivative(x: np.ndarray, finite: bool) -> tuple[np.ndarray, np.ndarray | N
     return du, (missing if missing.any() else None)
 
 
+@dataclass(frozen=True)
+class _Channels:
+    """Where each kind of channel sits in the layout: the MOX rows and the first channel of each AUX kind."""
+
+    mox: np.ndarray  # indices of the MOX channels
+    mox_rows: slice | np.ndarray  # a slice when they are adjacent: the arrays' rows as views, no copy
+    co2: int | None
+    pressure: int | None
+    humidity: int | None
+    temperature: int | None
+
+    @classmethod
+    def of(cls, kinds: np.ndarray) -> _Channels:
+        mox = np.flatnonzero(kinds == int(ChannelKind.MOX))
+        if mox.size == 0:
+            raise MissingChannelError("the layout has no MOX channel: there is nothing to compute features from")
+
+        def first(kind: ChannelKind) -> int | None:
+            found = np.flatnonzero(kinds == int(kind))
+            return int(found[0]) if found.size else None
+
+        adjacent = np.array_equal(mox, np.arange(mox[0], mox[-1] + 1))
+        rows = slice(int(mox[0]), int(mox[-1]) + 1) if adjacent else mox
+        return cls(mox, rows, first(ChannelKind.CO2), first(ChannelKind.PRESSURE), first(ChannelKind.HUMIDITY),
+                   first(ChannelKind.TEMPERATURE))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Responses:
+    """The MOX responses of a batch against each session's room air, and the windows every MOX feature reads.
+
+    ``*_r`` are :func:`~enose.signal._selection.order_pair` selections of R in a window: each
+    serves the medians of R, ΔR/R0 and ln(R/R0) there.
+    """
+
+    r0: np.ndarray  # (S, M) room-air resistance, NaN where not > 0
+    gain: np.ndarray | None  # (S, M) drift gain, NaN where not > 0
+    rt: np.ndarray  # (S, M, n_breath) breath resistance
+    dr: np.ndarray  # (S, M, n_breath) ΔR/R0 of the breath (divided by the gain)
+    dp: np.ndarray  # (S, M, n_purge) ΔR/R0 of the purge
+    auc: np.ndarray  # (S, M) sum of the breath's ΔR/R0 (NaN samples left out)
+    finite_dr: bool  # every breath ΔR/R0 is finite (the fast paths)
+    finite_dp: bool
+    len_t: np.ndarray  # (S,) samples of breath data
+    n_steady: np.ndarray  # (S,) samples of the steady (final) part of the breath
+    n_end_t: np.ndarray  # (S,) samples of the breath's end level
+    purge_end: np.ndarray  # (S, 1, n_purge) the settled end of the purge
+    steady_r: tuple  # selection of R over the steady window (with its smallest value)
+    breath_end_r: tuple
+    purge_end_r: tuple
+    et_r: tuple  # selection of R over the end-tidal samples
+
+    def to_dr(self, level: np.ndarray) -> np.ndarray:
+        """ΔR/R0 of a resistance, as ``delta_r_over_r0`` (then divided by the gain)."""
+        out = (level - self.r0) / self.r0
+        return out if self.gain is None else out / self.gain
+
+    def to_lr(self, level: np.ndarray) -> np.ndarray:
+        """ln(R/R0) of a resistance, as ``log_r_over_r0`` (then divided by the gain)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.log(np.ascontiguousarray(np.where(level > 0, level, np.nan) / self.r0))
+        return out if self.gain is None else out / self.gain
+
+    @property
+    def shared(self) -> bool:
+        """Whether the selections of R give the medians of ΔR/R0 (an infinite gain is not monotone)."""
+        return self.gain is None or not np.isposinf(self.gain).any()
+
+
+def _checked_windows(baseline, breath, purge, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    b = as_float_array(baseline, "baseline", min_ndim=3)
+    t = as_float_array(breath, "breath", min_ndim=3)
+    p = as_float_array(purge, "purge", min_ndim=3)
+    if b.ndim != 3 or t.ndim != 3 or p.ndim != 3:
+        raise ShapeError("baseline, breath and purge must each be (n_sessions, n_channels, n_samples)")
+    if not (b.shape[:2] == t.shape[:2] == p.shape[:2] == (b.shape[0], kinds.size)):
+        raise ShapeError(
+            f"baseline {b.shape}, breath {t.shape}, purge {p.shape} and kinds ({kinds.size},) must agree on "
+            "n_sessions and n_channels"
+        )
+    return b, t, p
+
+
+def _per_mox(values, name: str, shape: tuple[int, int]) -> np.ndarray:
+    """A ``(n_sessions, n_mox)`` argument as float64, or a clear error naming it."""
+    out = np.asarray(values, dtype=np.float64)
+    if out.shape != shape:
+        raise ShapeError(f"{name} must have shape (n_sessions, n_mox) = {shape}, got {out.shape}")
+    return out
+
+
+def _compensation_model(
+    compensation: str | CompensationCoefficients, humidity_sensitivity: np.ndarray | None, shape: tuple[int, int]
+) -> str | CompensationCoefficients:
+    """The humidity compensation to apply: ``"none"``, ``"session"`` or coefficients (a calibration's, negated)."""
+    if humidity_sensitivity is None:
+        return compensation
+    if isinstance(compensation, CompensationCoefficients) or compensation != "none":
+        raise ValueError("give either humidity_sensitivity (a calibration) or compensation, not both")
+    s = np.nan_to_num(_per_mox(humidity_sensitivity, "humidity_sensitivity", shape), nan=0.0)  # NaN: not compensated
+    return CompensationCoefficients(-s, np.zeros_like(s))
+
+
+def _compensated_mox(
+    windows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ch: _Channels,
+    compensation: str | CompensationCoefficients,
+    purge_end: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MOX resistances of baseline, breath and purge, compensated for humidity (and temperature) if asked."""
+    b, t, p = windows
+    rb, rt, rp = (x[:, ch.mox_rows] for x in windows)
+    if not isinstance(compensation, CompensationCoefficients) and compensation == "none":
+        return rb, rt, rp
+    if ch.humidity is None:
+        raise MissingChannelError("humidity compensation needs a HUMIDITY channel; use compensation='none'")
+    i_rh, i_t = ch.humidity, ch.temperature
+    if isinstance(compensation, CompensationCoefficients):
+        coeffs = compensation
+    else:  # "session": fitted on the session's own room air and the settled, dry end of its purge
+        tail = purge_end[:, 0]
+        fit_y = np.log(np.concatenate([rb, np.where(tail[:, None], rp, np.nan)], axis=-1))
+        fit_rh = np.concatenate([b[:, i_rh], np.where(tail, p[:, i_rh], np.nan)], axis=-1)
+        fit_t = None if i_t is None else np.concatenate([b[:, i_t], np.where(tail, p[:, i_t], np.nan)], axis=-1)
+        coeffs = fit_compensation(fit_y, fit_rh, fit_t)
+    temps = [None if i_t is None else x[:, i_t] for x in windows]
+    return tuple(
+        np.exp(compensate(np.log(r), x[:, i_rh], tc, coeffs))
+        for r, x, tc in zip((rb, rt, rp), windows, temps, strict=True)
+    )
+
+
+def _breath_features(
+    b: np.ndarray, t: np.ndarray, ch: _Channels, config: ProcessingConfig
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The end-tidal mask ``(S, 1, n_breath)`` and the breath-level columns (cycles, rate, EtCO2, humidity)."""
+    n_s, n_t = t.shape[0], t.shape[-1]
+    if ch.co2 is not None:  # contiguous rows: the same values, read faster
+        pressure = None if ch.pressure is None else np.ascontiguousarray(t[:, ch.pressure])
+        cycles = breath_cycles(np.ascontiguousarray(t[:, ch.co2]), config.grid_period_s, pressure, config)
+        et_mask = cycles.end_tidal[:, None, :]
+        columns = [cycles.n_valid.astype(np.float64), cycles.rate_per_min, cycles.etco2_median_ppm]
+    else:
+        et_mask = np.zeros((n_s, 1, n_t), bool)
+        columns = [np.full(n_s, np.nan)] * 3
+    columns += [
+        np.full(n_s, np.nan) if ch.humidity is None else median_of(order_pair(t[:, ch.humidity])),
+        np.full(n_s, np.nan) if ch.humidity is None else median_of(order_pair(b[:, ch.humidity])),
+    ]
+    return et_mask, columns
+
+
+def _responses(
+    mox_r: tuple[np.ndarray, np.ndarray, np.ndarray],
+    breath: np.ndarray,
+    gain: np.ndarray | None,
+    et_mask: np.ndarray,
+    purge: tuple[np.ndarray, np.ndarray, np.ndarray],
+    config: ProcessingConfig,
+) -> _Responses:
+    """R0 from the room air, ΔR/R0 of breath and purge, and one selection of R per window.
+
+    ``breath`` is every channel of the breath window (its data extent bounds the MOX windows);
+    ``purge`` is ``(len_p, n_end_p, purge_end)``: the purge's data extent, its end window and mask.
+    """
+    rb, rt, rp = mox_r
+    len_p, n_end_p, purge_end = purge
+    n_s, n_t = rt.shape[0], rt.shape[-1]
+    r0_median = median_of(order_pair(rb))
+    r0 = np.where(r0_median > 0, r0_median, np.nan)  # (S, M), as baseline_r0
+    g = None if gain is None else np.where(gain > 0, gain, np.nan)
+    dr = _relative(rt, r0, g)
+    dp = _relative(rp, r0, g)
+    auc = dr.sum(axis=-1)
+    finite_dr = bool(np.isfinite(auc).all())  # a row sums finite only when all its values are
+    # every ΔR/R0 finite: every MOX sample of the breath is, so every grid point has data (no extent pass)
+    len_t = np.full(n_s, n_t) if finite_dr else extent(breath)
+    n_level = config.n_window(config.level_window_s)
+    n_steady = np.round(config.steady_fraction * len_t)
+    n_end_t = np.minimum(n_level, len_t // 2)
+    finite_dp = all_finite(dp)  # then every purge resistance is finite too
+    return _Responses(
+        r0, g, rt, dr, dp, auc, finite_dr, finite_dp, len_t, n_steady, n_end_t, purge_end,
+        steady_r=window_pair(rt, len_t, n_steady, finite=finite_dr, smallest=True),
+        breath_end_r=window_pair(rt, len_t, n_end_t, finite=finite_dr),
+        purge_end_r=window_pair(rp, len_p, n_end_p, finite=finite_dp),
+        et_r=mask_pair(rt, et_mask[:, 0], finite=finite_dr),
+    )  # fmt: skip
+
+
+def _level_features(
+    resp: _Responses, et_mask: np.ndarray, period: float
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Steady, log, end-tidal and area responses; with the breath's end level and the purge's end level."""
+    n_t = resp.dr.shape[-1]
+    if resp.shared:
+        steady_dr, et_dr = median_of(resp.steady_r, resp.to_dr), median_of(resp.et_r, resp.to_dr)
+        start_level, end_level = median_of(resp.breath_end_r, resp.to_dr), median_of(resp.purge_end_r, resp.to_dr)
+    else:
+        steady_dr = masked_median(resp.dr, tail_mask(resp.len_t, resp.n_steady, n_t))
+        et_dr = masked_median(resp.dr, et_mask)
+        start_level = masked_median(resp.dr, tail_mask(resp.len_t, resp.n_end_t, n_t))
+        end_level = masked_median(resp.dp, resp.purge_end)
+    # ln(R/R0) is NaN for R <= 0: the selection serves it only when no resistance of the steady window is <= 0
+    if resp.shared and not resp.steady_r[3] <= 0:
+        steady_lr = median_of(resp.steady_r, resp.to_lr)
+    else:
+        lr = log_r_over_r0(resp.rt, resp.r0)
+        lr = lr if resp.gain is None else lr / resp.gain[..., None]
+        steady_lr = masked_median(lr, tail_mask(resp.len_t, resp.n_steady, n_t))
+    auc = resp.auc if resp.finite_dr else nansum(resp.dr)
+    return [steady_dr, steady_lr, et_dr, auc * period], start_level, end_level
+
+
+def _transient_features(
+    resp: _Responses, start_level: np.ndarray, end_level: np.ndarray, config: ProcessingConfig
+) -> list[np.ndarray]:
+    """Fastest rise, purge level, purge recovery time and the EMA rise/decay extremes per smoothing."""
+    period = config.grid_period_s
+    # response magnitude u = -ΔR/R0 rises on exposure; its derivative diff(u) = dr[:-1] - dr[1:]
+    du, du_missing = _derivative(resp.dr, resp.finite_dr)
+    feats = [nanmax(du) / period, end_level]  # max_rise_per_s, purge_dr_r0
+    span = end_level - start_level
+    with np.errstate(invalid="ignore", divide="ignore"):
+        progress = (resp.dp - start_level[..., None]) / span[..., None]
+    t63 = first_index(progress >= config.recovery_fraction) * period
+    feats.append(np.where(np.abs(span) > 1e-6, t63, np.nan))  # purge_t63_s
+    du_purge, du_purge_missing = _derivative(resp.dp, resp.finite_dp)
+    for alpha in config.ema_alphas:
+        feats.append(_ema_extreme(du, du_missing, alpha, nanmax))  # rise: exposure (breath)
+        feats.append(_ema_extreme(du_purge, du_purge_missing, alpha, nanmin))  # decay: cleaning (purge)
+    return feats
+
+
+def _load_features(resp: _Responses, floor: float) -> list[np.ndarray]:
+    """Room load and the gain-free load ratios of the steady and the end-tidal breath.
+
+    The surface load x = R(zero air)/R - 1 is the sensor's gain times a power law of the gas, so
+    ln(x_breath / x_room) cancels the unit's gain and keeps the breath's excess over room air.
+    """
+    zero_level = median_of(resp.purge_end_r)  # clean-air resistance at the settled end of the purge
+    room_load = _log_load(zero_level, resp.r0, floor)  # carries the unit's gain and the site's air
+    return [
+        room_load,
+        _log_load(zero_level, median_of(resp.steady_r), floor) - room_load,  # load_ratio
+        _log_load(zero_level, median_of(resp.et_r), floor) - room_load,  # et_load_ratio
+    ]
+
+
 def compute_features(
     baseline: np.ndarray,
     breath: np.ndarray,
@@ -409,6 +536,11 @@ def compute_features(
     humidity_sensitivity: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every feature of every session from the stacked grids; the vectorised core.
+
+    Steps: check the windows; despike and low-pass them; compensate the MOX resistances for
+    humidity; find the breath cycles; relate the MOX responses to each session's room air
+    (one selection of R per window); then the level, transient and load features per MOX
+    channel, and the breath-level columns.
 
     Args:
         baseline: ``(n_sessions, n_channels, n_baseline)`` on the grid (ohm, degC, %, Pa, ppm per kind).
@@ -430,167 +562,26 @@ def compute_features(
         ``(n_sessions, n_features)`` float64, columns as :func:`feature_names`.
         A dead channel gives NaN features; missing AUX channels give NaN breath features.
     """
-    b = as_float_array(baseline, "baseline", min_ndim=3)
-    t = as_float_array(breath, "breath", min_ndim=3)
-    p = as_float_array(purge, "purge", min_ndim=3)
     kinds = np.asarray(kinds)
-    if b.ndim != 3 or t.ndim != 3 or p.ndim != 3:
-        raise ShapeError("baseline, breath and purge must each be (n_sessions, n_channels, n_samples)")
-    if not (b.shape[:2] == t.shape[:2] == p.shape[:2] == (b.shape[0], kinds.size)):
-        raise ShapeError(
-            f"baseline {b.shape}, breath {t.shape}, purge {p.shape} and kinds ({kinds.size},) must agree on "
-            "n_sessions and n_channels"
-        )
+    b, t, p = _checked_windows(baseline, breath, purge, kinds)
     if not isinstance(compensation, CompensationCoefficients):
         check_option(compensation, "compensation", ("none", "session"))
-    period = config.grid_period_s
-    n_s = b.shape[0]
-    mox = np.flatnonzero(kinds == int(ChannelKind.MOX))
-    if mox.size == 0:
-        raise MissingChannelError("the layout has no MOX channel: there is nothing to compute features from")
-
-    def first(kind: ChannelKind) -> int | None:
-        found = np.flatnonzero(kinds == int(kind))
-        return int(found[0]) if found.size else None
-
-    i_co2, i_p, i_rh, i_t = (first(k) for k in (ChannelKind.CO2, ChannelKind.PRESSURE, ChannelKind.HUMIDITY,
-                                                ChannelKind.TEMPERATURE))  # fmt: skip
+    ch = _Channels.of(kinds)
+    n_s, shape = b.shape[0], (b.shape[0], ch.mox.size)
     # preprocessed in C order: the filter's output is a view of its padded rows, slower to read by strides
     b, t, p = (np.ascontiguousarray(preprocess(x, config)) for x in (b, t, p))
-    # the MOX channels as a view when they are adjacent (values identical, no copy)
-    sel = slice(int(mox[0]), int(mox[-1]) + 1) if np.array_equal(mox, np.arange(mox[0], mox[-1] + 1)) else mox
-    rb, rt, rp = b[:, sel], t[:, sel], p[:, sel]
+    # the purge's windows relative to each session's own data extent (phases may be shorter than the grid window)
+    len_p = np.full(n_s, p.shape[-1]) if all_finite(p) else extent(p)
+    n_end_p = np.minimum(config.n_window(config.level_window_s), len_p // 2)
+    purge_end = tail_mask(len_p, n_end_p, p.shape[-1])
+    compensation = _compensation_model(compensation, humidity_sensitivity, shape)
+    mox_r = _compensated_mox((b, t, p), ch, compensation, purge_end)
+    g = None if gain is None else _per_mox(gain, "gain", shape)
 
-    n_t = t.shape[-1]
-    n_level = config.n_window(config.level_window_s)
-    # windows relative to each session's own data extent (phases may be shorter than the grid window)
-    len_p = np.full(n_s, p.shape[-1]) if _all_finite(p) else _extent(p)
-    n_end_p = np.minimum(n_level, len_p // 2)
-    purge_end = _tail_mask(len_p, n_end_p, p.shape[-1])
-
-    if humidity_sensitivity is not None:
-        if isinstance(compensation, CompensationCoefficients) or compensation != "none":
-            raise ValueError("give either humidity_sensitivity (a calibration) or compensation, not both")
-        s = np.asarray(humidity_sensitivity, dtype=np.float64)
-        if s.shape != (n_s, mox.size):
-            raise ShapeError(f"humidity_sensitivity must have shape (n_sessions, n_mox) = {(n_s, mox.size)}, got {s.shape}")
-        s = np.nan_to_num(s, nan=0.0)
-        compensation = CompensationCoefficients(-s, np.zeros_like(s))
-    if isinstance(compensation, CompensationCoefficients) or compensation == "session":
-        if i_rh is None:
-            raise MissingChannelError("humidity compensation needs a HUMIDITY channel; use compensation='none'")
-        temps = [None if i_t is None else x[:, i_t] for x in (b, t, p)]
-        if isinstance(compensation, CompensationCoefficients):
-            coeffs = compensation
-        else:
-            tail = purge_end[:, 0]  # (S, n_purge): the settled, dry end of the purge
-            fit_y = np.log(np.concatenate([rb, np.where(tail[:, None], rp, np.nan)], axis=-1))
-            fit_rh = np.concatenate([b[:, i_rh], np.where(tail, p[:, i_rh], np.nan)], axis=-1)
-            fit_t = None if i_t is None else np.concatenate([b[:, i_t], np.where(tail, p[:, i_t], np.nan)], axis=-1)
-            coeffs = fit_compensation(fit_y, fit_rh, fit_t)
-        rb, rt, rp = (
-            np.exp(compensate(np.log(r), x[:, i_rh], tc, coeffs))
-            for r, x, tc in zip((rb, rt, rp), (b, t, p), temps, strict=True)
-        )
-
-    # One selection per window in R serves R, ΔR/R0 and ln(R/R0) there (see _order_pair): the
-    # medians are those of the arrays, from the same samples with the same arithmetic.
-    r0_median = _median_of(_order_pair(rb))
-    r0 = np.where(r0_median > 0, r0_median, np.nan)  # (S, M), as baseline_r0
-    g = None
-    if gain is not None:
-        g = np.asarray(gain, dtype=np.float64)
-        if g.shape != (n_s, mox.size):
-            raise ShapeError(f"gain must have shape (n_sessions, n_mox) = {(n_s, mox.size)}, got {g.shape}")
-        g = np.where(g > 0, g, np.nan)
-    dr = _relative(rt, r0, g)  # (S, M, n_breath) ΔR/R0 (divided by the gain)
-    dp = _relative(rp, r0, g)
-    auc = dr.sum(axis=-1)
-    finite_dr = bool(np.isfinite(auc).all())  # a row sums finite only when all its values are
-    # every ΔR/R0 finite: every MOX sample of the breath is, so every grid point has data (no _extent pass)
-    len_t = np.full(n_s, n_t) if finite_dr else _extent(t)
-    n_steady = np.round(config.steady_fraction * len_t)
-    n_end_t = np.minimum(n_level, len_t // 2)
-
-    finite_dp = _all_finite(dp)  # then every purge resistance is finite too
-    steady_r = _window_pair(rt, len_t, n_steady, finite=finite_dr, smallest=True)
-    breath_end_r = _window_pair(rt, len_t, n_end_t, finite=finite_dr)
-    purge_end_r = _window_pair(rp, len_p, n_end_p, finite=finite_dp)
-    zero_level = _median_of(purge_end_r)  # (S, M) clean-air resistance at the settled end of the purge
-    r = r0  # already NaN where not > 0 (as delta_r_over_r0's check)
-
-    def to_dr(level: np.ndarray) -> np.ndarray:  # ΔR/R0 of a resistance, as delta_r_over_r0 (then the gain)
-        out = (level - r) / r
-        return out if g is None else out / g
-
-    def to_lr(level: np.ndarray) -> np.ndarray:  # ln(R/R0), as log_r_over_r0 (then the gain)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.log(np.ascontiguousarray(np.where(level > 0, level, np.nan) / r))
-        return out if g is None else out / g
-
-    # an infinite gain would turn an infinite R into NaN (not monotone): then the arrays' own medians
-    shared = g is None or not np.isposinf(g).any()
-    # ln(R/R0) is NaN for R <= 0: shared only when no resistance of the steady window is <= 0
-    shared_log = shared and not steady_r[3] <= 0
-
-    # breath cycles and the end-tidal samples (contiguous rows: the same values, read faster)
-    if i_co2 is not None:
-        pressure = None if i_p is None else np.ascontiguousarray(t[:, i_p])
-        cycles = breath_cycles(np.ascontiguousarray(t[:, i_co2]), period, pressure, config)
-        et_mask = cycles.end_tidal[:, None, :]
-        breath_cols = [cycles.n_valid.astype(np.float64), cycles.rate_per_min, cycles.etco2_median_ppm]
-    else:
-        et_mask = np.zeros((n_s, 1, n_t), bool)
-        breath_cols = [np.full(n_s, np.nan)] * 3
-    breath_cols += [
-        np.full(n_s, np.nan) if i_rh is None else _median_of(_order_pair(t[:, i_rh])),
-        np.full(n_s, np.nan) if i_rh is None else _median_of(_order_pair(b[:, i_rh])),
-    ]
-    et_r = _mask_pair(rt, et_mask[:, 0], finite=finite_dr)
-
-    if shared:
-        steady_dr, et_dr = _median_of(steady_r, to_dr), _median_of(et_r, to_dr)
-        start_level, end_level = _median_of(breath_end_r, to_dr), _median_of(purge_end_r, to_dr)
-    else:
-        steady = _tail_mask(len_t, n_steady, n_t)
-        steady_dr, et_dr = _masked_median(dr, steady), _masked_median(dr, et_mask)
-        start_level = _masked_median(dr, _tail_mask(len_t, n_end_t, n_t))
-        end_level = _masked_median(dp, purge_end)
-    if shared_log:
-        steady_lr = _median_of(steady_r, to_lr)
-    else:
-        lr = log_r_over_r0(rt, r0)
-        steady_lr = _masked_median(lr if g is None else lr / g[..., None], _tail_mask(len_t, n_steady, n_t))
-
-    if not finite_dr:
-        auc = nansum(dr)
-    feats = [
-        steady_dr,  # dr_r0: steady-state breath response
-        steady_lr,  # log_r_r0
-        et_dr,  # et_dr_r0: end-tidal (alveolar) response
-        auc * period,  # auc_dr_r0_s
-    ]
-    # response magnitude u = -ΔR/R0 rises on exposure; its derivative diff(u) = dr[:-1] - dr[1:]
-    du, du_missing = _derivative(dr, finite_dr)
-    feats.append(nanmax(du) / period)  # max_rise_per_s
-    feats.append(end_level)  # purge_dr_r0
-    span = end_level - start_level
-    with np.errstate(invalid="ignore", divide="ignore"):
-        progress = (dp - start_level[..., None]) / span[..., None]
-    t63 = _first_index(progress >= config.recovery_fraction) * period
-    feats.append(np.where(np.abs(span) > 1e-6, t63, np.nan))  # purge_t63_s
-    du_purge, du_purge_missing = _derivative(dp, finite_dp)
-    for alpha in config.ema_alphas:
-        feats.append(_ema_extreme(du, du_missing, alpha, nanmax))  # rise: exposure (breath)
-        feats.append(_ema_extreme(du_purge, du_purge_missing, alpha, nanmin))  # decay: cleaning (purge)
-
-    # load ratios (gain-free): the surface load x = R(zero air)/R - 1 is the sensor's gain times a power law
-    # of the gas, so ln(x_breath / x_room) cancels the unit's gain and keeps the breath's excess over room air
-    room_load = _log_load(zero_level, r0, config.load_floor)
-    feats.append(room_load)  # room_load: ln x of the room air (carries the unit's gain and the site's air)
-    feats.append(_log_load(zero_level, _median_of(steady_r), config.load_floor) - room_load)  # load_ratio
-    feats.append(_log_load(zero_level, _median_of(et_r), config.load_floor) - room_load)  # et_load_ratio
-
+    et_mask, breath_cols = _breath_features(b, t, ch, config)
+    resp = _responses(mox_r, t, g, et_mask, (len_p, n_end_p, purge_end), config)
+    levels, start_level, end_level = _level_features(resp, et_mask, config.grid_period_s)
+    feats = levels + _transient_features(resp, start_level, end_level, config) + _load_features(resp, config.load_floor)
     per_mox = np.stack(feats, axis=-1)  # (S, M, F)
     return np.concatenate([per_mox.reshape(n_s, -1), np.stack(breath_cols, axis=-1)], axis=-1)
 
@@ -610,9 +601,7 @@ def _gains(recs: Sequence[Recording], calibrations, layout: ChannelLayout) -> np
     return out
 
 
-def humidity_matrix(
-    calibrations: Sequence[DeviceCalibration | None], layout: ChannelLayout
-) -> np.ndarray:
+def humidity_matrix(calibrations: Sequence[DeviceCalibration | None], layout: ChannelLayout) -> np.ndarray:
     """``(len(calibrations), n_mox)`` humidity sensitivity per recording and MOX channel, aligned by name.
 
     NaN where a calibration is None, did not measure the humidity response, or lacks the channel.
