@@ -64,7 +64,10 @@ def _setup_logging(verbose: int) -> None:
 
 
 class _Cli(click.Group):
-    """The command group: a role refused by the core ends in one line and exit status 3, never a traceback."""
+    """The command group: a role refused by the core ends in one line and exit status 3, never a traceback.
+
+    The one place a refusal is worded: commands let :class:`PermissionDenied` reach here.
+    """
 
     def invoke(self, ctx: click.Context):
         from enose.security.permissions import PermissionDenied

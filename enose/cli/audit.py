@@ -8,7 +8,7 @@ import sys
 import click
 
 from enose.cli.auth import acting_user, user_option_no_token_hint
-from enose.cli.common import CHECK_DB, EXIT_FAILED, _denied, _fail, _open_store, db_option, insecure_option, json_option
+from enose.cli.common import CHECK_DB, EXIT_FAILED, _fail, _open_store, db_option, insecure_option, json_option
 
 __all__ = ["audit_group", "register"]
 
@@ -79,16 +79,12 @@ def audit_list(db, username, limit, as_json) -> None:
 
     Example: ``enose audit list --user admin1 --limit 20``
     """
-    from enose.security import PermissionDenied
     from enose.security.audit import entries
 
     store = _open_store(db, missing_hint=CHECK_DB)
     with store:
         user = acting_user(store, username)
-        try:
-            rows = entries(store, user, limit)
-        except PermissionDenied as error:
-            _denied(error)
+        rows = entries(store, user, limit)
     if as_json:
         click.echo(json.dumps({"entries": rows}))
         return

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from enose.cli.common import EXIT_DENIED, _fail, _open_store
+from enose.cli.common import _fail, _open_store
 
 __all__ = ["user_option", "user_option_no_token_hint", "acting_user", "token_path", "register"]
 
@@ -58,7 +58,7 @@ def acting_user(store, username: str | None, permission=None):
     ``permission`` (a :class:`~enose.security.Permission`) refuses early, before a long run,
     a role that may not do the command's job; the core checks it again where data is touched.
     """
-    from enose.security import AuthenticationFailed, PermissionDenied, require
+    from enose.security import AuthenticationFailed, require
     from enose.security.signin import accounts_enforced, sign_in, user_from_token
 
     try:
@@ -82,9 +82,7 @@ def acting_user(store, username: str | None, permission=None):
             require(user, permission)
     except AuthenticationFailed as error:
         _fail(f"{error}; nothing was done")
-    except PermissionDenied as error:
-        _fail(f"{error}; nothing was done", code=EXIT_DENIED)
-    return user
+    return user  # a role the core refuses (PermissionDenied) ends in the root group: one line, exit 3
 
 
 @click.command("login")

@@ -12,7 +12,6 @@ from enose.cli.auth import acting_user, user_option_no_token_hint
 from enose.cli.common import (
     CHECK_DB,
     EXIT_FAILED,
-    _denied,
     _fail,
     _open_store,
     db_option,
@@ -77,7 +76,6 @@ def bundle_export(out, db, username, as_json, no_progress) -> None:
 
     Example: ``enose bundle export --out site7-2025-06.enose``
     """
-    from enose.security import PermissionDenied
     from enose.security.site_keys import SiteKeyError
     from enose.sync.bundle import BundleError, export_bundle
 
@@ -86,8 +84,6 @@ def bundle_export(out, db, username, as_json, no_progress) -> None:
         user = acting_user(store, username)
         try:
             report = export_bundle(store, out, user, progress=not no_progress and not as_json)
-        except PermissionDenied as error:
-            _denied(error)
         except (BundleError, SiteKeyError) as error:
             _fail(f"{error}; no bundle was written")
     if as_json:
@@ -115,7 +111,6 @@ def bundle_import(path, dsn, db, username, as_json, no_progress, insecure) -> No
 
     Example: ``enose bundle import site7-2025-06.enose --to postgresql://study.example.org/enose``
     """
-    from enose.security import PermissionDenied
     from enose.sync import SyncError
     from enose.sync.bundle import BundleError, BundleRefused, import_bundle
 
@@ -127,8 +122,6 @@ def bundle_import(path, dsn, db, username, as_json, no_progress, insecure) -> No
         try:
             report = import_bundle(store, path, dsn, user, progress=not no_progress and not as_json,
                                    insecure=insecure)  # fmt: skip
-        except PermissionDenied as error:
-            _denied(error)
         except BundleRefused as error:
             _fail(str(error), code=EXIT_FAILED)
         except BundleError as error:

@@ -55,11 +55,6 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-def _denied(error: Exception) -> None:
-    """A role the core refused: its message, exit status 3."""
-    _fail(str(error), code=EXIT_DENIED)
-
-
 def _open_store(db: str | None, *, create: bool = False, missing_hint: str | None = None):
     """The database named by ``--db`` (else the default one).
 

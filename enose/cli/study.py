@@ -13,7 +13,6 @@ import click
 from enose.cli.auth import acting_user, user_option_no_token_hint
 from enose.cli.common import (
     CHECK_DB,
-    _denied,
     _fail,
     _open_central,
     _open_store,
@@ -58,7 +57,7 @@ def export_study(out, fmt, no_raw, identified, precise_times, db, central, insec
     """
     from enose.exports import ExportError
     from enose.exports import export_study as run_export
-    from enose.security import PermissionDenied, SecretKeyError
+    from enose.security import SecretKeyError
 
     if central is not None:
         if identified:
@@ -78,8 +77,6 @@ def export_study(out, fmt, no_raw, identified, precise_times, db, central, insec
         try:
             summary = run_export(store, out, fmt, user, raw=not no_raw, pseudonymous=not identified,
                                  precise_times=precise_times, progress=not no_progress and not as_json)  # fmt: skip
-        except PermissionDenied as error:
-            _denied(error)
         except (ExportError, SecretKeyError) as error:
             _fail(str(error))
     _say(summary, fmt, as_json)

@@ -11,7 +11,6 @@ from enose.cli.auth import acting_user, user_option_no_token_hint
 from enose.cli.common import (
     CHECK_DB,
     EXIT_FAILED,
-    _denied,
     _fail,
     _open_store,
     db_option,
@@ -44,17 +43,14 @@ def sync_command(dsn, show_status, db, username, as_json, no_progress, insecure)
 
     Example: ``enose sync --to postgresql://site7@study.example.org/enose --json``
     """
-    from enose.security import Permission, PermissionDenied, require
+    from enose.security import Permission, require
     from enose.sync import SyncError, sync_to_central
     from enose.sync.outbox import session_status
 
     store = _open_store(db, missing_hint=CHECK_DB)
     with store:
         if show_status:
-            try:
-                require(acting_user(store, username), Permission.SYNC)
-            except PermissionDenied as error:
-                _denied(error)
+            require(acting_user(store, username), Permission.SYNC)
             rows = session_status(store)
             if as_json:
                 click.echo(json.dumps({"sessions": rows}))
@@ -68,8 +64,6 @@ def sync_command(dsn, show_status, db, username, as_json, no_progress, insecure)
         user = acting_user(store, username)
         try:
             report = sync_to_central(store, dsn, user, progress=not no_progress and not as_json, insecure=insecure)
-        except PermissionDenied as error:
-            _denied(error)
         except SyncError as error:
             _fail(str(error), code=EXIT_FAILED)
     if as_json:

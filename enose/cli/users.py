@@ -13,7 +13,7 @@ import os
 import click
 
 from enose.cli.auth import acting_user, user_option_no_token_hint
-from enose.cli.common import CHECK_DB, _denied, _fail, _open_store, db_option, json_option
+from enose.cli.common import CHECK_DB, _fail, _open_store, db_option, json_option
 
 __all__ = ["register", "users_group"]
 
@@ -37,7 +37,7 @@ def users_add(new_username, role, db, username) -> None:
 
     Example: ``enose users add alice --role clinician --user admin1``
     """
-    from enose.security import AccountError, PermissionDenied, create_user
+    from enose.security import AccountError, create_user
     from enose.security.signin import accounts_enforced
 
     store = _open_store(db, create=True)
@@ -48,8 +48,6 @@ def users_add(new_username, role, db, username) -> None:
             user = create_user(store, new_username, password, role, actor)
         except AccountError as error:
             _fail(str(error))
-        except PermissionDenied as error:
-            _denied(error)
     click.echo(f"account {user.username} ({user.role}) created")
 
 
@@ -69,15 +67,11 @@ def users_list(db, username, as_json) -> None:
 
     Example: ``enose users list --json``
     """
-    from enose.security import PermissionDenied
     from enose.security.accounts import list_accounts
 
     store = _open_store(db, missing_hint=CHECK_DB)
     with store:
-        try:
-            accounts = list_accounts(store, acting_user(store, username))
-        except PermissionDenied as error:
-            _denied(error)
+        accounts = list_accounts(store, acting_user(store, username))
     if as_json:
         click.echo(json.dumps({"users": accounts}))
     else:
@@ -88,7 +82,7 @@ def users_list(db, username, as_json) -> None:
 
 def _account_change(db, username, change) -> None:
     """Run one account change as the signed-in user, with the core's refusals as one-line messages."""
-    from enose.security import AccountError, AuthenticationFailed, PermissionDenied
+    from enose.security import AccountError, AuthenticationFailed
 
     store = _open_store(db, missing_hint=CHECK_DB)
     with store:
@@ -97,8 +91,6 @@ def _account_change(db, username, change) -> None:
             message = change(store, user)
         except (AccountError, AuthenticationFailed) as error:
             _fail(f"{error}; nothing was changed")
-        except PermissionDenied as error:
-            _denied(error)
     click.echo(message)
 
 
