@@ -36,6 +36,7 @@ from firmware_protocol.messages import ChannelKind
 from gui import backend, report
 from gui.context import AppContext
 from gui.devices import DeviceManager
+from gui.i18n import current_language, number
 from gui.liveplot import LivePlot
 from gui.widgets import ZONE_COLOURS, Card, Indicator, StepHeader, heading, is_language_change, mmss
 from gui.workers import Connected, Scoring, ScreeningJob, Task
@@ -564,7 +565,7 @@ class RecordingPage(QWidget):
                 elapsed = float(block.t_s[-1] - block.t_s[0])
                 if peak >= backend.MIN_BREATH_CO2_PPM:
                     self.breathing.set_state(
-                        "green", self.tr("Exhaled CO2 seen (peaks %1 %)").replace("%1", f"{peak / 1e4:.1f}")
+                        "green", self.tr("Exhaled CO2 seen (peaks %1 %)").replace("%1", number(peak / 1e4, ".1f"))
                     )
                 elif elapsed < 5.0:
                     self.breathing.set_state("amber", self.tr("Waiting for the first breaths..."))
@@ -656,8 +657,8 @@ class ResultPage(QWidget):
         self.print_button.setText(self.tr("Print..."))
         self.repeat_button.setText(self.tr("Repeat the test"))
         self.new_button.setText(self.tr("New screening"))
-        if self.data is not None:
-            self.show_data(self.data, self.language)
+        if self.data is not None:  # the new language's words, decimal commas and punctuation (and the PDF's)
+            self.show_data(self.data, current_language())
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if is_language_change(event):
@@ -739,7 +740,8 @@ class ResultPage(QWidget):
             items = []
             for reason in reasons:
                 severity = self.tr("blocks the score") if reason.get("severity") == "block" else self.tr("warning")
-                items.append(f"<li><b>{_html(severity)}</b>: {_html(report.reason_text(reason, translate))}</li>")
+                colon = _html(report.punctuation(":", language))
+                items.append(f"<li><b>{_html(severity)}</b>{colon}{_html(report.reason_text(reason, translate))}</li>")
             parts.append("<ul>" + "".join(items) + "</ul>")
         # paragraphs and lists with small margins: Qt's default <br> + <ul> spacing pushed the last lines out of view
         self.details.setText(

@@ -6,6 +6,10 @@ language installs (or removes) a :class:`QTranslator`; Qt then sends every
 widget a ``LanguageChange`` event and each one re-reads its strings
 (``retranslate``).
 
+Numbers and punctuation follow the language too: :func:`number` writes the decimal
+comma of French and Dutch, :func:`punctuation` the space French puts before ``: ; ? !``
+(for strings the code puts together; the translations carry their own).
+
 Maintainers: ``python -m gui.i18n update`` re-extracts the strings into the
 ``.ts`` files (keeping existing translations) and compiles the ``.qm`` files.
 """
@@ -19,7 +23,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
-__all__ = ["LANGUAGES", "TRANSLATIONS_DIR", "LanguageManager", "source_files", "lupdate", "lrelease"]
+__all__ = [
+    "LANGUAGES",
+    "TRANSLATIONS_DIR",
+    "LanguageManager",
+    "current_language",
+    "number",
+    "punctuation",
+    "source_files",
+    "lupdate",
+    "lrelease",
+]
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 #: Language code -> name shown in the language menu (each in its own language, as is customary).
@@ -52,6 +66,30 @@ class LanguageManager:
         self.language = code if ok else "en"
         QLocale.setDefault(QLocale(self.language))
         return ok
+
+
+def current_language() -> str:
+    """The interface's language code ('en', 'fr' or 'nl'): :meth:`LanguageManager.set_language` sets Qt's default locale."""
+    code = QLocale().name().split("_")[0]
+    return code if code in LANGUAGES else "en"
+
+
+def number(value: float, spec: str = ".4g") -> str:
+    """``value`` formatted by ``spec`` with the decimal separator of the interface's language (a comma in fr and nl).
+
+    No group separators: a Dutch '.' between thousands would read as a decimal point.
+    """
+    return format(float(value), spec).replace(".", QLocale().decimalPoint())
+
+
+def punctuation(mark: str, language: str | None = None) -> str:
+    """``mark`` (':', ';', '?' or '!') and the space after it, for strings the code joins itself.
+
+    French wants a space before these marks: a non-breaking one, so the mark never starts a line.
+    """
+    from gui.report import punctuation as words_punctuation  # one rule for the screens and the (Qt-free) report
+
+    return words_punctuation(mark, current_language() if language is None else language)
 
 
 def source_files() -> list[Path]:

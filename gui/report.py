@@ -22,6 +22,8 @@ __all__ = [
     "render_pdf",
     "reason_text",
     "factor_text",
+    "punctuation",
+    "session_status_text",
     "caution_text",
     "protocol_text",
     "no_zone_texts",
@@ -49,6 +51,27 @@ def _number(value: float, language: str, digits: int = 1) -> str:
 
 def _percent(p: float, language: str) -> str:
     return f"{_number(100.0 * p, language, 0)}\u00a0%"
+
+
+def punctuation(mark: str, language: str) -> str:
+    """``mark`` (':', ';', '?' or '!') and the space after it, for the strings this code joins itself.
+
+    French typography puts a space before these marks; a non-breaking one, so the mark never
+    starts a line. (Translated sentences carry their own punctuation.)
+    """
+    return f"\u00a0{mark} " if language == "fr" else f"{mark} "
+
+
+def session_status_text(status: str | None, translate: Translate = _identity) -> str:
+    """A session's status (the store's code) in the reader's language."""
+    texts = {
+        "running": translate("Report", "recording"),
+        "complete": translate("Report", "complete"),
+        "aborted": translate("Report", "aborted"),
+        "interrupted": translate("Report", "interrupted"),
+        "failed": translate("Report", "failed"),
+    }
+    return texts.get(status or "", status or "-")
 
 
 #: What the screen and the report show instead of a zone when the core kept the probability for the record
@@ -168,6 +191,7 @@ def factor_text(item: dict, language: str, translate: Translate = _identity) -> 
     )
     name = str(item.get("factor", ""))
     value = item.get("value")
+    colon = punctuation(":", language)
     if item.get("kind") == "clinical":
         labels = {
             "age_years": translate("Report", "Age"),
@@ -182,17 +206,17 @@ def factor_text(item: dict, language: str, translate: Translate = _identity) -> 
             what = translate("Report", "%1 not recorded (a typical value was used)").replace("%1", label)
         elif name in ("copd", "previous_cancer", "sex_male", "smoking_current"):
             answer = translate("Report", "yes") if value >= 0.5 else translate("Report", "no")
-            what = f"{label}: {answer}"
+            what = f"{label}{colon}{answer}"
         else:
             what = f"{label} {_number(float(value), language)}"
-        return f"{what}: {effect}"
+        return f"{what}{colon}{effect}"
     higher = value is not None and item.get("typical") is not None and value > item["typical"]
     direction = (
         translate("Report", "Breath measurement %1 higher than typical")
         if higher
         else translate("Report", "Breath measurement %1 lower than typical")
     )
-    return f"{direction.replace('%1', _feature_phrase(name, translate))}: {effect}"
+    return f"{direction.replace('%1', _feature_phrase(name, translate))}{colon}{effect}"
 
 
 def caution_text(score: dict, device_serial: str | None, translate: Translate = _identity) -> str | None:
@@ -345,6 +369,7 @@ def _patient_page(data: dict, texts: dict[str, str], translate: Translate) -> st
     """Page 1, for the person tested: the zone in colour and what it means, in plain words."""
     subject, session, score = data.get("subject", {}), data.get("session", {}), data.get("score", {})
     zone = display_zone(score)
+    colon = _esc(punctuation(":", data.get("language", "en")))
     date = _esc(str(session.get("started_at") or data.get("generated_at") or "")[:10])
     words = {
         "title": translate("Report", "Your breath test result"),
@@ -357,7 +382,7 @@ def _patient_page(data: dict, texts: dict[str, str], translate: Translate) -> st
     w = {key: _esc(value) for key, value in words.items()}
     return f"""
 <h1 style="color:#1a3050;">{w["title"]}</h1>
-<p>{w["code"]}: <b>{_esc(subject.get("code"))}</b> &nbsp;&nbsp; {w["date"]}: <b>{date}</b></p>
+<p>{w["code"]}{colon}<b>{_esc(subject.get("code"))}</b> &nbsp;&nbsp; {w["date"]}{colon}<b>{date}</b></p>
 <table width="100%" cellpadding="14" style="border-collapse:collapse;">
 <tr><td style="background:{_zone_colour(zone)}; color:white; font-size:16pt; font-weight:bold;">{_esc(zone_title(zone, translate))}</td></tr>
 </table>
@@ -399,7 +424,10 @@ def _subject_and_session_rows(data: dict, translate: Translate) -> list[str]:
         ),
         _row(translate("Report", "COPD"), _yes_no_unknown(subject.get("copd"), translate)),
         _row(translate("Report", "Previous cancer"), _yes_no_unknown(subject.get("previous_cancer"), translate)),
-        _row(translate("Report", "Session"), f"{session.get('id', '-')} ({session.get('status', '-')})"),
+        _row(
+            translate("Report", "Session"),
+            f"{session.get('id', '-')} ({session_status_text(session.get('status'), translate)})",
+        ),
         _row(translate("Report", "Recorded"), str(session.get("started_at") or "-")[:19].replace("T", " ")),
         _row(translate("Report", "Device"), session.get("device_serial") or "-"),
         _row(translate("Report", "Operator"), session.get("operator") or "-"),
@@ -451,8 +479,9 @@ def _given_result(data: dict, zone: str | None, translate: Translate) -> tuple[l
     return result_rows, factors_html
 
 
-def _no_result(score: dict, zone: str | None, translate: Translate) -> list[str]:
-    """No score: why, in words."""
+def _no_result(score: dict, zone: str | None, status: str | None, translate: Translate) -> list[str]:
+    """No score: why, in words (an unfinished recording's status in the reader's language, not the core's English)."""
+    detail = session_status_text(status, translate) if score.get("why") == "incomplete" else score.get("detail", "")
     why = {
         "incomplete": translate("Report", "The recording did not run to its end (status: %1); repeat it."),
         "no_model": translate("Report", "No risk model is installed."),
@@ -461,18 +490,19 @@ def _no_result(score: dict, zone: str | None, translate: Translate) -> list[str]
     }.get(score.get("why", ""), translate("Report", "No score was computed."))
     return [
         _row(translate("Report", "Zone"), zone_title(zone, translate)),
-        _row(translate("Report", "Why no score"), why.replace("%1", str(score.get("detail", "")))),
+        _row(translate("Report", "Why no score"), why.replace("%1", str(detail))),
     ]
 
 
-def _quality_html(score: dict, translate: Translate) -> str:
+def _quality_html(score: dict, language: str, translate: Translate) -> str:
     """The quality gate's reasons, blocking ones marked."""
     reasons = score.get("qc_reasons") or []
     if not reasons:
         return ""
     blocks, warns = translate("Report", "blocks the score"), translate("Report", "warning")
+    colon = _esc(punctuation(":", language))
     items = "".join(
-        f"<li><b>{_esc(blocks if r.get('severity') == 'block' else warns)}</b>: {_esc(reason_text(r, translate))}</li>"
+        f"<li><b>{_esc(blocks if r.get('severity') == 'block' else warns)}</b>{colon}{_esc(reason_text(r, translate))}</li>"
         for r in reasons
     )
     quality_title = _esc(translate("Report", "Quality gate"))
@@ -486,7 +516,7 @@ def _clinician_page(data: dict, texts: dict[str, str], translate: Translate) -> 
     if score.get("given"):
         result_rows, factors_html = _given_result(data, zone, translate)
     else:
-        result_rows, factors_html = _no_result(score, zone, translate), ""
+        result_rows, factors_html = _no_result(score, zone, data.get("session", {}).get("status"), translate), ""
     model_line = (
         translate("Report", "Model %1 (SHA-256 %2), software %3")
         .replace("%1", str(score.get("model_id") or "-"))
@@ -505,7 +535,7 @@ def _clinician_page(data: dict, texts: dict[str, str], translate: Translate) -> 
 <h3>{w["result"]}</h3>
 <table width="100%" cellpadding="3">{"".join(result_rows)}</table>
 {factors_html}
-{_quality_html(score, translate)}
+{_quality_html(score, data.get("language", "en"), translate)}
 <p style="color:#5f6368;">{_esc(model_line)}</p>
 <p><b>{w["not_diagnosis"]}</b> {_esc(texts["not_diagnosis"])}</p>
 <p style="color:#5f6368; font-size:9pt;">{_esc(texts["simulated"])}</p>

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from enose.acquisition import Progress
-from gui import backend
+from gui import backend, report
 from gui.clinician import DevicePicker, step_name
 from gui.context import AppContext
+from gui.i18n import number, punctuation
 from gui.liveplot import RawGrid
 from gui.widgets import Card, Indicator, StepHeader, heading, is_language_change, mmss
 from gui.workers import Connected, RawStreamJob, Scoring, Task, device_info_job, self_test_job
@@ -621,7 +623,8 @@ class CalibrationWizard(QWidget):
             else:
                 self.verdict_text.setText(
                     self.tr("The recording stopped early (%1); it is kept as session %2 but gives no calibration.")
-                    .replace("%1", str(outcome.status)).replace("%2", str(outcome.session_id))
+                    .replace("%1", report.session_status_text(outcome.status, QCoreApplication.translate))
+                    .replace("%2", str(outcome.session_id))
                 )  # fmt: skip
             return
         if evaluation is None:
@@ -737,7 +740,7 @@ class CalibrationWizard(QWidget):
                 check_text = self.tr("not measured")
             else:
                 value = sensitivity[row]
-                value_text = "-" if value is None else f"{float(value):.4f}"
+                value_text = "-" if value is None else number(value, ".4f")
                 if humidity_ok[row]:
                     check_text = self.tr("pass")
                 else:
@@ -790,13 +793,41 @@ class CalibrationWizard(QWidget):
 
 
 def _fmt(value, spec: str = ".4g") -> str:
-    """A number for a cell ('-' when missing); ``.0f`` for a relative humidity (its sensor resolves about 1 % RH)."""
+    """A number for a cell ('-' when missing), with the language's decimal separator (a comma in French and Dutch).
+
+    ``.0f`` for a relative humidity (its sensor resolves about 1 % RH).
+    """
     if value is None:
         return "-"
     try:
-        return f"{float(value):{spec}}"
+        return number(value, spec)
     except (TypeError, ValueError):
         return str(value)
+
+
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class LocaleAxis(pg.AxisItem):
+    """A chart's value axis with the interface language's decimal sign (pyqtgraph writes a point)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
+        point = QLocale().decimalPoint()
+        return [text.replace(".", point) for text in super().tickStrings(values, scale, spacing)]
+
+
+class LocaleDateAxis(pg.DateAxisItem):
+    """A date axis in the interface's language: pyqtgraph's month and day names (strftime's) are English."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
+        locale, short = QLocale(), QLocale.FormatType.ShortFormat
+        words = {name: locale.standaloneMonthName(i + 1, short) for i, name in enumerate(_ENGLISH_MONTHS)}
+        words.update({name: locale.standaloneDayName(i + 1, short) for i, name in enumerate(_ENGLISH_DAYS)})
+        return [
+            re.sub(r"\b[A-Z][a-z]{2}\b", lambda m: words.get(m[0], m[0]), text)
+            for text in super().tickStrings(values, scale, spacing)
+        ]
 
 
 class ControlChart:
@@ -811,7 +842,7 @@ class ControlChart:
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.setAxisItems({"bottom": pg.DateAxisItem()})
+        self.plot.setAxisItems({"bottom": LocaleDateAxis(), "left": LocaleAxis("left")})
         self.plot.getAxis("left").setWidth(76)  # room for a sensitivity's ticks (0.00573) beside the axis name
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # a sensitivity reads 0.0056 as on the verdict, not x0.001
         self.points = self.plot.plot(pen=pg.mkPen("#1a5fb4", width=2), symbol="o", symbolBrush="#1a5fb4", symbolSize=7)
@@ -988,7 +1019,7 @@ class DriftView(QWidget):
         )
         self._show_plots(has_baseline, has_humidity)
         due = bool(chart.get("recalibration_due"))
-        reasons = "; ".join(self._reason(code) for code in chart.get("reasons", []))
+        reasons = punctuation(";").join(self._reason(code) for code in chart.get("reasons", []))
         self.state.set_state("red" if due else "green", reasons)
         self.state.name.setText(self.tr("Recalibration due") if due else self.tr("Within control limits"))
         if not has_baseline:

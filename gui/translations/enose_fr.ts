@@ -1589,6 +1589,26 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>femme</translation>
     </message>
     <message>
+        <source>recording</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>terminée</translation>
+    </message>
+    <message>
+        <source>aborted</source>
+        <translation>interrompue</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>coupée</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échouée</translation>
+    </message>
+    <message>
         <source>male</source>
         <translation>homme</translation>
     </message>

@@ -1298,7 +1298,7 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     </message>
     <message>
         <source>No result zone could be given for this test because of how the device was set up, not because of your breath sample. This says nothing about your health; your clinician will tell you what happens next.</source>
-        <translation>Voor deze test kon geen resultaatzone worden gegeven, door de instelling van het apparaat en niet door uw ademstaal. Dat zegt niets over uw gezondheid; uw arts vertelt u wat er nu gebeurt.</translation>
+        <translation>Voor deze test kon geen resultaatzone worden gegeven, door de instelling van het toestel en niet door uw ademstaal. Dat zegt niets over uw gezondheid; uw arts vertelt u wat er nu gebeurt.</translation>
     </message>
     <message>
         <source>No result could be given for this test. Your clinician will tell you what happens next.</source>
@@ -1370,7 +1370,7 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     </message>
     <message>
         <source>The device had no recent zero-air calibration when the session was recorded.</source>
-        <translation>Het apparaat had geen recente nulluchtkalibratie toen de sessie werd opgenomen.</translation>
+        <translation>Het toestel had geen recente nulluchtkalibratie toen de sessie werd opgenomen.</translation>
     </message>
     <message>
         <source>raises the estimated risk</source>
@@ -1426,7 +1426,7 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     </message>
     <message>
         <source>Device %1 was not among the units this model was trained on. Its humidity calibration and the model&apos;s gain-free inputs make units at one site agree; a site whose room air differs from the training sites&apos; can still move the probability and the zone (see the model card).</source>
-        <translation>Apparaat %1 hoorde niet bij de eenheden waarop dit model is getraind. Door de vochtigheidskalibratie en de van de sensorversterking onafhankelijke invoer van het model stemmen eenheden op dezelfde locatie overeen; op een locatie waar de kamerlucht verschilt van die van de trainingslocaties kunnen de kans en de zone nog verschuiven (zie de modelkaart).</translation>
+        <translation>Toestel %1 hoorde niet bij de eenheden waarop dit model is getraind. Door de vochtigheidskalibratie en de van de sensorversterking onafhankelijke invoer van het model stemmen eenheden op dezelfde locatie overeen; op een locatie waar de kamerlucht verschilt van die van de trainingslocaties kunnen de kans en de zone nog verschuiven (zie de modelkaart).</translation>
     </message>
     <message>
         <source>baseline</source>
@@ -1446,11 +1446,11 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     </message>
     <message>
         <source>Device %1 had no humidity calibration in force when this session was recorded: it had no passing zero-air calibration. A technician must calibrate it with zero air before the next screening.</source>
-        <translation>Apparaat %1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: het had geen geslaagde nulluchtkalibratie. Een technicus moet het apparaat met nullucht kalibreren vóór de volgende screening.</translation>
+        <translation>Toestel %1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: het had geen geslaagde nulluchtkalibratie. Een technicus moet het toestel met nullucht kalibreren vóór de volgende screening.</translation>
     </message>
     <message>
         <source>Device %1 had no humidity calibration in force when this session was recorded: its firmware lacks the humidifier (humidified zero air, ICD revision 1.1), so its zero-air calibration could not measure the humidity response. A technician must update the firmware and calibrate it with zero air.</source>
-        <translation>Apparaat %1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: de firmware heeft geen bevochtiger (bevochtigde nullucht, ICD-revisie 1.1), dus de nulluchtkalibratie kon de vochtgevoeligheid niet meten. Een technicus moet de firmware bijwerken en het apparaat met nullucht kalibreren.</translation>
+        <translation>Toestel %1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: de firmware heeft geen bevochtiger (bevochtigde nullucht, ICD-revisie 1.1), dus de nulluchtkalibratie kon de vochtgevoeligheid niet meten. Een technicus moet de firmware bijwerken en het toestel met nullucht kalibreren.</translation>
     </message>
     <message>
         <source>number of valid breaths</source>
@@ -1587,6 +1587,26 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>female</source>
         <translation>vrouw</translation>
+    </message>
+    <message>
+        <source>recording</source>
+        <translation>bezig</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>volledig</translation>
+    </message>
+    <message>
+        <source>aborted</source>
+        <translation>afgebroken</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>onderbroken</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>mislukt</translation>
     </message>
     <message>
         <source>male</source>

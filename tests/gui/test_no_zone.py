@@ -60,9 +60,9 @@ def test_report_says_no_zone_and_why():
         (
             "nl",
             "Geen zone: de kans wordt alleen voor het dossier bewaard",
-            "Apparaat EMU-1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: de firmware heeft geen "
+            "Toestel EMU-1 had geen geldige vochtkalibratie toen deze sessie werd opgenomen: de firmware heeft geen "
             "bevochtiger (bevochtigde nullucht, ICD-revisie 1.1), dus de nulluchtkalibratie kon de vochtgevoeligheid "
-            "niet meten. Een technicus moet de firmware bijwerken en het apparaat met nullucht kalibreren.",
+            "niet meten. Een technicus moet de firmware bijwerken en het toestel met nullucht kalibreren.",
         ),
     ],
 )

@@ -257,7 +257,7 @@ def test_a_failed_humidity_response_is_explained_per_sensor(qtbot, gui_context):
     assert [wizard.table.item(row, 4).text() for row in range(4)] == ["pass", "fail", "fail", "fail"]
     gui_context.languages.set_language("fr")
     qtbot.waitUntil(lambda: wizard.verdict.name.text() == "Échoué", timeout=5000)
-    assert wizard.table.item(2, 3).text() == "non conforme : invraisemblablement élevée (au-dessus de 0.015)"
+    assert wizard.table.item(2, 3).text() == "non conforme : invraisemblablement élevée (au-dessus de 0,015)"
 
 
 def test_a_reference_check_keeps_its_not_assessable_tooltip(qtbot, gui_context):
