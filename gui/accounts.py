@@ -53,6 +53,8 @@ WORKSPACE_NEEDS = {
 }
 AuthenticationFailed = security.AuthenticationFailed
 AccountLocked = core_accounts.AccountLocked
+#: Minutes a lock lasts before the account may try again (an administrator can unlock it sooner).
+LOCK_MINUTES = core_accounts.LOCK_MINUTES
 AccountTampered = core_accounts.AccountTampered
 T = TypeVar("T")
 

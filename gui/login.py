@@ -117,8 +117,10 @@ def account_error_text(code: str) -> str:
         ),
         "sign_in": QCoreApplication.translate("Accounts", "Unknown user name or wrong password."),
         "locked": QCoreApplication.translate(
-            "Accounts", "This account is locked after too many failed sign-ins; an administrator unlocks it."
-        ),
+            "Accounts",
+            "This account is locked for %1 minutes after too many failed sign-ins; an administrator can unlock it "
+            "sooner.",
+        ).replace("%1", str(accounts.LOCK_MINUTES)),
         "tampered": QCoreApplication.translate(
             "Accounts",
             "This account was changed outside the software, so sign-in is refused. "

@@ -12,10 +12,16 @@ row with the newest fingerprint the hash-chained trail holds for it and refuses
 an account that was changed outside this code; :func:`enose.security.audit.verify`
 reports it too.
 
-Repeated failures lock an account (:data:`MAX_FAILED_ATTEMPTS`), each failure
-after the first waits a little longer (throttling), and a failed sign-in under a
-name that has no account is recorded only as a keyed hash of that name: people
-type their password into the user-name field.
+Repeated failures lock an account (:data:`MAX_FAILED_ATTEMPTS`) for
+:data:`LOCK_MINUTES` (an administrator may unlock it sooner), each failure after
+the first waits a little longer (throttling), and a failed sign-in under a name
+that has no account is recorded only as a keyed hash of that name: people type
+their password into the user-name field.
+
+Why a lock that ends by itself: a clinic often has one administrator, and whoever
+types five wrong passwords under that name would otherwise lock the installation
+for good (nobody left to unlock it). Five guesses every quarter of an hour, each
+against a password zxcvbn rates "safely unguessable", keeps guessing hopeless.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -45,6 +52,7 @@ __all__ = [
     "AccountTampered",
     "MIN_PASSWORD_LENGTH",
     "MAX_FAILED_ATTEMPTS",
+    "LOCK_MINUTES",
     "check_password",
     "create_user",
     "authenticate",
@@ -64,6 +72,8 @@ MIN_PASSWORD_LENGTH = 12
 #: zxcvbn's scale 0-4: 3 is "safely unguessable: moderate protection from offline slow-hash scenario".
 MIN_PASSWORD_SCORE = 3
 MAX_FAILED_ATTEMPTS = 5
+#: How long a lock lasts; the next sign-in after it starts a fresh count (audited ``account_lock_expired``).
+LOCK_MINUTES = 15
 #: Wait after the n-th consecutive failure: base * 2**(n-1) seconds, at most THROTTLE_MAX_S.
 THROTTLE_BASE_S = 0.25
 THROTTLE_MAX_S = 4.0
@@ -318,12 +328,37 @@ def _check_untampered(store: Store, row: dict) -> None:
         )
 
 
+def _lock_ends(locked_at: str) -> datetime:
+    """When a lock set at ``locked_at`` (ISO 8601, UTC) ends; an unreadable time locks for a full period from now."""
+    try:
+        start = datetime.fromisoformat(locked_at)
+    except (TypeError, ValueError):
+        start = datetime.now(UTC)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    return start + timedelta(minutes=LOCK_MINUTES)
+
+
+def _end_lock(store: Store, row: dict) -> dict:
+    """Lift a lock whose time is over (audited, with the row's new fingerprint); the row as it is now.
+
+    The row is first checked against the audit trail: a lifted lock must not adopt a role or a
+    password written into the file while the account was locked.
+    """
+    _check_untampered(store, row)
+    username = row["username"]
+    with store.conn:
+        store.conn.execute("UPDATE users SET locked_at = NULL, failed_attempts = 0 WHERE username = ?", (username,))
+        _audit_account(store, "system", "account_lock_expired", username, locked_at=row["locked_at"])
+    return _row(store, username)
+
+
 def authenticate(store: Store, username: str, password: str) -> User:
     """Check the password; record ``sign_in`` or ``sign_in_failed`` in the audit trail.
 
     Raises:
         AuthenticationFailed: "wrong user name or password", whichever was wrong.
-        AccountLocked: the account is locked after repeated failures.
+        AccountLocked: the account is locked after repeated failures (for :data:`LOCK_MINUTES`).
         AccountTampered: the account row was edited outside the software.
     """
     username = username.strip()
@@ -334,9 +369,13 @@ def authenticate(store: Store, username: str, password: str) -> User:
         audit.record(store, actor, "sign_in_failed", "user", actor, reason="disabled" if row else "unknown")
         raise AuthenticationFailed("wrong user name or password")
     if row["locked_at"] is not None:
-        audit.record(store, username, "sign_in_refused", "user", username, reason="locked")
-        raise AccountLocked(f"the account {username!r} is locked after {MAX_FAILED_ATTEMPTS} failed sign-ins; an "
-                            f"administrator unlocks it (`enose users unlock {username}`)")  # fmt: skip
+        until = _lock_ends(row["locked_at"])
+        if datetime.now(UTC) < until:
+            audit.record(store, username, "sign_in_refused", "user", username, reason="locked")
+            raise AccountLocked(f"the account {username!r} is locked after {MAX_FAILED_ATTEMPTS} failed sign-ins "
+                                f"until {until:%H:%M} UTC; an administrator can unlock it sooner "
+                                f"(`enose users unlock {username}`)")  # fmt: skip
+        row = _end_lock(store, row)
     try:
         _hasher.verify(row["password_hash"], password)
     except (VerificationError, InvalidHashError) as error:

@@ -40,8 +40,8 @@
         <translation>Nom d&apos;utilisateur inconnu ou mot de passe erroné.</translation>
     </message>
     <message>
-        <source>This account is locked after too many failed sign-ins; an administrator unlocks it.</source>
-        <translation>Ce compte est verrouillé après trop d&apos;échecs de connexion ; un administrateur le déverrouille.</translation>
+        <source>This account is locked for %1 minutes after too many failed sign-ins; an administrator can unlock it sooner.</source>
+        <translation>Ce compte est verrouillé pendant %1 minutes après trop d&apos;échecs de connexion ; un administrateur peut le déverrouiller plus tôt.</translation>
     </message>
     <message>
         <source>This account was changed outside the software, so sign-in is refused. An administrator restores the database from a backup.</source>

@@ -40,8 +40,8 @@
         <translation>Onbekende gebruikersnaam of verkeerd wachtwoord.</translation>
     </message>
     <message>
-        <source>This account is locked after too many failed sign-ins; an administrator unlocks it.</source>
-        <translation>Dit account is vergrendeld na te veel mislukte aanmeldpogingen; een beheerder ontgrendelt het.</translation>
+        <source>This account is locked for %1 minutes after too many failed sign-ins; an administrator can unlock it sooner.</source>
+        <translation>Dit account is %1 minuten vergrendeld na te veel mislukte aanmeldpogingen; een beheerder kan het eerder ontgrendelen.</translation>
     </message>
     <message>
         <source>This account was changed outside the software, so sign-in is refused. An administrator restores the database from a backup.</source>

@@ -21,7 +21,9 @@ from .conftest import PASSWORD, open_workspace
 LEFT = Qt.MouseButton.LeftButton
 NEW_PASSWORD = "saffron-glacier-bicycle-41"
 WRONG = "not-the-password-at-all"
-LOCKED_TEXT = "This account is locked after too many failed sign-ins; an administrator unlocks it."
+LOCKED_TEXT = (
+    "This account is locked for 15 minutes after too many failed sign-ins; an administrator can unlock it sooner."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -247,7 +249,7 @@ def test_the_locked_message_is_translated(qtbot, staff):
     staff.languages.set_language("fr")
     dialog = sign_in_dialog(qtbot, staff, "theo", PASSWORD, "technician")
     assert dialog.message.text() == account_error_text("locked") != LOCKED_TEXT
-    assert "administrateur" in dialog.message.text()
+    assert "administrateur" in dialog.message.text() and "15 minutes" in dialog.message.text()
 
 
 def test_keyboard_and_mouse_input_restart_the_idle_countdown(qtbot, staff):
