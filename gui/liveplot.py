@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from firmware_protocol.messages import ChannelKind
+from gui.axes import LocaleAxis
 
 __all__ = ["LivePlot", "RawGrid", "minmax_decimate"]
 
@@ -61,8 +62,9 @@ class LivePlot(QWidget):
         super().__init__(parent)
         self.window_s = window_s
         self.max_points = max_points
-        self.mox_plot = pg.PlotWidget(self)
-        self.co2_plot = pg.PlotWidget(self)
+        # the interface language's decimal sign, and plain values (no "x0.001" scale in the axis title)
+        self.mox_plot = pg.PlotWidget(self, axisItems={"left": LocaleAxis("left"), "bottom": LocaleAxis("bottom")})
+        self.co2_plot = pg.PlotWidget(self, axisItems={"left": LocaleAxis("left"), "bottom": LocaleAxis("bottom")})
         for plot in (self.mox_plot, self.co2_plot):
             plot.showGrid(x=False, y=True, alpha=0.3)  # a vertical grid doubles the paint cost
             plot.setMouseEnabled(x=False, y=False)
@@ -72,6 +74,7 @@ class LivePlot(QWidget):
             # changes only when the data leave it; axes and grid are then not redrawn every frame.
             plot.disableAutoRange()
             plot.getAxis("left").setWidth(58)  # both plots' axes line up
+            plot.getAxis("left").enableAutoSIPrefix(False)
             plot.setXRange(-window_s, 0, padding=0)
         self.co2_plot.setXLink(self.mox_plot)
         self.mox_plot.setYRange(0.5, 1.5, padding=0)

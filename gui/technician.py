@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from enose.acquisition import Progress
 from gui import backend, report
+from gui.axes import LocaleAxis, LocaleDateAxis
 from gui.clinician import DevicePicker, step_name
 from gui.context import AppContext
 from gui.i18n import number, punctuation
@@ -803,31 +803,6 @@ def _fmt(value, spec: str = ".4g") -> str:
         return number(value, spec)
     except (TypeError, ValueError):
         return str(value)
-
-
-_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class LocaleAxis(pg.AxisItem):
-    """A chart's value axis with the interface language's decimal sign (pyqtgraph writes a point)."""
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
-        point = QLocale().decimalPoint()
-        return [text.replace(".", point) for text in super().tickStrings(values, scale, spacing)]
-
-
-class LocaleDateAxis(pg.DateAxisItem):
-    """A date axis in the interface's language: pyqtgraph's month and day names (strftime's) are English."""
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
-        locale, short = QLocale(), QLocale.FormatType.ShortFormat
-        words = {name: locale.standaloneMonthName(i + 1, short) for i, name in enumerate(_ENGLISH_MONTHS)}
-        words.update({name: locale.standaloneDayName(i + 1, short) for i, name in enumerate(_ENGLISH_DAYS)})
-        return [
-            re.sub(r"\b[A-Z][a-z]{2}\b", lambda m: words.get(m[0], m[0]), text)
-            for text in super().tickStrings(values, scale, spacing)
-        ]
 
 
 class ControlChart:

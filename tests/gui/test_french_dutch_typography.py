@@ -223,3 +223,19 @@ def test_drift_chart_axes_speak_the_interface_language(qtbot, gui_context, code,
     dates.zoomLevel = level
     november = datetime(2026, 11, 3).timestamp()
     assert dates.tickStrings([november], 1.0, level.tickSpecs[1].spacing) == [month]
+
+
+@pytest.mark.parametrize(("code", "point"), [("en", "."), ("fr", ","), ("nl", ",")])
+def test_live_view_axes_write_the_languages_decimal_sign_without_a_scale_in_the_title(qtbot, gui_context, code, point):
+    """The live view during the breath: R/R0 and CO2 ticks with the language's decimal sign, no "(x0.001)" title."""
+    from gui.liveplot import LivePlot
+
+    gui_context.languages.set_language(code)
+    plot = LivePlot()
+    qtbot.addWidget(plot)
+    for widget in (plot.mox_plot, plot.co2_plot):
+        left = widget.getAxis("left")
+        assert left.tickStrings([1.5], 1.0, 0.5) == [f"1{point}5"]
+        left.setRange(0.0002, 0.0008)  # small values: pyqtgraph would scale them and write x0.001 in the title
+        assert "(x" not in left.labelString()  # no scale such as (x0.001) or (x1e-06)
+    assert plot.mox_plot.getAxis("bottom").tickStrings([-2.5], 1.0, 0.5) == [f"-2{point}5"]
