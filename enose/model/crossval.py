@@ -23,9 +23,18 @@ from sklearn.svm import SVC
 from enose.model.dataset import Dataset
 from enose.model.errors import NotEnoughData
 from enose.model.estimators import PLSDAClassifier, PositiveLog
+from enose.model.groups import first_seen_order
 
-__all__ = ["CANDIDATES", "INNER_SPLITS", "make_pipeline", "first_seen_order", "fit_pipeline", "cv_blocks",
-           "outer_folds", "out_of_fold"]
+__all__ = [
+    "CANDIDATES",
+    "INNER_SPLITS",
+    "make_pipeline",
+    "first_seen_order",
+    "fit_pipeline",
+    "cv_blocks",
+    "outer_folds",
+    "out_of_fold",
+]
 
 #: Candidate classifiers with their fixed, pre-specified hyper-parameters (no tuning on the data,
 #: so the only data-driven choice is the candidate, made on out-of-fold AUC).
@@ -70,22 +79,6 @@ def make_pipeline(name: str, *, random_state: int = 0, inner_splits: int = INNER
             ("classifier", calibrated),
         ]
     )
-
-
-def first_seen_order(groups) -> np.ndarray:
-    """Each row's group as the rank of its first appearance (0 for the first row's group, ...).
-
-    Why: :class:`~sklearn.model_selection.GroupKFold` deals groups to folds in the sorted order of
-    their labels, so the calibration folds, and with them every out-of-fold probability, changed
-    with how subjects are *spelled*: a site's codes and the central database's study pseudonyms of
-    the same people gave different models (measured: out-of-fold AUC 0.788 against 0.752 on one
-    pooled cohort). Ranked by first appearance, the folds depend only on the row order and on which
-    rows share a subject.
-    """
-    _, first, inverse = np.unique(np.asarray(groups), return_index=True, return_inverse=True)
-    rank = np.empty(first.size, dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    return rank[inverse.reshape(-1)]
 
 
 def fit_pipeline(pipeline: Pipeline, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> Pipeline:

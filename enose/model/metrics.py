@@ -26,6 +26,8 @@ import numpy as np
 from scipy import optimize, stats
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from enose.model.groups import subject_rows
+
 __all__ = [
     "MIN_PER_CLASS",
     "wilson_interval",
@@ -66,10 +68,10 @@ def _bootstrap_indices(y: np.ndarray, groups: np.ndarray | None, n_boot: int, rn
     if groups is None:
         groups = np.arange(y.size)
     groups = np.asarray(groups)
-    # a group's class is its majority label (subjects have one label)
-    unique, inverse = np.unique(groups, return_inverse=True)
+    # a group's class is its majority label (subjects have one label); groups numbered by first appearance
+    inverse, first = subject_rows(groups)
     group_label = np.bincount(inverse, weights=y) / np.bincount(inverse) >= 0.5
-    members = [np.flatnonzero(inverse == g) for g in range(unique.size)]
+    members = [np.flatnonzero(inverse == g) for g in range(first.size)]
     strata = [np.flatnonzero(group_label), np.flatnonzero(~group_label)]
     for _ in range(n_boot):
         picked = np.concatenate([rng.choice(s, size=s.size, replace=True) for s in strata if s.size])

@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from enose.model.crossval import CANDIDATES, out_of_fold, outer_folds
 from enose.model.dataset import Dataset
+from enose.model.groups import subject_rows
 
 __all__ = ["PermutationResult", "permutation_test", "permuted_labels"]
 
@@ -61,9 +62,9 @@ class PermutationResult:
 
 def permuted_labels(ds: Dataset, rng: np.random.Generator) -> np.ndarray:
     """The labels shuffled between subjects: every session of a subject gets that subject's new label."""
-    subjects, first, inverse = np.unique(ds.subject, return_index=True, return_inverse=True)
+    inverse, first = subject_rows(ds.subject)  # by first appearance: the same draw whatever the codes' spelling
     shuffled = rng.permutation(ds.y[first])
-    return shuffled[inverse.reshape(-1)]
+    return shuffled[inverse]
 
 
 def _best_auc(ds: Dataset, folds, candidates: Sequence[str], seed: int) -> float:

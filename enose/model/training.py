@@ -42,6 +42,7 @@ from enose.model.crossval import (
 from enose.model.dataset import Dataset
 from enose.model.errors import NotEnoughData
 from enose.model.estimators import MahalanobisOOD, PositiveLog
+from enose.model.groups import subject_rows
 from enose.model.metrics import (
     auc_with_ci,
     brier_score,
@@ -67,6 +68,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
 
 def split_locked(ds: Dataset, locked_site: str | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Boolean masks (train, locked) setting aside one site, every device used there, and its subjects.
@@ -174,9 +176,9 @@ def _result(name: str, columns: str, ds: Dataset, p: np.ndarray, n_boot: int, se
 
 def _subject_bootstrap(ds: Dataset, rng: np.random.Generator) -> np.ndarray:
     """Row indices of one bootstrap replicate resampling whole subjects, stratified by class."""
-    subjects, inverse = np.unique(ds.subject, return_inverse=True)
+    inverse, first = subject_rows(ds.subject)  # by first appearance, not by the codes' spelling
     label = np.bincount(inverse, weights=ds.y) / np.bincount(inverse) >= 0.5
-    rows_of = [np.flatnonzero(inverse == s) for s in range(subjects.size)]
+    rows_of = [np.flatnonzero(inverse == s) for s in range(first.size)]
     picked = np.concatenate([rng.choice(np.flatnonzero(label == c), (label == c).sum()) for c in (True, False)])
     idx, new_subject = [], []
     for k, s in enumerate(picked):
