@@ -214,6 +214,32 @@ def _report(name: str, result: dict, line: str) -> dict:
     return result
 
 
+@section("emulator")
+def bench_emulator(args: argparse.Namespace) -> dict:
+    """CPU share of the emulator's thread sending 32 MOX + 4 AUX channels at 100 Hz x20 (2,000 frames/s) over a pty."""
+    import serial
+
+    from firmware_protocol.emulator import EmulatorConfig, EmulatorServer
+    from firmware_protocol.messages import Start, encode_message
+
+    seconds = args.emulator_seconds
+    with EmulatorServer(EmulatorConfig(speed=20, n_mox=32, warmup_s=0)) as server:
+        with serial.Serial(server.path, timeout=0.05) as port:
+            decoder = FrameDecoder()
+            port.write(encode_message(Start(10, 0), 0))
+            clock = time.pthread_getcpuclockid(server._thread.ident)
+            samples = 0
+            cpu0, wall0 = time.clock_gettime(clock), time.monotonic()
+            while time.monotonic() - wall0 < seconds:
+                samples += sum(f.type == MessageType.SAMPLE for f in decoder.feed(port.read(65536)))
+            cpu, wall = time.clock_gettime(clock) - cpu0, time.monotonic() - wall0
+    r = {"frames_per_s": round(samples / wall), "thread_cpu_share": round(cpu / wall, 3),
+         "dropped": decoder.dropped_total, "goal": "thread_cpu_share < 0.6"}  # fmt: skip
+    return _report("emulator", r, f"{r['frames_per_s']} frames/s of 36 channels reached the host (nominal 2000); "
+                   f"emulator thread {r['thread_cpu_share']:.0%} of a core (goal < 60 %), {r['dropped']} dropped; "
+                   f"{_machine()}")  # fmt: skip
+
+
 @section("features")
 def bench_features(args: argparse.Namespace) -> dict:
     """Features of 1,000 sessions x 16 channels x 3,000 samples: batch vs per-session loop vs a numpy copy."""
@@ -303,6 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("sections", nargs="*", help=f"sections to run (default all): {', '.join(SECTIONS)}")
     parser.add_argument("--json", action="store_true", help="print one JSON object with every figure")
     parser.add_argument("--decoder-seconds", type=float, default=60.0, help="length of the recorded stream")
+    parser.add_argument("--emulator-seconds", type=float, default=5.0, help="how long the emulator section streams")
     parser.add_argument("--acquisition-seconds", type=float, default=30.0, help="length of the live acquisition")
     parser.add_argument("--sync-sessions", type=int, default=1000, help="sessions to sync and export")
     parser.add_argument("--central-sessions", type=int, default=20_000, help="sessions in the central database")

@@ -146,20 +146,19 @@ def test_speed_factor_is_respected():
         assert 0.6 * speed < ratio < 1.4 * speed, ratio
 
 
-def test_32_channels_at_100_hz_x20_is_cheap():
-    """2000 frames/s of 36 channels: the emulator thread needs a fraction of one core."""
+def test_32_channels_at_100_hz_x20_arrive_whole_and_in_order():
+    """2000 frames/s of 36 channels: every frame decodes, with 36 values, in sequence (the CPU share the
+    emulator's thread needs for it is a benchmark: ``scripts/bench.py emulator``)."""
     config = EmulatorConfig(speed=20, n_mox=32, warmup_s=0)
     with EmulatorServer(config) as server, _open(server.path) as port:
         decoder = FrameDecoder()
         port.write(encode_message(Start(10, 0), 0))
-        read_until(port, decoder, _has(Sample))
-        clock = time.pthread_getcpuclockid(server._thread.ident)
-        cpu0, wall0 = time.clock_gettime(clock), time.monotonic()
-        received = read_until(port, decoder, lambda rs: time.monotonic() - wall0 > 1.0, timeout_s=3.0)
-        cpu, wall = time.clock_gettime(clock) - cpu0, time.monotonic() - wall0
-        n = sum(isinstance(r.message, Sample) for r in received)
-        assert n > 1000 * wall  # at least half the nominal 2000 frames/s reach the host
-        assert cpu / wall < 0.6, f"emulator thread used {cpu / wall:.0%} of a core"
+        received = read_until(port, decoder, lambda rs: sum(isinstance(r.message, Sample) for r in rs) >= 500)
+        samples = [r.message for r in received if isinstance(r.message, Sample)]
+        assert len(samples) >= 500 and all(len(s.values) == 36 for s in samples)
+        start = next(i for i, r in enumerate(received) if isinstance(r.message, Sample))
+        seqs = [r.seq for r in received[start:]]  # every frame from the first sample on, whatever its kind
+        assert seqs == [(seqs[0] + k) & 0xFFFF for k in range(len(seqs))]  # none lost on the way
         assert decoder.dropped_total == 0
 
 
