@@ -161,9 +161,11 @@ def trained(pooled, tmp_path_factory):
 def test_train_central_equals_training_on_the_merged_database(pooled, trained, tmp_path):
     local, pooled_run, out = trained
     assert pooled_run["oof_auc"] == local["oof_auc"] and pooled_run["chosen"] == local["chosen"]
+    # the intervals too: the bootstrap walks subjects by first appearance, not by their codes' spelling
+    assert pooled_run["oof_auc_ci"] == local["oof_auc_ci"]
     assert pooled_run["thresholds"] == local["thresholds"]
     assert pooled_run["cv_design"] == local["cv_design"] and "leave-one-site-out" in local["cv_design"]
-    for key in ("site", "devices", "n", "auc"):  # the same site locked away, with its units, and the same figure
+    for key in ("site", "devices", "n", "auc", "auc_ci"):  # the same site locked away, its units, the same figures
         assert pooled_run["locked"][key] == local["locked"][key]
     assert pooled_run["locked"]["site"] == "SITE4" and (pooled_run["n"], pooled_run["n_cancer"]) == (local["n"],
                                                                                                       local["n_cancer"])  # fmt: skip
