@@ -3,10 +3,10 @@
 Why here and not in the GUI: the researcher browser, ``enose sessions list``
 and any script must show the same status for the same session (a recording
 whose process died is ``interrupted``, not ``running``: :meth:`Store._present`),
-the same QC verdict (the newest one) and the same zone (the newest score), and
-the permission to read them is checked where they are read. Paging is by key
-(``id <`` the last id shown), so a page costs the same at row 10 and at row
-10,000; only the rows asked for leave the database.
+the same QC verdict (the newest one) and the same zone (the newest score's, or
+``no_zone`` when it gave none), and the permission to read them is checked where
+they are read. Paging is by key (``id <`` the last id shown), so a page costs the
+same at row 10 and at row 10,000; only the rows asked for leave the database.
 """
 
 from __future__ import annotations
@@ -21,12 +21,17 @@ __all__ = ["SessionFilter", "SessionRow", "browse_sessions", "count_sessions", "
            "QC_CHOICES", "ZONE_CHOICES", "LABEL_CHOICES"]  # fmt: skip
 
 QC_CHOICES = ("passed", "failed", "none")
-ZONE_CHOICES = ("green", "orange", "red", "inconclusive", "blocked", "none")
+#: ``no_zone``: the newest score's probability is kept for the record only (``scores.no_zone`` has reason codes;
+#: its stored zone is ``inconclusive``); ``inconclusive`` is then left for a sample unlike the training data.
+ZONE_CHOICES = ("green", "orange", "red", "inconclusive", "no_zone", "blocked", "none")
 LABEL_CHOICES = ("cancer", "no_cancer", "none")
 
 #: The newest QC verdict, the newest score's zone and the label in force: one rule everywhere.
 QC_EXPR = "(SELECT q.passed FROM qc_results q WHERE q.session_id = s.id ORDER BY q.computed_at DESC LIMIT 1)"
-ZONE_EXPR = "(SELECT sc.zone FROM scores sc WHERE sc.session_id = s.id ORDER BY sc.id DESC LIMIT 1)"
+ZONE_EXPR = (
+    "(SELECT CASE WHEN sc.no_zone != '[]' THEN 'no_zone' ELSE sc.zone END FROM scores sc"
+    " WHERE sc.session_id = s.id ORDER BY sc.id DESC LIMIT 1)"
+)
 LABEL_EXPR = "(SELECT l.cancer FROM current_labels l WHERE l.subject_code = s.subject_code)"
 
 
@@ -39,7 +44,7 @@ class SessionFilter:
     device: str | None = None
     site: str | None = None
     qc: str | None = None  # passed / failed / none
-    zone: str | None = None  # green / orange / red / inconclusive / blocked / none
+    zone: str | None = None  # green / orange / red / inconclusive / no_zone / blocked / none
     label: str | None = None  # cancer / no_cancer / none
     kind: str | None = None  # screening / calibration
 

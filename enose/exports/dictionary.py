@@ -80,10 +80,23 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("probability", "real", "1", "Estimated probability of lung cancer (0-1); empty when not given."),
         ("interval_low", "real", "1", "Lower bound of the probability interval."),
         ("interval_high", "real", "1", "Upper bound of the probability interval."),
-        ("zone", "text", "", "green, orange, red, inconclusive or blocked."),
+        (
+            "zone",
+            "text",
+            "",
+            "green, orange, red, inconclusive or blocked; inconclusive also when no_zone is not empty.",
+        ),
         ("ood", "integer", "", "1 if the breath was outside the model's training domain."),
         ("explanation", "json", "", "Top contributing factors."),
         ("qc_reasons", "json", "", "Quality reasons that blocked or qualified the score."),
+        (
+            "no_zone",
+            "json",
+            "",
+            "Codes of the reasons the probability is kept for the record only and no zone was given (e.g. "
+            '["humidity_not_measured"], ["protocol_mismatch"]); [] when a zone was given (and for every score '
+            "stored by a release before this column).",
+        ),
     ],
     "labels": [
         ("label_id", "integer", "", "Site-local label id (unique with site_uuid); labels are append-only versions."),

@@ -3,8 +3,9 @@
 The bundle (type ``collection``) holds a Device for every e-nose that recorded a
 scored session, a Device for every risk model (software, version = its SHA-256)
 and one Observation per score: value = probability (unit 1), interpretation =
-zone, interval as components, ``device`` = the e-nose, and the model referenced
-by an extension. The subject is referenced by its pseudonymous study code only
+zone (``no_zone`` for a probability kept for the record only), interval as
+components, ``device`` = the e-nose, and the model referenced by an extension.
+The subject is referenced by its pseudonymous study code only
 (``Reference.identifier``), never by a Patient resource.
 
 Validated with ``fhir.resources``: its default import path models FHIR R5, so we
@@ -27,7 +28,21 @@ SUBJECT_SYSTEM = "https://enose.example.org/fhir/NamingSystem/subject-code"
 MODEL_EXTENSION = "https://enose.example.org/fhir/StructureDefinition/risk-model"
 _NS = uuid.UUID("6c1f1f52-7a43-4f0e-9a6b-2f3d8e0c5a11")
 _ZONE_TEXT = {"green": "low estimated risk", "orange": "intermediate estimated risk", "red": "high estimated risk",
-              "inconclusive": "inconclusive", "blocked": "not given: quality check blocked the score"}  # fmt: skip
+              "inconclusive": "inconclusive", "blocked": "not given: quality check blocked the score",
+              "no_zone": "no zone: the probability is kept for the record only"}  # fmt: skip
+
+
+def _shown_zone(score: dict) -> str:
+    """The zone an Observation interprets: ``no_zone`` when the score kept its probability for the record only.
+
+    Why: such a score is stored with the zone ``inconclusive`` (see :mod:`enose.model.scoring`); its
+    ``no_zone`` reason codes tell it apart from a sample unlike the training data (repeat the test).
+    """
+    try:
+        codes = json.loads(score.get("no_zone") or "[]")
+    except (TypeError, ValueError):
+        codes = []
+    return "no_zone" if codes else score["zone"]
 
 
 def _urn(*parts: object) -> str:
@@ -77,6 +92,7 @@ def study_bundle(store: Store | None, tables: dict[str, list[dict]], *, devices:
                             {"value": score["software_version"], "type": {"text": "enose software"}}],
                 "type": {"coding": [{"system": CODE_SYSTEM, "code": "risk-model", "display": "breath risk model"}]},
             }})  # fmt: skip
+        zone = _shown_zone(score)
         observation: dict = {
             "resourceType": "Observation",
             "status": "final" if score["probability"] is not None else "cancelled",
@@ -86,8 +102,8 @@ def study_bundle(store: Store | None, tables: dict[str, list[dict]], *, devices:
                                  "display": "Lung cancer risk estimated from exhaled breath (e-nose)"}],
                      "text": "Breath e-nose lung cancer risk (not a diagnosis)"},
             "identifier": [{"system": f"{CODE_SYSTEM}/score", "value": f"{score['site_uuid']}/{score['score_id']}"}],
-            "interpretation": [{"coding": [{"system": CODE_SYSTEM, "code": score["zone"]}],
-                                "text": _ZONE_TEXT.get(score["zone"], score["zone"])}],
+            "interpretation": [{"coding": [{"system": CODE_SYSTEM, "code": zone}],
+                                "text": _ZONE_TEXT.get(zone, zone)}],
             "note": [{"text": "Decision support for a CT-referral discussion; not a diagnosis. "
                               f"enose {__version__}, processing {score['processing_version']}."}],
         }  # fmt: skip

@@ -95,7 +95,7 @@ def study_tables(store: Store, *, pseudonymous: bool = True, precise_times: bool
         {**row, "site_uuid": site, "operator": staff(row["operator"])}
         for row in q("SELECT c.id AS score_id, s.uuid AS session_uuid, c.created_at, c.operator, c.model_id,"
                      " c.model_sha256, c.software_version, c.processing_version, c.calibration_id, c.probability,"
-                     " c.interval_low, c.interval_high, c.zone, c.ood, c.explanation, c.qc_reasons"
+                     " c.interval_low, c.interval_high, c.zone, c.ood, c.explanation, c.qc_reasons, c.no_zone"
                      " FROM scores c JOIN sessions s ON s.id = c.session_id ORDER BY c.id")
     ]  # fmt: skip
     current = {r[0] for r in store.conn.execute("SELECT id FROM current_labels")}

@@ -11,6 +11,10 @@ software and processing versions, and the calibration in force.
 Zones of a stored score: green / orange / red from the thresholds;
 ``inconclusive`` when the sample is out of distribution (repeat the test);
 ``blocked`` when the quality gate blocked the recording (no probability).
+A probability kept for the record only (a protocol mismatch, no humidity
+calibration in force) is stored with the zone ``inconclusive`` too, and the
+codes of its reasons in ``scores.no_zone`` (a JSON list, ``[]`` when a zone was
+given), so a list of stored scores can tell "no zone" from "repeat the test".
 """
 
 from __future__ import annotations
@@ -201,6 +205,7 @@ def score_session(store: Store, session_id: int, model: RiskModel, *, user: HasR
             "zone": scored["zone"],
             "ood": int(scored["ood"]),
             "explanation": json.dumps(scored["explanation"]),
+            "no_zone": json.dumps([reason["code"] for reason in no_zone]),
         }
     )
     score_id = _insert_score(store, row)

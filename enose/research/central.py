@@ -20,7 +20,8 @@ What it reads, and how:
 * The work runs in PostgreSQL: filters, counts and key-set paging on the browser's per-session
   state (``enose.session_browse``, kept by triggers, indexed on every filter), the feature
   table joined there from the current features, QC verdicts, the label in force and the
-  subject's risk factors; only the rows asked for leave the database. Raw samples are read only
+  subject's risk factors (a newest score kept for the record only shows the zone ``no_zone``,
+  v5, as at a site); only the rows asked for leave the database. Raw samples are read only
   for :meth:`CentralSource.load_recording` (an export with raw files, a detail view).
 * The centre's identities: a session's site is its *enrolled* site (the registry's site code,
   else the site UUID), whatever the clinic typed; a device is its serial. Training blocks its
@@ -655,10 +656,10 @@ class CentralSource:
             tables["scores"] = [dict(zip(("score_id", "site_uuid", "session_uuid", "created_at", "operator", "model_id",
                                           "model_sha256", "software_version", "processing_version", "calibration_id",
                                           "probability", "interval_low", "interval_high", "zone", "ood", "explanation",
-                                          "qc_reasons"), r, strict=True)) for r in self._rows(
+                                          "qc_reasons", "no_zone"), r, strict=True)) for r in self._rows(
                 "SELECT local_id, site_uuid::text, session_uuid::text, created_at, operator_pseudonym, model_id,"
                 " model_sha256, software_version, processing_version, calibration_local_id, probability, interval_low,"
-                " interval_high, zone, ood, explanation::text, qc_reasons::text FROM enose.research_scores"
+                " interval_high, zone, ood, explanation::text, qc_reasons::text, no_zone::text FROM enose.research_scores"
                 " ORDER BY site_uuid, local_id")]  # fmt: skip
             current = {(r[0], int(r[1])) for r in self._rows(
                 "SELECT site_uuid::text, local_id FROM enose.research_current_labels")}  # fmt: skip

@@ -4,6 +4,11 @@ A session's fingerprint covers its row (less a running writer's heartbeat), ever
 stored sample block in order, and its phases; a calibration's, label's and
 score's cover their row. :mod:`enose.security.integrity` recomputes them to show
 an edit, a swap of raw samples, a deletion or an insertion made in the file.
+
+A column added to a covered table after records were sealed is hashed only when it
+differs from its default (:data:`ADDED_LATER`): a record sealed before the column
+existed hashes as it did then, and setting the column, or clearing it back to the
+default on a record that had it, still changes the fingerprint.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import hashlib
 import json
 import sqlite3
 
-__all__ = ["COVERED", "fingerprint"]
+__all__ = ["ADDED_LATER", "COVERED", "fingerprint"]
 
 #: object_type in the audit trail -> (table, columns left out of the fingerprint: a running writer's heartbeat)
 COVERED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -20,6 +25,11 @@ COVERED: dict[str, tuple[str, tuple[str, ...]]] = {
     "calibration": ("calibrations", ()),
     "label": ("labels", ()),
     "score": ("scores", ()),
+}
+#: table -> {column added by a later migration: its default}; the column is in the fingerprint only when it differs
+#: (scores.no_zone: schema 007).
+ADDED_LATER: dict[str, dict[str, object]] = {
+    "scores": {"no_zone": "[]"},
 }
 _BLOCK_COLUMNS = ("chunk_index", "first_sample", "n_samples", "n_channels", "codec", "t_s", "device_seq",
                   "device_t_ms", "flags", '"values"')  # fmt: skip
@@ -31,7 +41,11 @@ def _row_digest(conn: sqlite3.Connection, table: str, row_id: int, leave_out: tu
     if row is None:
         return None
     names = [d[0] for d in cursor.description]
-    body = {n: v for n, v in zip(names, row, strict=True) if n not in leave_out}
+    defaults = ADDED_LATER.get(table, {})
+    body = {}
+    for name, value in zip(names, row, strict=True):
+        if name not in leave_out and not (name in defaults and value == defaults[name]):
+            body[name] = value
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode())
 
 
