@@ -33,7 +33,7 @@ def read_results(store: Store, user, session_id: int) -> dict:
     session = store.session(session_id)
     scores = list(store.db.query("SELECT * FROM scores WHERE session_id = ? ORDER BY id", [session_id]))
     for score in scores:
-        for key in ("explanation", "qc_reasons"):
+        for key in ("explanation", "qc_reasons", "no_zone"):  # JSON text stored; "[]" read as a list, never as true
             score[key] = json.loads(score[key])
     qc = [
         {**row, "reasons": json.loads(row["reasons"])}

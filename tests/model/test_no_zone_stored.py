@@ -42,3 +42,18 @@ def test_a_zoned_score_stores_no_reasons(model_dir, cohort_db, dataset):
         no_zone = store.conn.execute("SELECT no_zone FROM scores WHERE id = ?", (result["score_id"],)).fetchone()[0]
     assert result["no_zone"] == [] and result["zone"] in ("green", "orange", "red")  # the cohort is calibrated
     assert no_zone == "[]"  # the default: the score hashes as one stored before the column existed
+
+
+def test_read_results_gives_the_no_zone_codes_as_a_list(model_dir, tmp_path):
+    """``read_results`` parses ``no_zone`` like the other JSON columns: ``[]`` reads as an empty list (false)."""
+    from enose.model import CohortParams, simulate_cohort
+    from enose.security.access import read_results
+    from tests.model.conftest import SMALL
+
+    short = {**SMALL, "purge_s": 12.0, "n_subjects": 4, "n_sites": 1, "n_devices": 1, "p_failed": 0.0}
+    session_id = simulate_cohort(tmp_path / "short.db", CohortParams(seed=12, **short))["session_ids"][0]
+    with Store.open(tmp_path / "short.db") as store:
+        score_session(store, session_id, load_model(model_dir), user=STAFF)
+        scores = read_results(store, STAFF, session_id)["scores"]
+    assert scores and all(isinstance(s["no_zone"], list) for s in scores)
+    assert "protocol_mismatch" in scores[-1]["no_zone"]
