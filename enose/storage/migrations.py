@@ -6,7 +6,7 @@ is brought forward on open and a newer one is refused rather than misread.
 Never edit a script that has shipped: add the next number. Numbers are
 reserved per area so parallel work does not collide: 002 signal and
 calibration, 003 risk model, 004 security, audit and sync, 005 calibrations in the
-sync outbox, 006 account protection, 007 the reasons a score got no zone.
+sync outbox, 006 account protection, 007 the reasons a score got no zone, 008 an index for the label in force.
 """
 
 from __future__ import annotations
