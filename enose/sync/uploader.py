@@ -247,13 +247,15 @@ class CentralWriter:
                 cur.execute(
                     """INSERT INTO enose.scores (site_uuid, local_id, content_sha256, session_uuid, created_at,
                        operator, model_id, model_sha256, software_version, processing_version, calibration_local_id,
-                       probability, interval_low, interval_high, zone, ood, explanation, qc_reasons)
-                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)
+                       probability, interval_low, interval_high, zone, ood, explanation, qc_reasons, no_zone)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb,
+                               %s::jsonb)
                        ON CONFLICT DO NOTHING RETURNING 1""",
                     (self.site_uuid, row["id"], content_sha256, row["session_uuid"], row["created_at"],
                      row["operator"], row["model_id"], row["model_sha256"], row["software_version"],
                      row["processing_version"], row["calibration_id"], row["probability"], row["interval_low"],
-                     row["interval_high"], row["zone"], row["ood"], row["explanation"], row["qc_reasons"]),
+                     row["interval_high"], row["zone"], row["ood"], row["explanation"], row["qc_reasons"],
+                     row.get("no_zone", "[]")),  # left out of the row while '[]' (payload.read_rows)
                 )  # fmt: skip
                 table, where = "scores", ("site_uuid = %s AND local_id = %s", (self.site_uuid, row["id"]))
             else:

@@ -90,7 +90,7 @@ def test_a_v4_database_keeps_its_scores_and_browse_state_through_v5(pg_server, p
         assert conn.execute(browse, (session,)).fetchone() == ("red",)
 
 
-def test_scores_sync_and_resync_without_conflict(tmp_path, enrol_store):
+def test_scores_sync_and_resync_without_conflict(tmp_path, enrol_store, central_dsn):
     """A zoned score travels as before the column (same content hash); a no-zone score travels with its codes."""
     db = tmp_path / "site.db"
     write_sessions(db, 2)
@@ -105,3 +105,6 @@ def test_scores_sync_and_resync_without_conflict(tmp_path, enrol_store):
         again = sync_to_central(store, dsn, ADMIN)
     assert first.rows["score"]["uploaded"] == 2 and first.rows["score"]["failed"] == 0
     assert again.rows["score"]["failed"] == 0 and again.failed == 0
+    with psycopg.connect(central_dsn) as conn:
+        arrived = dict(conn.execute("SELECT local_id, no_zone FROM enose.scores ORDER BY local_id").fetchall())
+    assert arrived == {1: [], 2: ["humidity_not_measured"]}  # the codes reached the centre (jsonb)
