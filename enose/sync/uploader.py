@@ -406,7 +406,9 @@ def check_central_anchors(store: Store, dsn: str, *, insecure: bool = False, act
     """Fetch this site's central anchors, verify their signatures against its enrolled key, measure the lag.
 
     An anchor with a bad signature is a problem and is not used; an unsigned one (the site had
-    no key yet) or one whose key is not visible (site not enrolled) is used and counted. No
+    no key yet) or one whose key is not visible (site not enrolled) is used and counted, unless
+    an anchor signed by the enrolled key came before it: a site that signs does not stop, so an
+    unsigned anchor after a signed one is a problem and is not used. No
     anchor at all is a problem too: ``--central`` asked for a confirmation that does not exist.
     Raises :class:`SyncError` if the database cannot be used (no schema, wrong version, no access).
     """
@@ -423,13 +425,21 @@ def check_central_anchors(store: Store, dsn: str, *, insecure: bool = False, act
                 " ORDER BY audit_id",
                 (site,),
             ).fetchall()
+    signed_before = False  # an anchor signed by the enrolled key came earlier in the chain
     for audit_id, hash_hex, entry_at, signature, anchored_at in rows:
+        if signature is None and signed_before:
+            check.problems.append(
+                f"the central anchor of row {audit_id} is unsigned although this site signed its earlier anchors "
+                "with its enrolled key: not trusted (planted, or written by another client)"
+            )
+            continue
         if signature is None:
             check.unsigned += 1
         elif public_key is None:
             check.unverifiable += 1
         elif site_keys.verify_signature(public_key, anchor_message(site, audit_id, hash_hex, entry_at), signature):
             check.signed += 1
+            signed_before = True
         else:
             check.problems.append(
                 f"the central anchor of row {audit_id} is not signed by this site's enrolled key: forged or altered"

@@ -490,3 +490,27 @@ def test_an_insecure_connection_is_logged_and_audited_before_connecting(tmp_path
                                    ).fetchone()  # fmt: skip
     assert entry[0] == "admin1" and "pw" not in entry[1] and "sslmode=require" in json.loads(entry[2])["reason"]
     assert "insecure connection to the central database" in caplog.text
+
+
+def test_an_unsigned_anchor_after_signed_ones_is_not_trusted(tmp_path, enrol_store, central_dsn):
+    """A site that signs its anchors does not stop: an unsigned anchor planted after them (which would
+    "confirm" a rewritten tail of the chain) is reported and not used; the signed ones still count."""
+    db = tmp_path / "site.db"
+    write_sessions(db, 1)
+    dsn = enrol_store(db, public_key=site_keys.create_site_key())
+    with Store.open(db) as store:
+        assert sync_to_central(store, dsn, ADMIN).anchor_signed is True
+        site = outbox.site_uuid(store)
+        from enose.security import record
+
+        record(store, "tech1", "note", "subject", "LIL-0001")
+        head = store.conn.execute("SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    with psycopg.connect(central_dsn) as conn:
+        conn.execute("INSERT INTO enose.audit_anchors (site_uuid, audit_id, hash, entry_at, signature)"
+                     " VALUES (%s, %s, %s, %s, NULL)", (site, *head))  # fmt: skip
+    with Store.open(db) as store:
+        check = check_central_anchors(store, dsn)
+    assert check.problems == [f"the central anchor of row {head[0]} is unsigned although this site signed its "
+                              "earlier anchors with its enrolled key: not trusted (planted, or written by another "
+                              "client)"]  # fmt: skip
+    assert (check.signed, check.unsigned) == (1, 0) and head[0] not in [a for a, _ in check.anchors]
