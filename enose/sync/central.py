@@ -36,6 +36,8 @@ what the researcher's filters need (site, device, kind, status, start, the newes
 QC verdict, the newest score's zone, the label in force), kept by the owner's
 triggers on every insert into sessions, QC results, scores and labels, and indexed
 for each filter with the key-set paging order (``started_at``, ``browse_id``).
+Since v5 a score carries ``no_zone``, the codes of the reasons its probability got
+no zone (``[]`` when it got one), and the browser's zone is then ``no_zone``.
 
 Privileges, v3 (and why each is needed):
 
@@ -743,6 +745,37 @@ GRANT SELECT ON enose.session_overview, enose.research_subjects, enose.research_
     subject_of_browse=_SUBJECT.format(site="b.site_uuid", code="b.subject_code"),
 )
 
+# v5: why a score got no zone (the site's scores.no_zone, local schema 007). A probability kept for the record only is
+# stored with the zone 'inconclusive', like a sample unlike the training data; the reason codes tell them apart, and the
+# browser shows 'no_zone' for such a newest score, as the site's browser does. Every score already here had a zone.
+_V5 = """
+ALTER TABLE enose.scores ADD COLUMN no_zone jsonb NOT NULL DEFAULT '[]';
+CREATE OR REPLACE FUNCTION enose.browse_score_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE enose.session_browse
+    SET zone = CASE WHEN NEW.no_zone <> '[]'::jsonb THEN 'no_zone' ELSE NEW.zone END, zone_local_id = NEW.local_id
+    WHERE session_uuid = NEW.session_uuid AND (zone_local_id IS NULL OR zone_local_id < NEW.local_id);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE VIEW enose.research_scores AS
+SELECT s.site_uuid, s.local_id, s.content_sha256, s.session_uuid, s.created_at,
+       enose.staff_pseudonym(k.key, s.operator) AS operator_pseudonym, s.model_id, s.model_sha256, s.software_version,
+       s.processing_version, s.calibration_local_id, s.probability, s.interval_low, s.interval_high, s.zone, s.ood,
+       s.explanation, s.qc_reasons, s.no_zone
+FROM enose.scores s CROSS JOIN enose.pseudonym_key k;
+CREATE OR REPLACE VIEW enose.session_overview AS
+SELECT s.uuid AS session_uuid, s.site_uuid, s.site, s.kind, s.status, s.started_at, s.device_serial,
+       s.n_samples, s.lost_samples, {subject_of_sessions} AS subject_pseudonym, sub.age_years, sub.sex, sub.smoking,
+       sub.pack_years, sub.copd, sub.previous_cancer, l.cancer, l.histology, l.stage,
+       sc.probability, sc.zone, sc.model_id, sc.created_at AS scored_at, sc.no_zone
+FROM enose.sessions s
+JOIN enose.session_browse b ON b.session_uuid = s.uuid
+LEFT JOIN enose.subjects sub ON sub.site_uuid = s.site_uuid AND sub.code = s.subject_code
+LEFT JOIN enose.labels l ON l.site_uuid = b.site_uuid AND l.local_id = b.label_local_id
+LEFT JOIN enose.scores sc ON sc.site_uuid = b.site_uuid AND sc.local_id = b.zone_local_id;
+""".format(subject_of_sessions=_SUBJECT.format(site="s.site_uuid", code="s.subject_code"))
+
 #: ``(version, description, sql)``; never edit a shipped entry, append the next one.
 CENTRAL_MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "sessions, samples, labels, scores, qc, features", _V1),
@@ -750,6 +783,7 @@ CENTRAL_MIGRATIONS: list[tuple[int, str, str]] = [
     (3, "least privilege: roles, site registry, row-level security, append-only updates, research views", _V3),
     (4, "research workspace: study-level subject pseudonyms, browse state and indexes, audit anchors for researchers",
      _V4),
+    (5, "why a score got no zone: scores.no_zone, shown as the zone no_zone in the browser", _V5),
 ]
 
 #: The schema version this software writes and reads.

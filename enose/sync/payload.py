@@ -9,6 +9,11 @@ A session's content hash is SHA-256 over the canonical JSON of its fields,
 events, phases and chunk metadata with the SHA-256 of every blob; it leaves out
 what changes with the machine (local id, writer host and pid, heartbeat) and
 the subject's and device's rows, which are updated in place.
+
+A column a later local migration added (``scores.no_zone``) travels only when it
+differs from its default (:data:`enose.storage.fingerprints.ADDED_LATER`), so a row
+synced before the column existed keeps its content hash and is not re-sent as a
+conflicting copy.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from enose.storage.fingerprints import ADDED_LATER
 from enose.storage.store import Store
 
 __all__ = [
@@ -49,7 +55,7 @@ ROW_TABLES = {
                                      "channels", "values", "detail")),
     "score": ("scores", ("id", "session_id", "created_at", "operator", "model_id", "model_sha256",
                          "software_version", "processing_version", "calibration_id", "probability", "interval_low",
-                         "interval_high", "zone", "ood", "explanation", "qc_reasons")),
+                         "interval_high", "zone", "ood", "explanation", "qc_reasons", "no_zone")),
     "qc": ("qc_results", ("session_id", "processing_version", "passed", "reasons", "computed_at")),
     "features": ("feature_cache", ("session_id", "processing_version", "names", "values", "computed_at")),
 }  # fmt: skip
@@ -174,7 +180,8 @@ def row_sha256(row: dict) -> str:
 
 def read_rows(store: Store, object_type: str, staff=None) -> list[dict]:
     """Every local row of ``object_type`` (label, calibration, score, qc, features) with ``session_uuid``
-    where relevant (None for a calibration entered without a recording); staff names as pseudonyms."""
+    where relevant (None for a calibration entered without a recording); staff names as pseudonyms.
+    A column added later is left out while it holds its default (a score's ``no_zone`` while ``[]``)."""
     table, fields = ROW_TABLES[object_type]
     cols = ", ".join(f't."{f}"' for f in fields)
     if "session_id" in fields:
@@ -184,7 +191,9 @@ def read_rows(store: Store, object_type: str, staff=None) -> list[dict]:
         sql = f"SELECT {cols} FROM {table} t"
         names = fields
     order = " ORDER BY t.id" if "id" in fields else " ORDER BY t.session_id, t.processing_version"
-    rows = [dict(zip(names, r, strict=True)) for r in store.conn.execute(sql + order)]
+    defaults = ADDED_LATER.get(table, {})
+    rows = [{k: v for k, v in zip(names, r, strict=True) if not (k in defaults and v == defaults[k])}
+            for r in store.conn.execute(sql + order)]  # fmt: skip
     if any(c in fields for c in STAFF_COLUMNS):
         staff = staff or staff_pseudonyms(store)
         for row in rows:
