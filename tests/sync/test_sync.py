@@ -237,7 +237,8 @@ def test_a_database_from_before_calibration_sync_is_migrated_and_keeps_its_outbo
         sync_to_central(store, site_dsn, ADMIN)
         before = store.conn.execute("SELECT * FROM sync_outbox ORDER BY object_type, object_key").fetchall()
     raw = sqlite3.connect(db)
-    with raw:  # put the file back to schema 4, as an older release left it (undo 007 and 006, then forget 005)
+    with raw:  # put the file back to schema 4, as an older release left it (undo 008 to 006, then forget 005)
+        raw.execute("DROP INDEX labels_supersedes")
         raw.execute("ALTER TABLE scores DROP COLUMN no_zone")
         for column in ("failed_attempts", "locked_at", "password_changed_at"):
             raw.execute(f"ALTER TABLE users DROP COLUMN {column}")
