@@ -542,12 +542,10 @@ class ResearcherView(QWidget):
             label.setText(name)
         for edit in (self.date_from, self.date_to):
             edit.setSpecialValueText(self.tr("any"))
-        translate = QCoreApplication.translate
-        no_zone = report.zone_title(report.NO_ZONE, translate)  # the report's words for a score without a zone
         texts = {
             self.qc: [self.tr("any"), self.tr("passed"), self.tr("failed"), self.tr("not computed")],
             self.zone: [self.tr("any"), self.tr("green"), self.tr("orange"), self.tr("red"), self.tr("inconclusive"),
-                        no_zone, self.tr("blocked"), self.tr("no score")],
+                        self.tr("no zone"), self.tr("blocked"), self.tr("no score")],
             self.label: [self.tr("any"), self.tr("cancer"), self.tr("no cancer"), self.tr("not labelled")],
             self.kind: [self.tr("any"), self.tr("screening"), self.tr("calibration")],
         }  # fmt: skip

@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QColor
 
 from enose.browse import SessionFilter, SessionRow, browse_sessions, count_sessions, filter_values
-from gui.report import NO_ZONE, zone_title
+from gui.report import NO_ZONE
 
 __all__ = ["SessionFilter", "SessionTableModel", "COLUMNS", "status_text", "zone_text"]
 
@@ -37,11 +37,10 @@ def status_text(status: str | None) -> str:
 
 
 def zone_text(zone: str | None) -> str:
-    """The newest score's zone in words; ``no_zone`` (a probability kept for the record only) as the report says it."""
-    if zone == NO_ZONE:
-        translate = QCoreApplication.translate
-        return zone_title(NO_ZONE, translate)
+    """The newest score's zone in words; ``no_zone``: a probability kept for the record only (a short word for a
+    column; the result page and the report say why)."""
     texts = {
+        NO_ZONE: QCoreApplication.translate("Sessions", "no zone"),
         "green": QCoreApplication.translate("Sessions", "green"),
         "orange": QCoreApplication.translate("Sessions", "orange"),
         "red": QCoreApplication.translate("Sessions", "red"),

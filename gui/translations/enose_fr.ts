@@ -1828,6 +1828,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
         <translation>sans score</translation>
     </message>
     <message>
+        <source>no zone</source>
+        <translation>pas de zone</translation>
+    </message>
+    <message>
         <source>cancer</source>
         <translation>cancer</translation>
     </message>
@@ -2201,6 +2205,10 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
     <message>
         <source>calibration</source>
         <translation>étalonnage</translation>
+    </message>
+    <message>
+        <source>no zone</source>
+        <translation>pas de zone</translation>
     </message>
     <message>
         <source>green</source>

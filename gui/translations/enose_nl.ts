@@ -1828,6 +1828,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
         <translation>geen score</translation>
     </message>
     <message>
+        <source>no zone</source>
+        <translation>geen zone</translation>
+    </message>
+    <message>
         <source>cancer</source>
         <translation>kanker</translation>
     </message>
@@ -2201,6 +2205,10 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
     <message>
         <source>calibration</source>
         <translation>kalibratie</translation>
+    </message>
+    <message>
+        <source>no zone</source>
+        <translation>geen zone</translation>
     </message>
     <message>
         <source>green</source>
