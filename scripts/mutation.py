@@ -99,7 +99,12 @@ MODULES: dict[str, Module] = {
     ),
     "uploader": Module(
         "enose/sync/uploader.py",
-        ("tests/sync/test_sync_key_boundaries.py", "tests/sync/test_sync.py", "tests/sync/test_mutation_uploader.py"),
+        (
+            "tests/sync/test_mutation_uploader_fast.py",
+            "tests/sync/test_sync_key_boundaries.py",
+            "tests/sync/test_sync.py",
+            "tests/sync/test_mutation_uploader.py",
+        ),
         timeout_s=3600,
         note="needs PostgreSQL (tests/sync/conftest.py); the slowest",
     ),
