@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -233,68 +232,59 @@ def run_central_benchmark(n_sessions: int = 20_000, n_sites: int = 10, n_raw: in
     from enose.research import CentralSource
     from enose.security.signin import installation_owner
     from enose.storage import Store
-    from enose.sync.bench import throwaway_postgres
+    from enose.sync.bench import throwaway_data_dir, throwaway_postgres
 
-    previous = os.environ.get("ENOSE_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="enose-bench-central-") as name:
-        tmp = Path(name)
-        os.environ["ENOSE_DATA_DIR"] = str(tmp)  # a throwaway site secret, never the real one
-        try:
+    with throwaway_data_dir("enose-bench-central-") as tmp:
+        t0 = time.perf_counter()
+        template = {**_template(tmp), "n_raw": n_raw}
+        world = _draw(n_sessions, n_sites, template)
+        merged = tmp / "merged.db"
+        _write_sqlite(merged, world, template)
+        out: dict = {"n_sessions": n_sessions, "n_sites": n_sites, "n_units": len(world["devices"]),
+                     "n_subjects": len(world["subjects"]), "n_raw": sum(r["raw"] for r in world["sessions"]),
+                     "n_features": len(template["names"]), "cores": os.cpu_count()}  # fmt: skip
+        with throwaway_postgres() as dsn:
+            t1 = time.perf_counter()
+            _write_central(dsn, world, template)
+            out["prepare_and_write_sqlite_s"] = round(t1 - t0, 1)
+            out["load_central_s"] = round(time.perf_counter() - t1, 1)
+            researcher = make_conninfo(dsn, user="bench_researcher")
+            narrow = SessionFilter(site="SITE03", qc="passed", label="cancer")
             t0 = time.perf_counter()
-            template = {**_template(tmp), "n_raw": n_raw}
-            world = _draw(n_sessions, n_sites, template)
-            merged = tmp / "merged.db"
-            _write_sqlite(merged, world, template)
-            out: dict = {"n_sessions": n_sessions, "n_sites": n_sites, "n_units": len(world["devices"]),
-                         "n_subjects": len(world["subjects"]), "n_raw": sum(r["raw"] for r in world["sessions"]),
-                         "n_features": len(template["names"]), "cores": os.cpu_count()}  # fmt: skip
-            with throwaway_postgres() as dsn:
-                t1 = time.perf_counter()
-                _write_central(dsn, world, template)
-                out["prepare_and_write_sqlite_s"] = round(t1 - t0, 1)
-                out["load_central_s"] = round(time.perf_counter() - t1, 1)
-                researcher = make_conninfo(dsn, user="bench_researcher")
-                narrow = SessionFilter(site="SITE03", qc="passed", label="cancer")
-                t0 = time.perf_counter()
-                with CentralSource.open(researcher) as source:
-                    out["central_open_s"] = round(time.perf_counter() - t0, 3)
-                    first, best = _best(lambda: source.browse_sessions(limit=200))
-                    out["central_first_page_s"], out["central_page_best_s"] = round(first, 4), round(best, 4)
-                    out["central_filtered_page_s"] = round(_best(lambda: source.browse_sessions(narrow, limit=200))[1], 4)
-                    deep = source.browse_sessions(limit=n_sessions // 2)[-1]  # half-way down the list
-                    out["central_deep_page_s"] = round(_best(lambda: source.browse_sessions(after=deep, limit=200))[1], 4)
-                    out["central_count_s"] = round(_best(lambda: source.count_sessions())[1], 4)
-                    raw = next(r["uuid"] for r in world["sessions"] if r["raw"])
-                    out["central_load_recording_s"] = round(_best(lambda: source.load_recording(raw), 3)[1], 4)
-                with Store.open_read_only(merged) as store:
-                    user = installation_owner(store)
-                    first, best = _best(lambda: browse_sessions(store, user, limit=200))
-                    out["sqlite_first_page_s"], out["sqlite_page_best_s"] = round(first, 4), round(best, 4)
-                    out["sqlite_filtered_page_s"] = round(_best(lambda: browse_sessions(store, user, narrow,
-                                                                                        limit=200))[1], 4)  # fmt: skip
-                    out["sqlite_count_s"] = round(_best(lambda: count_sessions(store, user))[1], 4)
-                seconds, _ = _timed_cli("features", "--central", researcher, "--out", str(tmp / "c.csv"), "--no-progress")
-                out["central_features_s"] = round(seconds, 2)
-                seconds, _ = _timed_cli("features", "--db", str(merged), "--out", str(tmp / "l.csv"), "--no-progress")
-                out["sqlite_features_s"] = round(seconds, 2)
-                if train:
-                    seconds, text = _timed_cli("train", "--central", researcher, "--out", str(tmp / "mc"), *TRAIN_OPTIONS)
-                    central_run = json.loads(text)
-                    out["central_train_s"] = round(seconds, 1)
-                    seconds, text = _timed_cli("train", "--db", str(merged), "--out", str(tmp / "ml"), *TRAIN_OPTIONS)
-                    local_run = json.loads(text)
-                    out["sqlite_train_s"] = round(seconds, 1)
-                    out["train_options"] = " ".join(TRAIN_OPTIONS[:-2])
-                    out["oof_auc"] = round(central_run["oof_auc"], 4)
-                    out["same_oof_auc_and_thresholds"] = (central_run["oof_auc"] == local_run["oof_auc"]
-                                                          and central_run["thresholds"] == local_run["thresholds"])  # fmt: skip
-            out["load_average"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
-            return out
-        finally:
-            if previous is None:
-                os.environ.pop("ENOSE_DATA_DIR", None)
-            else:
-                os.environ["ENOSE_DATA_DIR"] = previous
+            with CentralSource.open(researcher) as source:
+                out["central_open_s"] = round(time.perf_counter() - t0, 3)
+                first, best = _best(lambda: source.browse_sessions(limit=200))
+                out["central_first_page_s"], out["central_page_best_s"] = round(first, 4), round(best, 4)
+                out["central_filtered_page_s"] = round(_best(lambda: source.browse_sessions(narrow, limit=200))[1], 4)
+                deep = source.browse_sessions(limit=n_sessions // 2)[-1]  # half-way down the list
+                out["central_deep_page_s"] = round(_best(lambda: source.browse_sessions(after=deep, limit=200))[1], 4)
+                out["central_count_s"] = round(_best(lambda: source.count_sessions())[1], 4)
+                raw = next(r["uuid"] for r in world["sessions"] if r["raw"])
+                out["central_load_recording_s"] = round(_best(lambda: source.load_recording(raw), 3)[1], 4)
+            with Store.open_read_only(merged) as store:
+                user = installation_owner(store)
+                first, best = _best(lambda: browse_sessions(store, user, limit=200))
+                out["sqlite_first_page_s"], out["sqlite_page_best_s"] = round(first, 4), round(best, 4)
+                out["sqlite_filtered_page_s"] = round(_best(lambda: browse_sessions(store, user, narrow,
+                                                                                    limit=200))[1], 4)  # fmt: skip
+                out["sqlite_count_s"] = round(_best(lambda: count_sessions(store, user))[1], 4)
+            seconds, _ = _timed_cli("features", "--central", researcher, "--out", str(tmp / "c.csv"), "--no-progress")
+            out["central_features_s"] = round(seconds, 2)
+            seconds, _ = _timed_cli("features", "--db", str(merged), "--out", str(tmp / "l.csv"), "--no-progress")
+            out["sqlite_features_s"] = round(seconds, 2)
+            if train:
+                seconds, text = _timed_cli("train", "--central", researcher, "--out", str(tmp / "mc"), *TRAIN_OPTIONS)
+                central_run = json.loads(text)
+                out["central_train_s"] = round(seconds, 1)
+                seconds, text = _timed_cli("train", "--db", str(merged), "--out", str(tmp / "ml"), *TRAIN_OPTIONS)
+                local_run = json.loads(text)
+                out["sqlite_train_s"] = round(seconds, 1)
+                out["train_options"] = " ".join(TRAIN_OPTIONS[:-2])
+                out["oof_auc"] = round(central_run["oof_auc"], 4)
+                out["same_oof_auc_and_thresholds"] = (central_run["oof_auc"] == local_run["oof_auc"]
+                                                      and central_run["thresholds"] == local_run["thresholds"])  # fmt: skip
+        out["load_average"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
+        return out
 
 
 if __name__ == "__main__":  # pragma: no cover

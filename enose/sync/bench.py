@@ -21,11 +21,32 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["PostgresNotInstalled", "enrolled_site_dsn", "run_export_benchmark", "run_sync_benchmark", "throwaway_postgres"]
+__all__ = ["PostgresNotInstalled", "enrolled_site_dsn", "run_export_benchmark", "run_sync_benchmark",
+           "throwaway_data_dir", "throwaway_postgres"]  # fmt: skip
+
+
+@contextmanager
+def throwaway_data_dir(prefix: str) -> Iterator[Path]:
+    """A temporary directory as ``ENOSE_DATA_DIR`` for the block, the previous value back afterwards.
+
+    Why: a benchmark creates a site secret and keys; they must be throwaway ones, never the real site's.
+    """
+    previous = os.environ.get("ENOSE_DATA_DIR")
+    with tempfile.TemporaryDirectory(prefix=prefix) as name:
+        os.environ["ENOSE_DATA_DIR"] = name
+        try:
+            yield Path(name)
+        finally:
+            if previous is None:
+                os.environ.pop("ENOSE_DATA_DIR", None)
+            else:
+                os.environ["ENOSE_DATA_DIR"] = previous
 
 
 class PostgresNotInstalled(RuntimeError):
@@ -102,16 +123,8 @@ def run_sync_benchmark(n_sessions: int = 1000, seconds: float = 30.0, n_channels
     from enose.security import User
 
     admin = User("bench", "admin")
-    previous = os.environ.get("ENOSE_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="enose-bench-") as tmp:
-        os.environ["ENOSE_DATA_DIR"] = tmp  # a throwaway site secret, never the real one
-        try:
-            return _run(n_sessions, seconds, n_channels, Path(tmp), admin)
-        finally:
-            if previous is None:
-                os.environ.pop("ENOSE_DATA_DIR", None)
-            else:
-                os.environ["ENOSE_DATA_DIR"] = previous
+    with throwaway_data_dir("enose-bench-") as tmp:
+        return _run(n_sessions, seconds, n_channels, tmp, admin)
 
 
 def enrolled_site_dsn(dsn: str, store, role: str = "bench_site") -> str:
@@ -153,7 +166,7 @@ def _run(n_sessions: int, seconds: float, n_channels: int, tmp: Path, admin) -> 
                    "sync_sessions_per_s": round(first.uploaded / first.seconds, 1),
                    "sync_mb_per_s": round(first.bytes_uploaded / 1e6 / first.seconds, 1),
                    "resync_s": round(again.seconds, 2), "resync_uploaded": again.uploaded}  # fmt: skip
-        results.update(_time_exports(store, Path(tmp), n_sessions, admin))
+        results.update(_time_exports(store, tmp, n_sessions, admin))
     return results
 
 
@@ -187,23 +200,15 @@ def run_export_benchmark(n_sessions: int = 1000, seconds: float = 30.0, n_channe
     from enose.security import User
     from enose.storage import Store
 
-    previous = os.environ.get("ENOSE_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="enose-bench-") as tmp:
-        os.environ["ENOSE_DATA_DIR"] = tmp  # a throwaway site secret, never the real one
-        try:
-            db = Path(tmp) / "site.db"
-            _write_sessions(db, n_sessions, seconds, n_channels)
-            with Store.open(db) as store:
-                results = {"n_sessions": n_sessions, "session_seconds": seconds, "channels": n_channels,
-                           "repeat": repeat, "cores": os.cpu_count()}  # fmt: skip
-                results.update(_time_exports(store, Path(tmp), n_sessions, User("bench", "admin"), repeat))
-            results["load_average"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
-            return results
-        finally:
-            if previous is None:
-                os.environ.pop("ENOSE_DATA_DIR", None)
-            else:
-                os.environ["ENOSE_DATA_DIR"] = previous
+    with throwaway_data_dir("enose-bench-") as tmp:
+        db = tmp / "site.db"
+        _write_sessions(db, n_sessions, seconds, n_channels)
+        with Store.open(db) as store:
+            results = {"n_sessions": n_sessions, "session_seconds": seconds, "channels": n_channels,
+                       "repeat": repeat, "cores": os.cpu_count()}  # fmt: skip
+            results.update(_time_exports(store, tmp, n_sessions, User("bench", "admin"), repeat))
+        results["load_average"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
+        return results
 
 
 if __name__ == "__main__":  # pragma: no cover
