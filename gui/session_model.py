@@ -17,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QColor
 
 from enose.browse import SessionFilter, SessionRow, browse_sessions, count_sessions, filter_values
-from gui.report import NO_ZONE
+from gui.report import NO_ZONE, session_status_text
 
 __all__ = ["SessionFilter", "SessionTableModel", "COLUMNS", "status_text", "zone_text"]
 
@@ -25,15 +25,14 @@ COLUMNS = ("id", "started_at", "subject_code", "device_serial", "site", "kind", 
 
 
 def status_text(status: str | None) -> str:
-    texts = {
-        "running": QCoreApplication.translate("Sessions", "recording"),
-        "complete": QCoreApplication.translate("Sessions", "complete"),
-        "aborted": QCoreApplication.translate("Sessions", "aborted"),
-        "interrupted": QCoreApplication.translate("Sessions", "interrupted"),
+    """A session's status (the report's words for it: one wording of a status) or kind, in the reader's language."""
+    kinds = {
         "screening": QCoreApplication.translate("Sessions", "screening"),
         "calibration": QCoreApplication.translate("Sessions", "calibration"),
     }
-    return texts.get(status or "", status or "")
+    if not status:
+        return ""
+    return kinds.get(status) or session_status_text(status, QCoreApplication.translate)
 
 
 def zone_text(zone: str | None) -> str:

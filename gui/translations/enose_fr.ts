@@ -2183,22 +2183,6 @@ Logiciel libre pour un test respiratoire par nez électronique, qui aide à déc
 <context>
     <name>Sessions</name>
     <message>
-        <source>recording</source>
-        <translation>en cours</translation>
-    </message>
-    <message>
-        <source>complete</source>
-        <translation>terminée</translation>
-    </message>
-    <message>
-        <source>aborted</source>
-        <translation>interrompue</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>coupée</translation>
-    </message>
-    <message>
         <source>screening</source>
         <translation>dépistage</translation>
     </message>

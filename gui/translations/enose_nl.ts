@@ -2183,22 +2183,6 @@ Open software voor een ademtest met een elektronische neus, die helpt beslissen 
 <context>
     <name>Sessions</name>
     <message>
-        <source>recording</source>
-        <translation>bezig</translation>
-    </message>
-    <message>
-        <source>complete</source>
-        <translation>volledig</translation>
-    </message>
-    <message>
-        <source>aborted</source>
-        <translation>afgebroken</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>onderbroken</translation>
-    </message>
-    <message>
         <source>screening</source>
         <translation>screening</translation>
     </message>
