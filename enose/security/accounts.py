@@ -333,7 +333,7 @@ def _lock_ends(locked_at: str) -> datetime:
     try:
         start = datetime.fromisoformat(locked_at)
     except (TypeError, ValueError):
-        start = datetime.now(UTC)
+        start = datetime.fromisoformat(utc_now())
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
     return start + timedelta(minutes=LOCK_MINUTES)
@@ -370,7 +370,7 @@ def authenticate(store: Store, username: str, password: str) -> User:
         raise AuthenticationFailed("wrong user name or password")
     if row["locked_at"] is not None:
         until = _lock_ends(row["locked_at"])
-        if datetime.now(UTC) < until:
+        if datetime.fromisoformat(utc_now()) < until:  # the clock that stamped the lock
             audit.record(store, username, "sign_in_refused", "user", username, reason="locked")
             raise AccountLocked(f"the account {username!r} is locked after {MAX_FAILED_ATTEMPTS} failed sign-ins "
                                 f"until {until:%H:%M} UTC; an administrator can unlock it sooner "

@@ -23,7 +23,8 @@ def _no_throttle(monkeypatch):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The accounts module's clock (the lock's start and the time it is compared with), moved by ``clock.minutes``."""
+    """The accounts module's clock, ``utc_now`` (the lock's start and the time it is compared with), moved by
+    ``clock.minutes``."""
 
     class Clock(datetime):
         minutes = 0.0
@@ -32,7 +33,6 @@ def clock(monkeypatch):
         def now(cls, tz=None):
             return datetime.now(tz) + timedelta(minutes=Clock.minutes)
 
-    monkeypatch.setattr(accounts, "datetime", Clock)
     monkeypatch.setattr(accounts, "utc_now", lambda: Clock.now(UTC).isoformat(timespec="milliseconds"))
     return Clock
 
